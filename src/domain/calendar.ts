@@ -1,0 +1,249 @@
+// The business calendar: when the SSBTEK service is open and when an agency's support
+// clock runs, on the Swedish calendar (Europe/Stockholm, DST, holidays).
+//
+// Pure: every function takes the instant it needs (epoch milliseconds). Luxon is used
+// once per calendar day to find that day's local midnight, opening and closing instant;
+// those are cached, so the hot path (adding support time) is plain arithmetic and a
+// DST change can never move a deadline.
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+import type { Contract, WeeklyHours } from '../config/contract.js';
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** What the calendar knows about one local date. */
+export interface CalendarDay {
+  /** Days since 1970-01-01 on the local calendar. */
+  readonly index: number;
+  /** Local date, YYYY-MM-DD. */
+  readonly date: string;
+  /** ISO weekday, 1 = Monday. */
+  readonly weekday: number;
+  /** Local midnight, epoch ms. */
+  readonly startMs: number;
+  /** Opening and closing instants, or null when closed all day. */
+  readonly openMs: number | null;
+  readonly closeMs: number | null;
+  /** The holiday that closes or shortens the day, if any. */
+  readonly holiday: HolidayInfo | null;
+}
+
+export interface HolidayInfo {
+  readonly name: string;
+  readonly effect: 'closed' | 'half';
+}
+
+/** Which Swedish dates are closed or shortened, per the contract's holiday rules. */
+export class HolidayTable {
+  private readonly years = new Map<number, Map<string, HolidayInfo>>();
+  private readonly source: Holidays;
+
+  constructor(private readonly rules: Contract['holidays']) {
+    this.source = new Holidays(rules.country);
+  }
+
+  /** The holiday rule for a local date (YYYY-MM-DD), or null on an ordinary day. */
+  lookup(date: string): HolidayInfo | null {
+    if (this.rules.extraOpen.includes(date)) return null;
+    if (this.rules.extraClosed.includes(date)) return { name: date, effect: 'closed' };
+    return this.year(Number(date.slice(0, 4))).get(date) ?? null;
+  }
+
+  private year(year: number): Map<string, HolidayInfo> {
+    let table = this.years.get(year);
+    if (table) return table;
+    table = new Map();
+    const { closedTypes, closedNames, halfDays } = this.rules;
+    for (const h of this.source.getHolidays(year)) {
+      const date = h.date.slice(0, 10);
+      let effect: HolidayInfo['effect'] | null = null;
+      if (closedTypes.includes(h.type) || closedNames.includes(h.name)) effect = 'closed';
+      else if (halfDays.enabled && halfDays.names.includes(h.name)) effect = 'half';
+      if (!effect) continue;
+      const existing = table.get(date);
+      if (!existing || (existing.effect === 'half' && effect === 'closed')) table.set(date, { name: h.name, effect });
+    }
+    this.years.set(year, table);
+    return table;
+  }
+}
+
+/**
+ * A clock that runs only within weekly hours (support hours or opening hours), closed
+ * on holidays. Intervals are half-open: open at `open`, closed from `close`.
+ */
+export class BusinessClock {
+  private readonly days = new Map<number, CalendarDay>();
+  private readonly openMinute: number;
+  private readonly closeMinute: number;
+  private readonly halfCloseMinute: number;
+  /** Length of one ordinary working day on this clock, in ms ("1 arbetsdag"). */
+  readonly workingDayMs: number;
+
+  constructor(
+    readonly hours: WeeklyHours,
+    private readonly holidays: HolidayTable,
+    readonly zone: string,
+    halfDayClose: string,
+  ) {
+    this.openMinute = toMinutes(hours.open);
+    this.closeMinute = toMinutes(hours.close);
+    this.halfCloseMinute = toMinutes(halfDayClose);
+    this.workingDayMs = (this.closeMinute - this.openMinute) * MINUTE_MS;
+  }
+
+  /** True while the clock runs: open <= t < close on an open day. */
+  isOpen(t: number): boolean {
+    const day = this.dayAt(t);
+    return day.openMs !== null && t >= day.openMs && t < day.closeMs!;
+  }
+
+  /** True when the local date of `t` is a day with any hours on this clock. */
+  isWorkingDay(t: number): boolean {
+    return this.dayAt(t).openMs !== null;
+  }
+
+  /** `t` itself when the clock runs, else the next instant it starts running. */
+  nextOpening(t: number): number {
+    for (let day = this.dayAt(t); ; day = this.day(day.index + 1)) {
+      if (day.openMs === null || t >= day.closeMs!) continue;
+      return Math.max(t, day.openMs);
+    }
+  }
+
+  /**
+   * The instant when `durationMs` of clock time has run, starting at `t` (or at the
+   * next opening if `t` is outside hours). A deadline that lands exactly on closing
+   * time stays on that day.
+   */
+  add(t: number, durationMs: number): number {
+    if (durationMs <= 0) return t;
+    let remaining = durationMs;
+    for (let day = this.dayAt(t); ; day = this.day(day.index + 1)) {
+      if (day.openMs === null) continue;
+      const from = Math.max(t, day.openMs);
+      const available = day.closeMs! - from;
+      if (available <= 0) continue;
+      if (remaining <= available) return from + remaining;
+      remaining -= available;
+    }
+  }
+
+  /** Clock time (ms) that runs in [from, to); negative when `to` is before `from`. */
+  between(from: number, to: number): number {
+    if (to < from) return -this.between(to, from);
+    let total = 0;
+    for (let day = this.dayAt(from); day.startMs < to; day = this.day(day.index + 1)) {
+      if (day.openMs === null) continue;
+      const start = Math.max(from, day.openMs);
+      const end = Math.min(to, day.closeMs!);
+      if (end > start) total += end - start;
+    }
+    return total;
+  }
+
+  /**
+   * The same local time of day, `count` working days later (days on which the clock
+   * has hours). Used when a working-day target runs on the wall clock.
+   */
+  addWorkingDaysWall(t: number, count: number): number {
+    const whole = Math.floor(count);
+    let day = this.dayAt(t);
+    for (let n = 0; n < whole; ) {
+      day = this.day(day.index + 1);
+      if (day.openMs !== null) n++;
+    }
+    const local = DateTime.fromMillis(t, { zone: this.zone });
+    const target = DateTime.fromISO(day.date, { zone: this.zone }).set({
+      hour: local.hour,
+      minute: local.minute,
+      second: local.second,
+      millisecond: local.millisecond,
+    });
+    return target.toMillis() + (count - whole) * DAY_MS;
+  }
+
+  /** The calendar day containing instant `t`. */
+  dayAt(t: number): CalendarDay {
+    let index = Math.floor(t / DAY_MS);
+    let day = this.day(index);
+    while (t < day.startMs) day = this.day(--index);
+    while (t >= this.day(index + 1).startMs) day = this.day(++index);
+    return day;
+  }
+
+  /** The calendar day with the given local day index. */
+  day(index: number): CalendarDay {
+    const cached = this.days.get(index);
+    if (cached) return cached;
+    const made = this.makeDay(index);
+    this.days.set(index, made);
+    return made;
+  }
+
+  private makeDay(index: number): CalendarDay {
+    const utc = new Date(index * DAY_MS);
+    const year = utc.getUTCFullYear();
+    const month = utc.getUTCMonth() + 1;
+    const dayOfMonth = utc.getUTCDate();
+    const date = utc.toISOString().slice(0, 10);
+    const weekday = ((utc.getUTCDay() + 6) % 7) + 1;
+    const at = (minute: number) =>
+      DateTime.fromObject({ year, month, day: dayOfMonth, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: this.zone }).toMillis();
+    const startMs = at(0);
+    const holiday = this.holidays.lookup(date);
+    const closed = !this.hours.days.includes(weekday) || holiday?.effect === 'closed';
+    if (closed) return { index, date, weekday, startMs, openMs: null, closeMs: null, holiday };
+    const close = holiday?.effect === 'half' ? Math.min(this.closeMinute, this.halfCloseMinute) : this.closeMinute;
+    if (close <= this.openMinute) return { index, date, weekday, startMs, openMs: null, closeMs: null, holiday };
+    return { index, date, weekday, startMs, openMs: at(this.openMinute), closeMs: at(close), holiday };
+  }
+}
+
+/** The contract's calendar: the opening-hours clock and each agency's support clock. */
+export class BusinessCalendar {
+  readonly holidays: HolidayTable;
+  readonly opening: BusinessClock;
+  private readonly support = new Map<string, BusinessClock>();
+
+  constructor(readonly contract: Contract) {
+    this.holidays = new HolidayTable(contract.holidays);
+    const halfClose = contract.holidays.halfDays.closeAt;
+    this.opening = new BusinessClock(contract.openingHours, this.holidays, contract.timezone, halfClose);
+    for (const agency of contract.agencies) {
+      this.support.set(agency.id, new BusinessClock(agency.supportHours ?? contract.supportHours, this.holidays, contract.timezone, halfClose));
+    }
+  }
+
+  /** The support clock of an agency; throws UnknownAgencyError for an unknown id. */
+  supportClock(agencyId: string): BusinessClock {
+    const clock = this.support.get(agencyId);
+    if (!clock) throw new UnknownAgencyError(agencyId, [...this.support.keys()]);
+    return clock;
+  }
+
+  hasAgency(agencyId: string): boolean {
+    return this.support.has(agencyId);
+  }
+
+  /** Local wall time of an instant, for display and for the critical-period rules. */
+  local(t: number): DateTime {
+    return DateTime.fromMillis(t, { zone: this.contract.timezone });
+  }
+}
+
+export class UnknownAgencyError extends Error {
+  constructor(
+    readonly agencyId: string,
+    readonly known: string[],
+  ) {
+    super(`unknown agency "${agencyId}"`);
+    this.name = 'UnknownAgencyError';
+  }
+}
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
