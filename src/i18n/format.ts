@@ -33,3 +33,11 @@ export function formatTarget(tr: Translator, target: Target): string {
   const clock = target.clock === 'wall' && target.unit !== 'calendarDays' ? ` ${tr.t('common.unit.wallSuffix')}` : '';
   return `${target.amount} ${unit}${clock}`;
 }
+
+/** "1:a", "27:e" in Swedish; "1st", "27th" in English. */
+export function ordinal(tr: Translator, n: number): string {
+  const lastTwo = n % 100;
+  if (tr.lang === 'sv') return `${n}:${(n % 10 === 1 || n % 10 === 2) && lastTwo !== 11 && lastTwo !== 12 ? 'a' : 'e'}`;
+  const suffix = lastTwo >= 11 && lastTwo <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}

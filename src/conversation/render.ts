@@ -1,0 +1,70 @@
+// Plain-text rendering of replies: what the terminal prints and what chat platforms
+// show as notification text. Rich platforms build their own layout from the same views.
+import type { Contract } from '../config/contract.js';
+import type { TimingSuggestion } from '../domain/priority.js';
+import { formatDuration, formatInstant, formatTarget, ordinal, priorityName } from '../i18n/format.js';
+import type { Translator } from '../i18n/index.js';
+import type { IncidentView, TargetState } from '../services/incidents.js';
+
+export function timingReasonText(tr: Translator, contract: Contract, s: TimingSuggestion): string {
+  const day = ordinal(tr, Number(formatInstantParts(contract, s.evaluatedAt)));
+  const r = s.reason;
+  const text =
+    r.code === 'critical'
+      ? tr.t('common.timingReason.critical', { day, startDay: ordinal(tr, r.startDay) })
+      : r.code === 'beforeCritical'
+        ? tr.t('common.timingReason.beforeCritical', { day, startDay: ordinal(tr, r.startDay) })
+        : r.code === 'afterMonthEnd'
+          ? tr.t('common.timingReason.afterMonthEnd', { day, daysAfter: r.daysAfter })
+          : r.code === 'lowSeason'
+            ? tr.t('common.timingReason.lowSeason', { label: r.label, from: r.from, to: r.to })
+            : tr.t('common.timingReason.normal');
+  if (!s.outsideOpeningHours) return text;
+  return `${text}; ${tr.t('common.timingReason.outsideOpeningHours', { at: formatInstant(tr, s.evaluatedAt, contract.timezone) })}`;
+}
+
+function formatInstantParts(contract: Contract, t: number): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: contract.timezone, day: 'numeric' }).format(t);
+}
+
+export function statusName(tr: Translator, status: IncidentView['status']): string {
+  return tr.t(`bot.status.${status}`);
+}
+
+/** "senast fre 27 nov. 2026 17:15 (30 min) – 25 min kvar på supportklockan" */
+export function targetLine(tr: Translator, contract: Contract, label: string, s: TargetState): string {
+  const due = formatInstant(tr, s.due, contract.timezone);
+  const target = formatTarget(tr, s.target);
+  const state =
+    s.state === 'running'
+      ? tr.t(s.target.clock === 'wall' || s.target.unit === 'calendarDays' ? 'bot.target.leftWall' : 'bot.target.left', { left: formatDuration(tr, s.left) })
+      : s.state === 'broken'
+        ? tr.t('bot.target.broken', { over: formatDuration(tr, -s.left) })
+        : s.state === 'met'
+          ? tr.t('bot.target.met', { at: formatInstant(tr, s.metAt!, contract.timezone) })
+          : tr.t('bot.target.missed', { at: formatInstant(tr, s.metAt!, contract.timezone) });
+  return tr.t('bot.target.line', { label, due, target, state });
+}
+
+/** The incident as a block of text lines. */
+export function incidentText(tr: Translator, contract: Contract, v: IncidentView): string {
+  const lines = [
+    tr.t('bot.incident.header', { ref: v.ref, priority: priorityName(tr, v.priority).toUpperCase(), status: statusName(tr, v.status) }) + (v.security ? ` · ${tr.t('bot.incident.security')}` : ''),
+    `${v.title}`,
+    tr.t('bot.incident.facts', { org: v.orgName, impact: v.impact, timing: v.timing, received: formatInstant(tr, v.receivedAt, contract.timezone), reporter: v.reporter }),
+  ];
+  if (v.timing !== v.suggestedTiming) lines.push(tr.t('bot.incident.timingOverride', { suggested: v.suggestedTiming }));
+  if (v.baseServices.length) lines.push(tr.t('bot.incident.services', { services: v.baseServices.join(', ') }));
+  lines.push(targetLine(tr, contract, tr.t('common.deadline.response'), v.response));
+  lines.push(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution));
+  if (v.resolutionNote) lines.push(tr.t('bot.incident.note', { note: v.resolutionNote }));
+  return lines.join('\n');
+}
+
+/** One line per incident for the open list. */
+export function incidentListLine(tr: Translator, contract: Contract, v: IncidentView): string {
+  const next = v.status === 'open' ? (v.response.due <= v.resolution.due ? v.response : v.resolution) : v.resolution;
+  const which = next === v.response ? tr.t('common.deadline.response') : tr.t('common.deadline.resolution');
+  const state = next.state === 'broken' ? tr.t('bot.target.broken', { over: formatDuration(tr, -next.left) }) : tr.t('bot.target.leftShort', { left: formatDuration(tr, next.left) });
+  return tr.t('bot.list.line', { ref: v.ref, priority: priorityName(tr, v.priority), status: statusName(tr, v.status), title: v.title, org: v.orgName, which, due: formatInstant(tr, next.due, contract.timezone), state });
+}
