@@ -1,0 +1,217 @@
+// Opens the bot's database: embedded PGlite (default, persisted in a folder) or a PostgreSQL
+// server (postgres:// or postgresql:// URL). Pending migrations are applied before the Prisma
+// client is built, so callers always get an up-to-date schema.
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import { assertSchemaName, connectPostgresDriver, migrate, pgliteDriver } from './migrate.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: DatabaseKind;
+  /** Disconnects Prisma and closes the PGlite instance / pg pool it opened. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * `postgres://…` or `postgresql://…` selects a PostgreSQL server (through @prisma/adapter-pg).
+   * Prisma's `?schema=<name>` parameter is honoured: tables, migrations and raw queries live in
+   * that schema (created if missing). Anything else (or no url) selects PGlite in `dataDir`.
+   */
+  url?: string | undefined;
+  /** PGlite data folder (created if missing); `memory://` for an in-memory database. */
+  dataDir?: string | undefined;
+  /**
+   * Use this already open PGlite instance instead of `dataDir`. The caller keeps ownership:
+   * `close()` does not close it.
+   */
+  pglite?: PGlite | undefined;
+  log?: ((msg: string) => void) | undefined;
+  /** Override of the prisma/migrations folder (tests). */
+  migrationsDir?: string | undefined;
+}
+
+/** Default PGlite data folder when neither url nor dataDir is given (relative to the cwd). */
+export const DEFAULT_DATA_DIR = 'data/pglite';
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+export interface PostgresConnection {
+  /** node-postgres configuration (the `schema` URL parameter removed, search_path set instead). */
+  config: pg.PoolConfig;
+  /** The `?schema=` of the URL, if any. */
+  schema: string | undefined;
+}
+
+/**
+ * Translates a Prisma-style PostgreSQL URL for node-postgres: `schema` is not a libpq
+ * parameter, so it is removed from the URL and applied as the session's search_path
+ * (merged into any `options` the URL already carries).
+ */
+export function parsePostgresUrl(url: string): PostgresConnection {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema === undefined) return { config: { connectionString: url }, schema };
+  assertSchemaName(schema);
+  const existing = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  const options = [existing, `-c search_path="${schema}"`].filter((o): o is string => !!o).join(' ');
+  return { config: { connectionString: parsed.toString(), options }, schema };
+}
+
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const log = options.log ?? (() => {});
+  if (isPostgresUrl(options.url)) return openPostgres(options.url, options, log);
+  return openPglite(options, log);
+}
+
+// ------------------------------------------------------------------ PGlite folder lock
+// PGlite is PostgreSQL in this process, without a postmaster: two processes (say the bot and
+// the `ssbtek` CLI) opening the same folder would each cache pages and silently corrupt it.
+// A lock file turns that into a clear error. A lock left by a crashed process is taken over.
+
+const LOCK_FILE = 'ssbtek-open.lock';
+const heldLocks = new Set<string>();
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  if (heldLocks.has(file)) {
+    throw new Error(`PGlite data folder ${dir} is already open in this process; share the Database instead of opening it twice.`);
+  }
+  const mine: LockInfo = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      let other: LockInfo | undefined;
+      try {
+        other = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+      } catch {
+        other = undefined; // unreadable or half-written: treat as stale
+      }
+      const stale =
+        other === undefined ||
+        (other.host === mine.host && (other.pid === process.pid || !processAlive(other.pid)));
+      if (!stale) {
+        throw new Error(
+          `PGlite data folder ${dir} is in use by process ${other!.pid} on ${other!.host} since ${other!.since}. ` +
+            `The embedded database serves one process at a time: stop that process, use PostgreSQL ` +
+            `(a postgresql:// URL) for several processes, or delete ${file} if that process is gone.`,
+        );
+      }
+      unlinkSync(file);
+    }
+  }
+  heldLocks.add(file);
+  return () => {
+    heldLocks.delete(file);
+    try {
+      const current = JSON.parse(readFileSync(file, 'utf8')) as LockInfo;
+      if (current.pid === mine.pid && current.since === mine.since) unlinkSync(file);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+async function openPglite(options: OpenDatabaseOptions, log: (msg: string) => void): Promise<Database> {
+  let pglite = options.pglite;
+  const owned = pglite === undefined;
+  let unlock = (): void => {};
+  if (pglite === undefined) {
+    if (options.url !== undefined && options.url !== '') {
+      log(`url is not a postgres:// or postgresql:// URL; using embedded PGlite`);
+    }
+    const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+    const inMemory = dataDir.startsWith('memory://');
+    const location = inMemory ? dataDir : path.resolve(dataDir);
+    if (!inMemory) {
+      mkdirSync(location, { recursive: true });
+      unlock = lockDataDir(location);
+    }
+    const started = Date.now();
+    try {
+      pglite = await PGlite.create(location);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
+    log(`opened PGlite ${inMemory ? 'in memory' : `in ${location}`} in ${Date.now() - started} ms`);
+  }
+  const instance = pglite;
+  try {
+    await migrate(pgliteDriver(instance), { migrationsDir: options.migrationsDir, log });
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
+    let closed = false;
+    return {
+      prisma,
+      kind: 'pglite',
+      async close() {
+        if (closed) return;
+        closed = true;
+        try {
+          await prisma.$disconnect();
+          if (owned && !instance.closed) await instance.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (error) {
+    if (owned && !instance.closed) await instance.close().catch(() => {});
+    unlock();
+    throw error;
+  }
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions, log: (msg: string) => void): Promise<Database> {
+  const { config, schema } = parsePostgresUrl(url);
+  const driver = await connectPostgresDriver(config, schema);
+  try {
+    await migrate(driver, { migrationsDir: options.migrationsDir, log });
+  } finally {
+    await driver.close();
+  }
+  const adapter = new PrismaPg(config, schema === undefined ? undefined : { schema });
+  const prisma = new PrismaClient({ adapter });
+  let closed = false;
+  log(`connected to PostgreSQL${schema === undefined ? '' : ` (schema ${schema})`}`);
+  return {
+    prisma,
+    kind: 'postgres',
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Disposes the adapter, which ends the pg pool it created.
+      await prisma.$disconnect();
+    },
+  };
+}
