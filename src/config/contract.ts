@@ -72,6 +72,42 @@ const agency = z
   .strict();
 export type Agency = z.infer<typeof agency>;
 
+/** A lead time or interval for reminders: minutes or hours, on the target's clock. */
+const span = z
+  .object({ amount: z.number().positive(), unit: z.enum(['minutes', 'hours']) })
+  .strict();
+export type Span = z.infer<typeof span>;
+
+/**
+ * The reminder ladder for one target: warnings at fractions of the target and/or fixed
+ * lead times before the deadline, the breach ping, repeats until someone acts (with a
+ * cap), and a second escalation level when the first does not act in time.
+ */
+const ladder = z
+  .object({
+    warnAtFractions: z.array(z.number().gt(0).lt(1)).default([]),
+    warnBefore: z.array(span).default([]),
+    breach: z.boolean().default(true),
+    repeatEvery: span.nullable().default(null),
+    repeatMax: z.number().int().min(0).default(0),
+    escalateAfter: span.nullable().default(null),
+  })
+  .strict();
+export type Ladder = z.infer<typeof ladder>;
+
+/** Who is pinged: Slack users (U…), user groups (S…), and a channel for the message. */
+const contacts = z
+  .object({
+    slackUsers: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { message: 'must be a Slack user id such as U0123ABCD' })).default([]),
+    slackGroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user-group id such as S0123ABCD' })).default([]),
+    slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id such as C0123ABCD' }).optional(),
+  })
+  .strict();
+export type Contacts = z.infer<typeof contacts>;
+
+const escalationLevels = z.object({ level1: contacts.default({ slackUsers: [], slackGroups: [] }), level2: contacts.default({ slackUsers: [], slackGroups: [] }) }).strict();
+export type EscalationLevels = z.infer<typeof escalationLevels>;
+
 const priorityName = z.enum(PRIORITIES);
 const matrixRow = z.tuple([priorityName, priorityName, priorityName, priorityName]);
 
@@ -179,11 +215,34 @@ export const contractSchema = z
       ,
     /** Monthly report day (5). */
     reportDay: z.number().int().min(1).max(28),
+    /** Reminders before a deadline breaks, the breach ping and repeats (per priority and target). */
+    reminders: z
+      .object({
+        incidents: byPriority(z.object({ response: ladder, resolution: ladder }).strict()),
+        /** A reminder due outside support hours of a support-clock target waits for the next opening. */
+        holdOutsideSupportHours: z.boolean(),
+        /** Snooze choices offered with a reminder, in minutes. */
+        snoozeMinutes: z.array(z.number().int().positive()).min(1).max(4),
+      })
+      .strict(),
+    /**
+     * Escalation contacts (6): a default, overridden per agency and per priority.
+     * Level 1 is pinged on a breach; level 2 when level 1 has not acted in time.
+     */
+    escalation: z
+      .object({
+        default: escalationLevels,
+        agencies: z.record(z.string(), z.object({ default: escalationLevels.optional(), critical: escalationLevels.optional(), high: escalationLevels.optional(), medium: escalationLevels.optional(), low: escalationLevels.optional() }).strict()),
+      })
+      .strict(),
   })
   .strict()
   .superRefine((c, ctx) => {
     if (!c.agencies.some((a) => a.id === c.defaultAgency)) {
       ctx.addIssue({ code: 'custom', path: ['defaultAgency'], message: `names no agency in "agencies" (${c.agencies.map((a) => a.id).join(', ')})` });
+    }
+    for (const id of Object.keys(c.escalation.agencies)) {
+      if (!c.agencies.some((a) => a.id === id)) ctx.addIssue({ code: 'custom', path: ['escalation', 'agencies', id], message: 'names no agency in "agencies"' });
     }
     const { startDay, daysBefore } = c.criticalPeriod;
     if (daysBefore >= startDay) {

@@ -74,4 +74,32 @@ export const SEED_CONTRACT = {
     minAnsweredShare: 0.98,
   },
   reportDay: 10,
+  // Reminder ladders (not in the UC: the bot's defaults, chosen so that the shorter the
+  // target, the earlier and more often it speaks).
+  reminders: {
+    incidents: {
+      critical: {
+        response: { warnAtFractions: [0.5], warnBefore: [{ amount: 10, unit: 'minutes' }], repeatEvery: { amount: 15, unit: 'minutes' }, repeatMax: 8, escalateAfter: { amount: 30, unit: 'minutes' } },
+        resolution: { warnAtFractions: [0.5, 0.75, 0.9], repeatEvery: { amount: 30, unit: 'minutes' }, repeatMax: 8, escalateAfter: { amount: 1, unit: 'hours' } },
+      },
+      high: {
+        response: { warnAtFractions: [0.5], warnBefore: [{ amount: 10, unit: 'minutes' }], repeatEvery: { amount: 30, unit: 'minutes' }, repeatMax: 6, escalateAfter: { amount: 1, unit: 'hours' } },
+        resolution: { warnAtFractions: [0.5, 0.75, 0.9], repeatEvery: { amount: 2, unit: 'hours' }, repeatMax: 4, escalateAfter: { amount: 4, unit: 'hours' } },
+      },
+      medium: {
+        response: { warnAtFractions: [0.75], warnBefore: [{ amount: 1, unit: 'hours' }], repeatEvery: { amount: 2, unit: 'hours' }, repeatMax: 4, escalateAfter: { amount: 4, unit: 'hours' } },
+        resolution: { warnAtFractions: [0.75, 0.9], repeatEvery: { amount: 9, unit: 'hours' }, repeatMax: 3, escalateAfter: { amount: 9, unit: 'hours' } },
+      },
+      low: {
+        response: { warnAtFractions: [0.9], repeatEvery: { amount: 9, unit: 'hours' }, repeatMax: 2 },
+        resolution: { warnAtFractions: [0.9], repeatEvery: { amount: 9, unit: 'hours' }, repeatMax: 2 },
+      },
+    },
+    holdOutsideSupportHours: true,
+    snoozeMinutes: [15, 60],
+  },
+  escalation: {
+    default: { level1: {}, level2: {} },
+    agencies: {},
+  },
 } satisfies ContractInput;

@@ -8,6 +8,8 @@ import { parseIncidentRef, type Actor, type ChangeKind, type IncidentService, ty
 import { incidentForm, validateIncidentForm, type FieldErrors, type FormSpec, type FormValues } from './forms.js';
 import { parseCommand, type ParsedCommand } from './parse.js';
 import { incidentListLine, incidentText } from './render.js';
+import type { ReminderService } from '../services/reminders.js';
+import { formatInstant } from '../i18n/format.js';
 
 /** Who may do what; the default allows everyone everything. */
 export type Authorize = (action: 'resolve' | 'priority' | 'close' | 'reopen', actor: Actor) => boolean | Promise<boolean>;
@@ -34,6 +36,8 @@ export type FormResult = Reply | { kind: 'formErrors'; errors: FieldErrors };
 
 export interface ConversationDeps {
   incidents: IncidentService;
+  /** Present when the reminder scheduler runs: enables `snooze`. */
+  reminders?: ReminderService;
   contract: Contract;
   /** The clock: the conversation layer is the lowest that may read it. */
   now: () => number;
@@ -95,6 +99,13 @@ export class Conversation {
       case 'close':
         await this.authorize('close', ctx.actor);
         return this.show(tr, await incidents.close(this.ref(cmd), ctx.actor, now), 'closed');
+      case 'snooze': {
+        if (!this.deps.reminders) return error(tr.t('errors.command.unknown', { word: cmd.name }));
+        const minutes = cmd.words[1] === undefined ? this.deps.contract.reminders.snoozeMinutes[0] : Number(cmd.words[1]);
+        const { target, until } = await this.deps.reminders.snooze(this.ref(cmd), minutes, ctx.actor, now);
+        const ref = `INC-${this.ref(cmd)}`;
+        return { kind: 'text', visibility: 'private', text: tr.t('reminder.snoozed', { ref, label: tr.t(`common.deadline.${target}`), until: formatInstant(tr, until, this.deps.contract.timezone) }) };
+      }
       case 'priority': {
         await this.authorize('priority', ctx.actor);
         const id = this.ref(cmd);

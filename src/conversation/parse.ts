@@ -1,7 +1,7 @@
 // The command language: `/ssbtek <command> …`, the same on every platform.
 // Parsing turns a line into a command or a parse problem; it never throws.
 
-export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close';
+export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze';
 
 /** Swedish and English words for each command. */
 const ALIASES: Record<string, CommandName> = {
@@ -14,6 +14,7 @@ const ALIASES: Record<string, CommandName> = {
   reopen: 'reopen', återöppna: 'reopen', ateroppna: 'reopen',
   priority: 'priority', prioritet: 'priority', prio: 'priority', reprioritise: 'priority',
   close: 'close', stäng: 'close', stang: 'close', avsluta: 'close',
+  snooze: 'snooze', snooza: 'snooze', vänta: 'snooze',
 };
 
 /** Field keys for `key=value`, Swedish and English, with or without diacritics. */

@@ -1,6 +1,7 @@
 // Plain-text rendering of replies: what the terminal prints and what chat platforms
 // show as notification text. Rich platforms build their own layout from the same views.
-import type { Contract } from '../config/contract.js';
+import type { Contacts, Contract } from '../config/contract.js';
+import type { ReminderMessage } from '../scheduler/reminders.js';
 import type { TimingSuggestion } from '../domain/priority.js';
 import { formatDuration, formatInstant, formatTarget, ordinal, priorityName } from '../i18n/format.js';
 import type { Translator } from '../i18n/index.js';
@@ -67,4 +68,31 @@ export function incidentListLine(tr: Translator, contract: Contract, v: Incident
   const which = next === v.response ? tr.t('common.deadline.response') : tr.t('common.deadline.resolution');
   const state = next.state === 'broken' ? tr.t('bot.target.broken', { over: formatDuration(tr, -next.left) }) : tr.t('bot.target.leftShort', { left: formatDuration(tr, next.left) });
   return tr.t('bot.list.line', { ref: v.ref, priority: priorityName(tr, v.priority), status: statusName(tr, v.status), title: v.title, org: v.orgName, which, due: formatInstant(tr, next.due, contract.timezone), state });
+}
+
+/** The text of a reminder: what is due, when, time left, whom it pings, what to do next. */
+export function reminderText(tr: Translator, contract: Contract, m: ReminderMessage, mention: (contacts: Contacts) => string = plainMentions): string {
+  const v = m.incident;
+  const target = m.reminder.target === 'response' ? v.response : v.resolution;
+  const vars = {
+    ref: v.ref,
+    priority: priorityName(tr, v.priority),
+    title: v.title,
+    org: v.orgName,
+    label: tr.t(`common.deadline.${m.reminder.target}`),
+    due: formatInstant(tr, target.due, contract.timezone),
+    left: formatDuration(tr, target.left),
+    over: formatDuration(tr, -target.left),
+  };
+  const kind = m.reminder.kind === 'snooze' ? (target.left < 0 ? 'snoozeBroken' : 'snooze') : m.reminder.kind;
+  const lines = [tr.t(`reminder.${kind}`, vars)];
+  const who = m.contacts ? mention(m.contacts) : '';
+  if (who) lines.push(tr.t('reminder.pinging', { who }));
+  if (m.late) lines.push(tr.t('reminder.late', { due: formatInstant(tr, m.reminder.dueAt.getTime(), contract.timezone), by: formatDuration(tr, m.lateBy) }));
+  lines.push(tr.t(m.reminder.target === 'response' ? 'reminder.nextAck' : 'reminder.nextResolve', { ref: v.ref, minutes: m.snoozeMinutes[0] }));
+  return lines.join('\n');
+}
+
+function plainMentions(c: Contacts): string {
+  return [...c.slackUsers, ...c.slackGroups].join(', ');
 }

@@ -15,7 +15,9 @@ export type UserErrorCode =
   | 'incident.textTooLong'
   | 'agency.unknown'
   | 'level.invalid'
-  | 'permission.denied';
+  | 'permission.denied'
+  | 'reminder.snoozeMinutes'
+  | 'reminder.nothingToSnooze';
 
 export class UserError extends Error {
   constructor(

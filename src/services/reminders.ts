@@ -1,0 +1,146 @@
+// Reminder rows: created or replaced in the same transaction as every incident change,
+// claimed by one process at a time when due, and marked sent. The store decides what
+// is due; timers only wake the scheduler.
+import type { Contract, Priority, Target } from '../config/contract.js';
+import type { BusinessCalendar } from '../domain/calendar.js';
+import { targetsFor } from '../domain/deadlines.js';
+import { ladderFor, pendingFrom, type PlannedReminder, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
+import type { Incident, Prisma, PrismaClient } from '../store/index.js';
+import { UserError } from './errors.js';
+import { incidentRef, type Actor, type ChangeHook } from './incidents.js';
+
+export interface ReminderRow {
+  id: number;
+  incidentId: number;
+  target: ReminderTarget;
+  kind: ReminderKind;
+  seq: number;
+  level: number;
+  dueAt: Date;
+  deadlineAt: Date;
+}
+
+export interface ReminderServiceDeps {
+  prisma: PrismaClient;
+  contract: Contract;
+  calendar: BusinessCalendar;
+}
+
+/** Which targets still need reminding in a status. */
+export function activeTargets(status: string): ReminderTarget[] {
+  if (status === 'open') return ['response', 'resolution'];
+  if (status === 'acknowledged') return ['resolution'];
+  return [];
+}
+
+export class ReminderService {
+  constructor(private readonly deps: ReminderServiceDeps) {}
+
+  /** The change hook: replaces the incident's pending reminders with a fresh plan. */
+  readonly planHook: ChangeHook = async (tx, incident, _change, now) => {
+    await this.replan(tx, incident, now);
+  };
+
+  /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
+  plan(incident: Pick<Incident, 'status' | 'priority' | 'orgId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'>, now: number): PlannedReminder[] {
+    const { contract, calendar } = this.deps;
+    const priority = incident.priority as Priority;
+    const clock = calendar.supportClock(incident.orgId);
+    const targets = targetsFor(contract, { kind: 'incident', priority });
+    const ladders = contract.reminders.incidents[priority];
+    const clockStart = clock.nextOpening(incident.receivedAt.getTime());
+    const out: PlannedReminder[] = [];
+    for (const target of activeTargets(incident.status)) {
+      const spec: Target = target === 'response' ? targets.response! : targets.resolution;
+      const deadline = (target === 'response' ? incident.responseDueAt : incident.resolutionDueAt).getTime();
+      out.push(...ladderFor({ target, spec, ladder: ladders[target], clockStart, deadline, clock, hold: contract.reminders.holdOutsideSupportHours }));
+    }
+    return out;
+  }
+
+  private async replan(tx: Prisma.TransactionClient, incident: Incident, now: number): Promise<void> {
+    await tx.reminder.deleteMany({ where: { incidentId: incident.id, status: 'pending' } });
+    const sent = await tx.reminder.findMany({ where: { incidentId: incident.id, status: 'sent' }, select: { target: true, kind: true, seq: true, deadlineAt: true } });
+    const sentKeys = new Set(sent.map((s) => key(s.target, s.kind, s.seq, s.deadlineAt.getTime())));
+    const rows: Prisma.ReminderCreateManyInput[] = [];
+    for (const target of activeTargets(incident.status)) {
+      const rungs = this.plan(incident, now).filter((r) => r.target === target && !sentKeys.has(key(r.target, r.kind, r.seq, r.deadlineAt)));
+      for (const r of pendingFrom(rungs, now)) {
+        rows.push({ incidentId: incident.id, target: r.target, kind: r.kind, seq: r.seq, level: r.level, dueAt: new Date(r.dueAt), deadlineAt: new Date(r.deadlineAt), status: 'pending' });
+      }
+    }
+    if (rows.length) await tx.reminder.createMany({ data: rows });
+  }
+
+  /**
+   * Claims up to `limit` due reminders for `owner` for `leaseMs`. On PostgreSQL the
+   * rows are locked with SKIP LOCKED, so processes never claim the same row; a claim
+   * whose owner died expires with its lease and is claimed again.
+   */
+  async claimDue(owner: string, now: number, limit: number, leaseMs: number): Promise<ReminderRow[]> {
+    const nowDate = new Date(now);
+    const until = new Date(now + leaseMs);
+    const rows = await this.deps.prisma.$queryRaw<Array<{ id: number; incident_id: number; target: string; kind: string; seq: number; level: number; due_at: Date; deadline_at: Date }>>`
+      UPDATE reminders SET claimed_by = ${owner}, claimed_until = ${until}
+      WHERE id IN (
+        SELECT id FROM reminders
+        WHERE status = 'pending' AND due_at <= ${nowDate} AND (claimed_until IS NULL OR claimed_until < ${nowDate})
+        ORDER BY due_at, id
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, incident_id, target, kind, seq, level, due_at, deadline_at`;
+    return rows
+      .map((r) => ({ id: r.id, incidentId: r.incident_id, target: r.target as ReminderTarget, kind: r.kind as ReminderKind, seq: r.seq, level: r.level, dueAt: new Date(r.due_at), deadlineAt: new Date(r.deadline_at) }))
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
+  }
+
+  /** Marks a claimed reminder sent; false when the claim was lost meanwhile. */
+  async markSent(id: number, owner: string, now: number, lateMs: number): Promise<boolean> {
+    const r = await this.deps.prisma.reminder.updateMany({ where: { id, status: 'pending', claimedBy: owner }, data: { status: 'sent', sentAt: new Date(now), lateMs: Math.max(0, Math.round(lateMs)) } });
+    return r.count === 1;
+  }
+
+  /** Drops a claimed reminder that no longer makes sense (the incident moved on). */
+  async drop(id: number, owner: string, reason: string): Promise<void> {
+    await this.deps.prisma.reminder.updateMany({ where: { id, status: 'pending', claimedBy: owner }, data: { status: 'dropped', dropReason: reason } });
+  }
+
+  /** Gives a claim back (delivery failed): it is retried after `retryAt`. */
+  async release(id: number, owner: string, retryAt: number): Promise<void> {
+    await this.deps.prisma.reminder.updateMany({ where: { id, status: 'pending', claimedBy: owner }, data: { claimedBy: null, claimedUntil: new Date(retryAt) } });
+  }
+
+  /** The earliest pending due time, to wake the scheduler then. */
+  async nextDueAt(): Promise<number | null> {
+    const next = await this.deps.prisma.reminder.findFirst({ where: { status: 'pending' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true, claimedUntil: true } });
+    if (!next) return null;
+    return Math.max(next.dueAt.getTime(), next.claimedUntil?.getTime() ?? 0);
+  }
+
+  /**
+   * "Remind me again in N minutes": the target's pending reminders before then are
+   * dropped and one snooze reminder takes their place.
+   */
+  async snooze(incidentId: number, minutes: number, actor: Actor, now: number): Promise<{ target: ReminderTarget; until: number }> {
+    const allowed = this.deps.contract.reminders.snoozeMinutes;
+    if (!allowed.includes(minutes)) throw new UserError('reminder.snoozeMinutes', { given: minutes, allowed: allowed.join(', ') });
+    return this.deps.prisma.$transaction(async (tx) => {
+      const incident = await tx.incident.findUnique({ where: { id: incidentId } });
+      if (!incident) throw new UserError('incident.notFound', { ref: incidentRef(incidentId) });
+      const target = activeTargets(incident.status)[0];
+      if (!target) throw new UserError('reminder.nothingToSnooze', { ref: incidentRef(incidentId) });
+      const until = now + minutes * 60_000;
+      await tx.reminder.updateMany({ where: { incidentId, target, status: 'pending', dueAt: { lt: new Date(until) } }, data: { status: 'dropped', dropReason: `snoozed by ${actor.id}` } });
+      const deadlineAt = target === 'response' ? incident.responseDueAt : incident.resolutionDueAt;
+      const last = await tx.reminder.aggregate({ where: { incidentId, target, deadlineAt }, _max: { seq: true } });
+      await tx.reminder.create({ data: { incidentId, target, kind: 'snooze', seq: (last._max.seq ?? 0) + 1000, level: 0, dueAt: new Date(until), deadlineAt, status: 'pending' } });
+      await tx.auditEntry.create({ data: { at: new Date(now), actor: actor.id, entityType: 'incident', entityId: incidentRef(incidentId), action: 'snoozed', after: { target, minutes, until: new Date(until).toISOString() } } });
+      return { target, until };
+    });
+  }
+}
+
+function key(target: string, kind: string, seq: number, deadline: number): string {
+  return `${target}/${kind}/${seq}/${deadline}`;
+}
