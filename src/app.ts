@@ -4,6 +4,8 @@ import type { Contract } from './config/contract.js';
 import { BusinessCalendar } from './domain/calendar.js';
 import { Conversation, type Authorize } from './conversation/engine.js';
 import { IncidentService } from './services/incidents.js';
+import { ReminderService } from './services/reminders.js';
+import { ReminderScheduler, type ReminderSink } from './scheduler/reminders.js';
 import { openDatabase, type Database } from './store/index.js';
 
 export interface AppOptions {
@@ -16,6 +18,8 @@ export interface AppOptions {
   now?: () => number;
   authorize?: Authorize;
   log?: Logger;
+  /** Name of this process in reminder claims. */
+  schedulerOwner?: string;
 }
 
 export interface Logger {
@@ -29,6 +33,11 @@ export interface App {
   calendar: BusinessCalendar;
   database: Database;
   incidents: IncidentService;
+  reminders: ReminderService;
+  /** Sends due reminders to the sinks; started by main.ts, driven by tick() in tests. */
+  scheduler: ReminderScheduler;
+  /** Where reminders go: each platform adds its own. */
+  sinks: ReminderSink[];
   conversation: Conversation;
   now: () => number;
   log: Logger;
@@ -45,9 +54,21 @@ export async function createApp(options: AppOptions): Promise<App> {
   const database =
     options.database ??
     (await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir && `${options.dataDir.replace(/\/$/, '')}/pglite`, log: (m) => log.info(m) }));
-  const incidents = new IncidentService({ prisma: database.prisma, contract, calendar, onListenerError: (err) => log.error('a listener failed after a committed change', err) });
+  const reminders = new ReminderService({ prisma: database.prisma, contract, calendar });
+  const incidents = new IncidentService({
+    prisma: database.prisma,
+    contract,
+    calendar,
+    hooks: [reminders.planHook],
+    onListenerError: (err) => log.error('a listener failed after a committed change', err),
+  });
+  const sinks: ReminderSink[] = [];
+  const scheduler = new ReminderScheduler({ reminders, incidents, contract, sinks, log, owner: options.schedulerOwner });
+  // A change may bring a reminder nearer than the timer: look again after each one.
+  incidents.onCommitted(() => scheduler.wake());
   const conversation = new Conversation({
     incidents,
+    reminders,
     contract,
     now,
     authorize: options.authorize,
@@ -58,9 +79,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     calendar,
     database,
     incidents,
+    reminders,
+    scheduler,
+    sinks,
     conversation,
     now,
     log,
-    close: () => database.close(),
+    async close() {
+      await scheduler.stop();
+      // A database handed in belongs to the caller.
+      if (!options.database) await database.close();
+    },
   };
 }

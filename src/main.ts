@@ -8,6 +8,7 @@ import { ConfigError, loadContract } from './config/load.js';
 import { translator } from './i18n/index.js';
 import { ConsoleSession } from './platforms/console/session.js';
 import { runConsole } from './platforms/console/run.js';
+import { ConsoleReminderSink } from './platforms/console/reminders.js';
 
 function logger(level: string): Logger {
   const quiet = level === 'warn' || level === 'error';
@@ -37,6 +38,8 @@ async function main(): Promise<number> {
   const tr = translator(env.SSBTEK_LANG);
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
+  app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));
+  app.scheduler.start(Date.now, env.SSBTEK_SCHEDULER_POLL_MS);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -15,6 +15,7 @@ export const envSchema = z.object({
   SSBTEK_USER: optional,
   SSBTEK_LOG_LEVEL: optional.pipe(z.enum(['debug', 'info', 'warn', 'error']).optional()).transform((v) => v ?? 'info'),
   PORT: optional.pipe(z.string().regex(/^\d+$/, { message: 'must be a port number' }).optional()).transform((v) => (v === undefined ? 3000 : Number(v))).pipe(z.number().int().min(1).max(65535)),
+  SSBTEK_SCHEDULER_POLL_MS: optional.pipe(z.string().regex(/^\d+$/, { message: 'must be a number of milliseconds' }).optional()).transform((v) => (v === undefined ? 5000 : Number(v))).pipe(z.number().int().min(100)),
   SLACK_BOT_TOKEN: optional,
   SLACK_SIGNING_SECRET: optional,
   SLACK_APP_TOKEN: optional,

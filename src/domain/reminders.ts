@@ -40,7 +40,9 @@ export function ladderFor(input: LadderInput): PlannedReminder[] {
   const total = onSupportClock ? clock.between(clockStart, deadline) : deadline - clockStart;
   // `at(elapsed)`: the instant when `elapsed` of the target's own time has run.
   const at = (elapsed: number) => (onSupportClock ? clock.add(clockStart, elapsed) : clockStart + elapsed);
-  const after = (from: number, span: number) => (onSupportClock ? clock.add(from, span) : from + span);
+  // After the breach, repeats and escalation keep to support hours when held there;
+  // otherwise they run on the wall clock (e.g. through the night for Kritisk).
+  const after = (from: number, span: number) => (onSupportClock && input.hold ? clock.add(from, span) : from + span);
   const hold = (t: number) => (input.hold && onSupportClock ? holdForSupportHours(clock, t) : t);
 
   const warnings = new Set<number>();
@@ -82,11 +84,20 @@ export function holdForSupportHours(clock: BusinessClock, t: number): number {
   return clock.nextOpening(t);
 }
 
-/** The contacts to ping for an incident at an escalation level. */
+/**
+ * The contacts to ping for an incident at an escalation level. Level 2 adds its
+ * people to level 1's (the first line stays in the loop); its channel wins.
+ */
 export function contactsFor(contract: Contract, orgId: string, priority: Priority, level: 1 | 2): Contacts {
   const agency = contract.escalation.agencies[orgId];
   const levels: EscalationLevels = agency?.[priority] ?? agency?.default ?? contract.escalation.default;
-  return level === 1 ? levels.level1 : levels.level2;
+  if (level === 1) return levels.level1;
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+  return {
+    slackUsers: union(levels.level1.slackUsers, levels.level2.slackUsers),
+    slackGroups: union(levels.level1.slackGroups, levels.level2.slackGroups),
+    slackChannel: levels.level2.slackChannel ?? levels.level1.slackChannel,
+  };
 }
 
 export function spanMs(span: Span): number {
