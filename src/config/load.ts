@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { contractSchema, type Contract } from './contract.js';
+import { contractSchema, type Contract, type ContractInput } from './contract.js';
 import { SEED_CONTRACT } from './seed.js';
 
 /** A configuration that cannot be used; the message names each field and what is wrong. */
@@ -30,8 +30,12 @@ export function deepMerge(base: unknown, override: unknown): unknown {
   return out;
 }
 
+/** Any part of the contract, as an override file gives it (arrays replace, objects merge). */
+export type ContractOverrides = DeepPartial<ContractInput>;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | null } : T;
+
 /** Builds the contract from the seed and any overrides. Throws ConfigError. */
-export function buildContract(overrides: unknown = {}, source = 'configuration'): Contract {
+export function buildContract(overrides: ContractOverrides | unknown = {}, source = 'configuration'): Contract {
   if (!isPlain(overrides)) throw new ConfigError(`${source}: must be an object at the top level`);
   const result = contractSchema.safeParse(deepMerge(SEED_CONTRACT, overrides));
   if (!result.success) {

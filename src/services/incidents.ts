@@ -111,6 +111,8 @@ export interface IncidentServiceDeps {
 export class IncidentService {
   private readonly hooks: ChangeHook[];
   private readonly listeners: CommitListener[] = [];
+  /** Configuration versions known to be in config_snapshots (written once per process). */
+  private readonly storedVersions = new Set<string>();
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.hooks = [...(deps.hooks ?? [])];
@@ -153,11 +155,7 @@ export class IncidentService {
     }
     try {
       const incident = await prisma.$transaction(async (tx) => {
-        await tx.configSnapshot.upsert({
-          where: { version: contract.version },
-          create: { version: contract.version, content: contract as unknown as Prisma.InputJsonValue },
-          update: {},
-        });
+        await this.storeSnapshot(tx);
         const created = await tx.incident.create({
           data: {
             title,
@@ -241,9 +239,14 @@ export class IncidentService {
         resolutionDueAt: new Date(deadlines.resolution),
         configVersion: contract.version,
       };
-    }, { reason: text }, async (tx) => {
-      await tx.configSnapshot.upsert({ where: { version: contract.version }, create: { version: contract.version, content: contract as unknown as Prisma.InputJsonValue }, update: {} });
-    });
+    }, { reason: text }, (tx) => this.storeSnapshot(tx));
+  }
+
+  /** Keeps the exact configuration behind the deadlines being stored. */
+  private async storeSnapshot(tx: Prisma.TransactionClient): Promise<void> {
+    const { contract } = this.deps;
+    if (this.storedVersions.has(contract.version)) return;
+    await tx.configSnapshot.upsert({ where: { version: contract.version }, create: { version: contract.version, content: contract as unknown as Prisma.InputJsonValue }, update: {} });
   }
 
   async close(id: number, actor: Actor, now: number): Promise<IncidentView> {
@@ -338,6 +341,8 @@ export class IncidentService {
   }
 
   private async committed(incident: Incident, change: ChangeKind, actor: Actor, now: number, detail: Record<string, unknown>): Promise<IncidentView> {
+    // The snapshot written in that transaction is now committed: no need to write it again.
+    if (change === 'opened' || change === 'reprioritised') this.storedVersions.add(this.deps.contract.version);
     const view = this.view(incident, now);
     for (const listener of this.listeners) {
       try {

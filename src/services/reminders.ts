@@ -7,7 +7,7 @@ import { targetsFor } from '../domain/deadlines.js';
 import { ladderFor, pendingFrom, type PlannedReminder, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
 import type { Incident, Prisma, PrismaClient } from '../store/index.js';
 import { UserError } from './errors.js';
-import { incidentRef, type Actor, type ChangeHook } from './incidents.js';
+import { incidentRef, type Actor, type ChangeHook, type ChangeKind } from './incidents.js';
 
 export interface ReminderRow {
   id: number;
@@ -37,8 +37,8 @@ export class ReminderService {
   constructor(private readonly deps: ReminderServiceDeps) {}
 
   /** The change hook: replaces the incident's pending reminders with a fresh plan. */
-  readonly planHook: ChangeHook = async (tx, incident, _change, now) => {
-    await this.replan(tx, incident, now);
+  readonly planHook: ChangeHook = async (tx, incident, change, now) => {
+    await this.replan(tx, incident, change, now);
   };
 
   /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
@@ -58,18 +58,29 @@ export class ReminderService {
     return out;
   }
 
-  private async replan(tx: Prisma.TransactionClient, incident: Incident, now: number): Promise<void> {
-    await tx.reminder.deleteMany({ where: { incidentId: incident.id, status: 'pending' } });
-    const sent = await tx.reminder.findMany({ where: { incidentId: incident.id, status: 'sent' }, select: { target: true, kind: true, seq: true, deadlineAt: true } });
-    const sentKeys = new Set(sent.map((s) => key(s.target, s.kind, s.seq, s.deadlineAt.getTime())));
-    const rows: Prisma.ReminderCreateManyInput[] = [];
-    for (const target of activeTargets(incident.status)) {
-      const rungs = this.plan(incident, now).filter((r) => r.target === target && !sentKeys.has(key(r.target, r.kind, r.seq, r.deadlineAt)));
-      for (const r of pendingFrom(rungs, now)) {
-        rows.push({ incidentId: incident.id, target: r.target, kind: r.kind, seq: r.seq, level: r.level, dueAt: new Date(r.dueAt), deadlineAt: new Date(r.deadlineAt), status: 'pending' });
-      }
+  private async replan(tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number): Promise<void> {
+    // A new incident has no reminders yet; any other change replaces the pending ones.
+    const sentKeys = new Set<string>();
+    if (change !== 'opened') {
+      await tx.reminder.deleteMany({ where: { incidentId: incident.id, status: 'pending' } });
+      const sent = await tx.reminder.findMany({ where: { incidentId: incident.id, status: 'sent' }, select: { target: true, kind: true, seq: true, deadlineAt: true } });
+      for (const s of sent) sentKeys.add(key(s.target, s.kind, s.seq, s.deadlineAt.getTime()));
     }
-    if (rows.length) await tx.reminder.createMany({ data: rows });
+    const planned = this.plan(incident, now);
+    const rows: PlannedReminder[] = [];
+    for (const target of activeTargets(incident.status)) {
+      rows.push(...pendingFrom(planned.filter((r) => r.target === target && !sentKeys.has(key(r.target, r.kind, r.seq, r.deadlineAt))), now));
+    }
+    if (rows.length === 0) return;
+    // One INSERT … SELECT unnest(…) statement: Prisma's createMany binds row by row and
+    // costs about 1 ms per reminder, which made opening an incident three times slower.
+    await tx.$executeRaw`
+      INSERT INTO reminders (incident_id, target, kind, seq, level, due_at, deadline_at, status)
+      SELECT ${incident.id}, t.target, t.kind, t.seq, t.level, t.due_at, t.deadline_at, 'pending'
+      FROM unnest(${rows.map((r) => r.target)}::text[], ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.seq)}::int[],
+                  ${rows.map((r) => r.level)}::int[], ${rows.map((r) => new Date(r.dueAt).toISOString())}::timestamptz[],
+                  ${rows.map((r) => new Date(r.deadlineAt).toISOString())}::timestamptz[])
+        AS t(target, kind, seq, level, due_at, deadline_at)`;
   }
 
   /**

@@ -1,13 +1,14 @@
 // The reminder ladder: when the bot speaks before and after a deadline.
 import { describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
-import type { ContractInput, Priority } from '../../src/config/contract.js';
+import type { Priority } from '../../src/config/contract.js';
+import type { ContractOverrides } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { deadlinesFor, targetsFor } from '../../src/domain/deadlines.js';
 import { contactsFor, holdForSupportHours, ladderFor, pendingFrom, type ReminderTarget } from '../../src/domain/reminders.js';
 import { at, local } from '../support/time.js';
 
-function ladder(priority: Priority, target: ReminderTarget, received: string, overrides: Partial<ContractInput> = {}) {
+function ladder(priority: Priority, target: ReminderTarget, received: string, overrides: ContractOverrides = {}) {
   const contract = buildContract(overrides);
   const calendar = new BusinessCalendar(contract);
   const clock = calendar.supportClock('forsakringskassan');
@@ -66,7 +67,7 @@ describe('support hours decide when the bot speaks', () => {
     expect(ladder('critical', 'response', '2026-11-27 16:20').slice(2, 4)).toEqual(['breach@2026-11-27 16:50 L1', 'repeat@2026-11-30 08:05 L1']);
   });
   it('configured not to hold, repeats run on the wall clock through the evening', () => {
-    expect(ladder('critical', 'response', '2026-11-27 16:20', { reminders: { holdOutsideSupportHours: false } } as Partial<ContractInput>).slice(2, 5)).toEqual(['breach@2026-11-27 16:50 L1', 'repeat@2026-11-27 17:05 L1', 'repeat@2026-11-27 17:20 L1']);
+    expect(ladder('critical', 'response', '2026-11-27 16:20', { reminders: { holdOutsideSupportHours: false } }).slice(2, 5)).toEqual(['breach@2026-11-27 16:50 L1', 'repeat@2026-11-27 17:05 L1', 'repeat@2026-11-27 17:20 L1']);
   });
   it('a wall-clock instant outside hours is held until the next opening; closing time itself is kept', () => {
     const clock = new BusinessCalendar(buildContract()).supportClock('forsakringskassan');
@@ -75,7 +76,7 @@ describe('support hours decide when the bot speaks', () => {
     expect(local(holdForSupportHours(clock, at('2026-12-24 10:00')))).toBe('Mon 2026-12-28 08:00');
   });
   it('a configured ladder replaces the default', () => {
-    const custom = { reminders: { incidents: { critical: { response: { warnAtFractions: [0.25], warnBefore: [], repeatMax: 1, escalateAfter: null } } } } } as Partial<ContractInput>;
+    const custom = { reminders: { incidents: { critical: { response: { warnAtFractions: [0.25], warnBefore: [], repeatMax: 1, escalateAfter: null } } } } };
     expect(ladder('critical', 'response', '2026-11-09 10:00', custom)).toEqual(['warning@2026-11-09 10:07:30', 'breach@2026-11-09 10:30 L1', 'repeat@2026-11-09 10:45 L1']);
   });
 });

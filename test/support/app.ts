@@ -1,7 +1,7 @@
 // A whole bot on a test database with a clock the test moves.
 import { createApp, type App } from '../../src/app.js';
 import { buildContract } from '../../src/config/load.js';
-import type { ContractInput } from '../../src/config/contract.js';
+import type { ContractOverrides } from '../../src/config/load.js';
 import type { ReminderMessage, ReminderSink } from '../../src/scheduler/reminders.js';
 import type { Database } from '../../src/store/index.js';
 
@@ -27,7 +27,7 @@ export class RecordingSink implements ReminderSink {
   }
 }
 
-export async function testApp(database: Database, clock: TestClock, overrides: Partial<ContractInput> = {}, owner?: string): Promise<App & { sink: RecordingSink }> {
+export async function testApp(database: Database, clock: TestClock, overrides: ContractOverrides = {}, owner?: string): Promise<App & { sink: RecordingSink }> {
   const app = await createApp({ contract: buildContract(overrides), database, now: clock.now, schedulerOwner: owner });
   const sink = new RecordingSink();
   app.sinks.push(sink);
