@@ -7,21 +7,29 @@ import { formatDuration, formatInstant, formatTarget, ordinal, priorityName } fr
 import type { Translator } from '../i18n/index.js';
 import type { IncidentView, TargetState } from '../services/incidents.js';
 
+/** Why a Tidpunkt was suggested, and when it was judged if received outside opening hours. */
 export function timingReasonText(tr: Translator, contract: Contract, s: TimingSuggestion): string {
-  const day = ordinal(tr, Number(formatInstantParts(contract, s.evaluatedAt)));
-  const r = s.reason;
-  const text =
-    r.code === 'critical'
-      ? tr.t('common.timingReason.critical', { day, startDay: ordinal(tr, r.startDay) })
-      : r.code === 'beforeCritical'
-        ? tr.t('common.timingReason.beforeCritical', { day, startDay: ordinal(tr, r.startDay) })
-        : r.code === 'afterMonthEnd'
-          ? tr.t('common.timingReason.afterMonthEnd', { day, daysAfter: r.daysAfter })
-          : r.code === 'lowSeason'
-            ? tr.t('common.timingReason.lowSeason', { label: r.label, from: r.from, to: r.to })
-            : tr.t('common.timingReason.normal');
+  const text = timingReasonCore(tr, contract, s);
   if (!s.outsideOpeningHours) return text;
   return `${text}; ${tr.t('common.timingReason.outsideOpeningHours', { at: formatInstant(tr, s.evaluatedAt, contract.timezone) })}`;
+}
+
+/** Why a Tidpunkt was suggested, in words ("the 20th is in the critical period …"). */
+export function timingReasonCore(tr: Translator, contract: Contract, s: TimingSuggestion): string {
+  const day = ordinal(tr, Number(formatInstantParts(contract, s.evaluatedAt)));
+  const r = s.reason;
+  switch (r.code) {
+    case 'critical':
+      return tr.t('common.timingReason.critical', { day, startDay: ordinal(tr, r.startDay) });
+    case 'beforeCritical':
+      return tr.t('common.timingReason.beforeCritical', { day, startDay: ordinal(tr, r.startDay) });
+    case 'afterMonthEnd':
+      return tr.t('common.timingReason.afterMonthEnd', { day, daysAfter: r.daysAfter });
+    case 'lowSeason':
+      return r.label ? tr.t('common.timingReason.lowSeason', { label: r.label, from: r.from, to: r.to }) : tr.t('common.timingReason.lowSeasonUnnamed', { from: r.from, to: r.to });
+    case 'normal':
+      return tr.t('common.timingReason.normal');
+  }
 }
 
 function formatInstantParts(contract: Contract, t: number): string {

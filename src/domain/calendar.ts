@@ -189,9 +189,14 @@ export class BusinessClock {
     const dayOfMonth = utc.getUTCDate();
     const date = utc.toISOString().slice(0, 10);
     const weekday = ((utc.getUTCDay() + 6) % 7) + 1;
+    const startMs = localMidnight(this.zone, index);
+    // On the two DST days a year the day is not 24 hours long: ask luxon for the exact
+    // instant; on every other day a local time is midnight plus its minutes.
+    const ordinary = localMidnight(this.zone, index + 1) - startMs === DAY_MS;
     const at = (minute: number) =>
-      DateTime.fromObject({ year, month, day: dayOfMonth, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: this.zone }).toMillis();
-    const startMs = at(0);
+      ordinary
+        ? startMs + minute * MINUTE_MS
+        : DateTime.fromObject({ year, month, day: dayOfMonth, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: this.zone }).toMillis();
     const holiday = this.holidays.lookup(date);
     const closed = !this.hours.days.includes(weekday) || holiday?.effect === 'closed';
     if (closed) return { index, date, weekday, startMs, openMs: null, closeMs: null, holiday };
@@ -241,6 +246,21 @@ export class UnknownAgencyError extends Error {
     super(`unknown agency "${agencyId}"`);
     this.name = 'UnknownAgencyError';
   }
+}
+
+/** Local midnights per zone and day index, shared by every clock in the process. */
+const midnights = new Map<string, Map<number, number>>();
+
+function localMidnight(zone: string, index: number): number {
+  let byDay = midnights.get(zone);
+  if (!byDay) midnights.set(zone, (byDay = new Map()));
+  let t = byDay.get(index);
+  if (t === undefined) {
+    const d = new Date(index * DAY_MS);
+    t = DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, { zone }).toMillis();
+    byDay.set(index, t);
+  }
+  return t;
 }
 
 function toMinutes(hhmm: string): number {

@@ -99,7 +99,7 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function lockDataDir(dir: string): () => void {
+export function lockDataDir(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE);
   if (heldLocks.has(file)) {
     throw new Error(`PGlite data folder ${dir} is already open in this process; share the Database instead of opening it twice.`);

@@ -4,6 +4,7 @@ export {
   isPostgresUrl,
   parsePostgresUrl,
   DEFAULT_DATA_DIR,
+  lockDataDir,
   type Database,
   type DatabaseKind,
   type OpenDatabaseOptions,
