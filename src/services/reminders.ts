@@ -48,10 +48,12 @@ export class ReminderService {
     const clock = calendar.supportClock(incident.orgId);
     const targets = targetsFor(contract, { kind: 'incident', priority });
     const ladders = contract.reminders.incidents[priority];
-    const clockStart = clock.nextOpening(incident.receivedAt.getTime());
+    const receivedAt = incident.receivedAt.getTime();
     const out: PlannedReminder[] = [];
     for (const target of activeTargets(incident.status)) {
       const spec: Target = target === 'response' ? targets.response! : targets.resolution;
+      // A wall-clock target counts from receipt; a support-clock one from the next opening.
+      const clockStart = spec.clock === 'wall' ? receivedAt : clock.nextOpening(receivedAt);
       const deadline = (target === 'response' ? incident.responseDueAt : incident.resolutionDueAt).getTime();
       out.push(...ladderFor({ target, spec, ladder: ladders[target], clockStart, deadline, clock, hold: contract.reminders.holdOutsideSupportHours }));
     }

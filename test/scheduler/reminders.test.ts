@@ -2,6 +2,7 @@
 // driven by an injected clock on both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Priority } from '../../src/config/contract.js';
+import { loadContract } from '../../src/config/load.js';
 import type { Actor } from '../../src/services/incidents.js';
 import type { Database } from '../../src/store/index.js';
 import { databases } from '../support/databases.js';
@@ -127,6 +128,24 @@ describe.each(databases)('reminder scheduler on $name', (target) => {
     expect(await restarted.scheduler.tick(at('2026-11-09 11:07'))).toMatchObject({ sent: 0, dropped: 0 });
     const next = await db.prisma.reminder.findFirst({ where: { incidentId: v.id, status: 'pending' }, orderBy: { dueAt: 'asc' } });
     expect(local(next!.dueAt.getTime())).toBe('Mon 2026-11-09 11:15');
+  });
+
+  it('the README demo: with examples/fast-ladder.yaml the whole ladder plays out in minutes, at night too', async () => {
+    await db.prisma.reminder.deleteMany();
+    await db.prisma.incident.deleteMany();
+    const clock = new TestClock(at('2026-11-27 00:57'));
+    const app = await testApp(db, clock, loadContract(new URL('../../examples/fast-ladder.yaml', import.meta.url).pathname));
+    await app.incidents.open({ impact: 1, timing: 1, title: 'Demo' }, anna, clock.now());
+    expect(await runUntil(app, clock, at('2026-11-27 01:05'))).toEqual([
+      '2026-11-27 00:58 response:warning',
+      '2026-11-27 00:59 response:breach',
+      '2026-11-27 00:59 resolution:warning',
+      '2026-11-27 01:00 response:repeat',
+      '2026-11-27 01:00 resolution:warning',
+      '2026-11-27 01:01 response:repeat',
+      '2026-11-27 01:01 resolution:breach',
+      '2026-11-27 01:02 resolution:repeat',
+    ]);
   });
 
   it('a failed delivery is retried, not lost', async () => {

@@ -1,6 +1,7 @@
 // A whole bot on a test database with a clock the test moves.
 import { createApp, type App } from '../../src/app.js';
 import { buildContract } from '../../src/config/load.js';
+import type { Contract } from '../../src/config/contract.js';
 import type { ContractOverrides } from '../../src/config/load.js';
 import type { ReminderMessage, ReminderSink } from '../../src/scheduler/reminders.js';
 import type { Database } from '../../src/store/index.js';
@@ -27,8 +28,10 @@ export class RecordingSink implements ReminderSink {
   }
 }
 
-export async function testApp(database: Database, clock: TestClock, overrides: ContractOverrides = {}, owner?: string): Promise<App & { sink: RecordingSink }> {
-  const app = await createApp({ contract: buildContract(overrides), database, now: clock.now, schedulerOwner: owner });
+/** A bot on `database` at the test's clock; `contract` is a built contract or overrides of the seed. */
+export async function testApp(database: Database, clock: TestClock, contract: ContractOverrides | Contract = {}, owner?: string): Promise<App & { sink: RecordingSink }> {
+  const built = 'version' in contract && typeof contract.version === 'string' ? (contract as Contract) : buildContract(contract);
+  const app = await createApp({ contract: built, database, now: clock.now, schedulerOwner: owner });
   const sink = new RecordingSink();
   app.sinks.push(sink);
   return Object.assign(app, { sink });
