@@ -26,6 +26,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./deadlines.bench.js'),
   () => import('./store.bench.js'),
   () => import('./scheduler.bench.js'),
+  () => import('./slack.bench.js'),
 ];
 
 function benchOf(loaded: BenchModule | { default: BenchModule }): BenchModule {

@@ -20,6 +20,8 @@ export interface AppOptions {
   log?: Logger;
   /** Name of this process in reminder claims. */
   schedulerOwner?: string;
+  /** Reminders one scheduler claims at a time (SSBTEK_SCHEDULER_BATCH). */
+  schedulerBatch?: number;
 }
 
 export interface Logger {
@@ -63,7 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     onListenerError: (err) => log.error('a listener failed after a committed change', err),
   });
   const sinks: ReminderSink[] = [];
-  const scheduler = new ReminderScheduler({ reminders, incidents, contract, sinks, log, owner: options.schedulerOwner });
+  const scheduler = new ReminderScheduler({ reminders, incidents, contract, sinks, log, owner: options.schedulerOwner, batchSize: options.schedulerBatch });
   // A change may bring a reminder nearer than the timer: look again after each one.
   incidents.onCommitted(() => scheduler.wake());
   const conversation = new Conversation({

@@ -9,6 +9,7 @@ import { translator } from './i18n/index.js';
 import { ConsoleSession } from './platforms/console/session.js';
 import { runConsole } from './platforms/console/run.js';
 import { ConsoleReminderSink } from './platforms/console/reminders.js';
+import { slackOptionsFromEnv, startSlack, type SlackOptions } from './platforms/slack/index.js';
 
 function logger(level: string): Logger {
   const quiet = level === 'warn' || level === 'error';
@@ -22,9 +23,11 @@ function logger(level: string): Logger {
 
 async function main(): Promise<number> {
   let env, contract;
+  let slackOptions: SlackOptions | null;
   try {
     env = readEnv();
     contract = loadContract(env.SSBTEK_CONFIG);
+    slackOptions = slackOptionsFromEnv(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -34,21 +37,37 @@ async function main(): Promise<number> {
   }
   const interactive = Boolean(process.stdin.isTTY);
   const log = logger(interactive && env.SSBTEK_LOG_LEVEL === 'info' ? 'warn' : env.SSBTEK_LOG_LEVEL);
-  const app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log });
+  const app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
   const tr = translator(env.SSBTEK_LANG);
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
-  app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));
+  let slack;
+  try {
+    slack = slackOptions ? await startSlack(app, slackOptions) : null;
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  // Reminders are printed in the terminal only when someone is there to read them.
+  if (!slack || interactive) app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));
   app.scheduler.start(Date.now, env.SSBTEK_SCHEDULER_POLL_MS);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    await slack?.stop();
     await app.close();
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  await runConsole(session, { input: process.stdin, output: process.stdout, interactive }, tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') }));
+  if (!slack || interactive) {
+    await runConsole(session, { input: process.stdin, output: process.stdout, interactive }, tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') }));
+  }
+  if (slack) {
+    // A service (or a terminal that was closed): serve Slack until a signal stops the process.
+    process.stderr.write(`${tr.t('console.servingSlack')}\n`);
+    await new Promise<never>(() => {});
+  }
   await stop();
   return 0;
 }

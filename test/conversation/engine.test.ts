@@ -87,7 +87,7 @@ describe('the conversation', () => {
     const guarded = new Conversation({ incidents: app.incidents, contract: app.contract, now: clock.now, authorize: (action, actor) => actor.id === 'chef' || action === 'reopen' });
     await app.conversation.handle('incident påverkan=2 titel="Begränsad"', sv);
     const refused = await guarded.handle('resolve INC-2 klart', sv);
-    expect(refused.text).toBe('Du får inte åtgärda incidenter. Be en incidentansvarig.');
+    expect(refused.text).toBe('Du har inte behörighet att åtgärda. Be en incidentansvarig.');
     const allowed = await guarded.handle('resolve INC-2 klart', { actor: { id: 'chef', source: 'console' }, lang: 'sv' });
     expect(allowed).toMatchObject({ kind: 'incident', change: 'resolved' });
   });

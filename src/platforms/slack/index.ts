@@ -1,0 +1,203 @@
+// The Slack platform: a Bolt app on its own HTTP endpoint (/slack/events on PORT) or,
+// when SLACK_APP_TOKEN is set, over Socket Mode. Commands, buttons and modals are in
+// handlers.ts, Block Kit in blocks.ts, the channel story in announcer.ts, users'
+// languages and SLACK_MANAGERS in directory.ts.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App as BoltApp, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
+import type { App, Logger } from '../../app.js';
+import type { Env } from '../../config/env.js';
+import { ConfigError } from '../../config/load.js';
+import { Conversation } from '../../conversation/engine.js';
+import type { Lang } from '../../i18n/index.js';
+import { ChatReferenceService } from '../../services/chat-references.js';
+import { SlackAnnouncer } from './announcer.js';
+import { parseManagers, SlackDirectory } from './directory.js';
+import { registerHandlers } from './handlers.js';
+import { SlackReminderSink } from './reminders.js';
+
+export interface SlackOptions {
+  /** xoxb-… (SLACK_BOT_TOKEN). */
+  botToken: string;
+  /** SLACK_SIGNING_SECRET; required in HTTP mode. */
+  signingSecret?: string;
+  /** xapp-… (SLACK_APP_TOKEN): Socket Mode instead of the HTTP endpoint. */
+  appToken?: string;
+  /** SLACK_API_URL: another Web API base URL (a proxy, or a fake in tests). Default Slack's. */
+  apiUrl?: string;
+  /** SLACK_INCIDENT_CHANNEL: where new incidents are posted; unset = the channel of the command. */
+  incidentChannel?: string;
+  /** SLACK_MANAGERS: user ids (U…) and user-group ids (S…) who may resolve, reprioritise, reopen and close. Empty = everyone. */
+  managers?: string[];
+  /** PORT for /slack/events (HTTP mode). Default 3000; 0 picks a free port (reported back). */
+  port?: number;
+  /** Interface to listen on (default: all). */
+  host?: string;
+  /** Language for channel messages and for users whose Slack locale is not supported (SSBTEK_LANG). */
+  lang?: Lang;
+  /** The slash command. Default "/ssbtek". */
+  command?: string;
+  /**
+   * Web API retries after a failed call (HTTP 5xx, network error, 429 after Retry-After).
+   * Default 3 with a short backoff; 0 for tests.
+   */
+  retries?: number;
+  /** Web API request timeout. Default 10 s. */
+  requestTimeoutMs?: number;
+}
+
+export interface SlackHandle {
+  /** The bound HTTP port (HTTP mode); undefined in Socket Mode. */
+  port?: number;
+  mode: 'http' | 'socket';
+  /** Resolves when the channel updates queued so far have been sent. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** The Slack options from the environment; null when Slack is not configured (no SLACK_BOT_TOKEN). */
+export function slackOptionsFromEnv(env: Env): SlackOptions | null {
+  if (!env.SLACK_BOT_TOKEN) return null;
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (HTTP endpoint) nor SLACK_APP_TOKEN (Socket Mode) is.', ['SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN is set']);
+  }
+  return {
+    botToken: env.SLACK_BOT_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    appToken: env.SLACK_APP_TOKEN,
+    apiUrl: env.SLACK_API_URL,
+    incidentChannel: env.SLACK_INCIDENT_CHANNEL,
+    managers: parseManagers(env.SLACK_MANAGERS),
+    port: env.PORT,
+    lang: env.SSBTEK_LANG,
+  };
+}
+
+/** Starts the Slack platform on the bot: verifies the token (auth.test), then listens. */
+export async function startSlack(app: App, options: SlackOptions): Promise<SlackHandle> {
+  const socketMode = Boolean(options.appToken);
+  if (!socketMode && !options.signingSecret) throw new ConfigError('Slack over HTTP needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode).');
+  const lang = options.lang ?? 'sv';
+  const port = options.port ?? 3000;
+  const clientOptions: webApi.WebClientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/` } : {}),
+    retryConfig: retryPolicy(options.retries ?? 3),
+    timeout: options.requestTimeoutMs ?? 10_000,
+  };
+  const bolt = new BoltApp({
+    token: options.botToken,
+    logger: boltLogger(app.log),
+    logLevel: LogLevel.INFO,
+    clientOptions,
+    // auth.test runs in init() below, so a wrong token fails the start, not the first request.
+    deferInitialization: true,
+    convoStore: false,
+    ...(socketMode
+      ? { socketMode: true, appToken: options.appToken }
+      : {
+          signingSecret: options.signingSecret,
+          endpoints: SLACK_EVENTS_PATH,
+          port,
+          // ack() answers at once; the work continues after the response (Slack's 3 seconds).
+          processBeforeResponse: false,
+          customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok'); } }],
+        }),
+  });
+  bolt.error(async (err) => app.log.error('Slack: a listener failed', err));
+  await bolt.init();
+
+  const refs = new ChatReferenceService(app.database.prisma);
+  const directory = new SlackDirectory({ client: bolt.client, fallbackLang: lang, managers: options.managers ?? [], log: app.log });
+  const announcer = new SlackAnnouncer({ client: bolt.client, refs, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log });
+  const conversation = new Conversation({
+    incidents: app.incidents,
+    reminders: app.reminders,
+    contract: app.contract,
+    now: app.now,
+    authorize: directory.authorize,
+    logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err),
+  });
+  registerHandlers(bolt, { conversation, incidents: app.incidents, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
+  app.incidents.onCommitted(announcer.listener);
+  const reminderSink = new SlackReminderSink({ client: bolt.client, refs, contract: app.contract, lang, incidentChannel: options.incidentChannel, log: app.log });
+  app.sinks.push(reminderSink);
+
+  // Delivery ids only matter while Slack may retry (minutes); forget them after a day.
+  const prune = setInterval(() => {
+    refs.pruneDeliveries(new Date(Date.now() - 24 * 3_600_000)).catch((err: unknown) => app.log.warn(`Slack: could not prune delivery ids (${String(err)})`));
+  }, 3_600_000);
+  prune.unref();
+
+  let boundPort: number | undefined;
+  try {
+    if (socketMode) {
+      await bolt.start();
+      app.log.info('Slack: connected over Socket Mode');
+    } else {
+      const server = (await bolt.start(options.host ? { port, host: options.host } : port)) as Server;
+      boundPort = (server.address() as AddressInfo).port;
+      app.log.info(`Slack: listening on port ${boundPort}, ${SLACK_EVENTS_PATH}`);
+    }
+  } catch (err) {
+    clearInterval(prune);
+    await announcer.stop();
+    throw err;
+  }
+
+  let stopped = false;
+  return {
+    port: boundPort,
+    mode: socketMode ? 'socket' : 'http',
+    idle: () => announcer.idle(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(prune);
+      app.sinks.splice(app.sinks.indexOf(reminderSink) >>> 0, 1);
+      try {
+        await bolt.stop();
+      } finally {
+        await announcer.stop();
+      }
+    },
+  };
+}
+
+/**
+ * Slack's default is ten retries over about half an hour: right for a batch job, wrong
+ * for chat, where a message half an hour late misleads. A few quick retries ride out a
+ * blip (and a 429 waits for Retry-After first); anything longer is logged and dropped.
+ */
+function retryPolicy(retries: number): webApi.RetryOptions {
+  return retries <= 0 ? { retries: 0 } : { retries, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true };
+}
+
+/** Bolt's and the Web API client's logs into the bot's log. */
+function boltLogger(log: Logger): BoltLogger {
+  const order = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+  let level: LogLevel = LogLevel.INFO;
+  const on = (l: LogLevel) => order.indexOf(l) >= order.indexOf(level);
+  const text = (parts: unknown[]) => parts.filter((p) => !(p instanceof Error)).map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' ');
+  return {
+    debug: (...m) => { if (on(LogLevel.DEBUG)) log.info(`slack (debug): ${text(m)}`); },
+    info: (...m) => { if (on(LogLevel.INFO)) log.info(`slack: ${text(m)}`); },
+    warn: (...m) => { if (on(LogLevel.WARN)) log.warn(`slack: ${text(m)}`); },
+    error: (...m) => { if (on(LogLevel.ERROR)) log.error(`slack: ${text(m)}`, m.find((p) => p instanceof Error)); },
+    setLevel: (l) => { level = l; },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export { SlackDirectory, parseManagers } from './directory.js';
+export { SlackAnnouncer } from './announcer.js';
