@@ -1,5 +1,5 @@
 // The channel tells the story: every committed change to an incident — from a Slack
-// button, a slash command, the terminal, Teams or monitoring — updates the incident's
+// button, a slash command or another platform such as the terminal — updates the incident's
 // channel message (chat.update) and adds a line to its thread. New incidents are posted
 // to SLACK_INCIDENT_CHANNEL, or to the channel where the Slack command was typed.
 //
