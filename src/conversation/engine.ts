@@ -4,7 +4,7 @@
 import type { Contract } from '../config/contract.js';
 import { translator, type Lang, type Translator } from '../i18n/index.js';
 import { isUserError, UserError } from '../services/errors.js';
-import { parseIncidentRef, type Actor, type ChangeKind, type IncidentService, type IncidentView } from '../services/incidents.js';
+import { incidentRef, parseIncidentRef, type Actor, type ChangeKind, type IncidentService, type IncidentView } from '../services/incidents.js';
 import { incidentForm, validateIncidentForm, type FieldErrors, type FormSpec, type FormValues } from './forms.js';
 import { parseCommand, type ParsedCommand } from './parse.js';
 import { incidentListLine, incidentText } from './render.js';
@@ -101,10 +101,13 @@ export class Conversation {
         return this.show(tr, await incidents.close(this.ref(cmd), ctx.actor, now), 'closed');
       case 'snooze': {
         if (!this.deps.reminders) return error(tr.t('errors.command.unknown', { word: cmd.name }));
-        const minutes = cmd.words[1] === undefined ? this.deps.contract.reminders.snoozeMinutes[0] : Number(cmd.words[1]);
-        const { target, until } = await this.deps.reminders.snooze(this.ref(cmd), minutes, ctx.actor, now);
-        const ref = `INC-${this.ref(cmd)}`;
-        return { kind: 'text', visibility: 'private', text: tr.t('reminder.snoozed', { ref, label: tr.t(`common.deadline.${target}`), until: formatInstant(tr, until, this.deps.contract.timezone) }) };
+        const id = this.ref(cmd);
+        const allowed = this.deps.contract.reminders.snoozeMinutes;
+        const given = cmd.words[1];
+        if (given !== undefined && !/^\d{1,4}$/.test(given)) throw new UserError('reminder.snoozeMinutes', { given, allowed: allowed.join(', ') });
+        const minutes = given === undefined ? allowed[0] : Number(given);
+        const { target, until } = await this.deps.reminders.snooze(id, minutes, ctx.actor, now);
+        return { kind: 'text', visibility: 'private', text: tr.t('reminder.snoozed', { ref: incidentRef(id), label: tr.t(`common.deadline.${target}`), until: formatInstant(tr, until, this.deps.contract.timezone) }) };
       }
       case 'priority': {
         await this.authorize('priority', ctx.actor);

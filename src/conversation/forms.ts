@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import type { Contract } from '../config/contract.js';
 import type { Translator } from '../i18n/index.js';
-import { formatInstant } from '../i18n/format.js';
 import type { TimingSuggestion } from '../domain/priority.js';
 import { TEXT_MAX, TITLE_MAX, type OpenIncidentInput } from '../services/incidents.js';
 import { timingReasonText } from './render.js';
@@ -107,9 +106,4 @@ export function validateField(tr: Translator, contract: Contract, id: IncidentFi
   const probe: FormValues = { impact: '1', timing: '1', title: 'x', org: contract.defaultAgency, [id]: value };
   const result = validateIncidentForm(tr, contract, probe);
   return result.ok ? null : (result.errors[id] ?? null);
-}
-
-/** A human timestamp for form hints. */
-export function formHintInstant(tr: Translator, contract: Contract, t: number): string {
-  return formatInstant(tr, t, contract.timezone);
 }

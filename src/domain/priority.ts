@@ -4,8 +4,6 @@ import type { Contract, Priority } from '../config/contract.js';
 import type { BusinessCalendar } from './calendar.js';
 
 export type Level = 1 | 2 | 3 | 4;
-export const LEVELS: readonly Level[] = [1, 2, 3, 4];
-
 export function isLevel(n: unknown): n is Level {
   return n === 1 || n === 2 || n === 3 || n === 4;
 }

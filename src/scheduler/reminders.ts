@@ -96,22 +96,20 @@ export class ReminderScheduler {
       const k = `${r.incidentId}/${r.target}`;
       groups.set(k, [...(groups.get(k) ?? []), r]);
     }
+    const incidents = await this.options.incidents.getMany(claimed.map((r) => r.incidentId), now);
     for (const rows of groups.values()) {
       const latest = rows[rows.length - 1];
       for (const older of rows.slice(0, -1)) {
         await this.options.reminders.drop(older.id, this.owner, 'superseded by a later reminder');
         result.dropped++;
       }
-      await this.deliverOne(latest, now, result);
+      await this.deliverOne(latest, incidents.get(latest.incidentId), now, result);
     }
   }
 
-  private async deliverOne(reminder: ReminderRow, now: number, result: TickResult): Promise<void> {
-    const { reminders, incidents, contract, sinks, log } = this.options;
-    let incident: IncidentView;
-    try {
-      incident = await incidents.get(reminder.incidentId, now);
-    } catch {
+  private async deliverOne(reminder: ReminderRow, incident: IncidentView | undefined, now: number, result: TickResult): Promise<void> {
+    const { reminders, contract, sinks, log } = this.options;
+    if (!incident) {
       await reminders.drop(reminder.id, this.owner, 'incident gone');
       result.dropped++;
       return;

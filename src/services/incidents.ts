@@ -109,18 +109,13 @@ export interface IncidentServiceDeps {
 }
 
 export class IncidentService {
-  private readonly hooks: ChangeHook[];
+  private readonly hooks: readonly ChangeHook[];
   private readonly listeners: CommitListener[] = [];
   /** Configuration versions known to be in config_snapshots (written once per process). */
   private readonly storedVersions = new Set<string>();
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.hooks = [...(deps.hooks ?? [])];
-  }
-
-  /** Adds a hook that runs inside every change's transaction. */
-  onChange(hook: ChangeHook): void {
-    this.hooks.push(hook);
   }
 
   /**
@@ -161,7 +156,7 @@ export class IncidentService {
             title,
             description,
             orgId,
-            baseServices: (input.baseServices ?? []).map((s) => cleanTitle(s)).filter(Boolean),
+            baseServices: (input.baseServices ?? []).map((s) => s.trim()).filter(Boolean).map(cleanTitle),
             impact,
             timing,
             suggestedTiming: suggestion.timing,
@@ -260,6 +255,12 @@ export class IncidentService {
     const incident = await this.deps.prisma.incident.findUnique({ where: { id } });
     if (!incident) throw new UserError('incident.notFound', { ref: incidentRef(id) });
     return this.view(incident, now);
+  }
+
+  /** Several incidents in one query, by id; ids that do not exist are absent. */
+  async getMany(ids: number[], now: number): Promise<Map<number, IncidentView>> {
+    const rows = await this.deps.prisma.incident.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    return new Map(rows.map((r) => [r.id, this.view(r, now)]));
   }
 
   /** Open and acknowledged incidents, the most urgent deadline first. */

@@ -103,6 +103,7 @@ describe.each(databases)('reminder scheduler on $name', (target) => {
     expect(await runUntil(app, clock, at('2026-11-09 10:31'))).toEqual(['2026-11-09 10:30 response:snooze']);
     const bad = await app.conversation.handle(`snooze ${v.ref} 7`, { actor: anna, lang: 'en' });
     expect(bad).toMatchObject({ kind: 'error', text: 'Snooze takes 15, 60 minutes (not "7").' });
+    expect((await app.conversation.handle(`snooze ${v.ref} länge`, { actor: anna, lang: 'sv' })).text).toBe('Snooze går i 15, 60 minuter (inte "länge").');
   });
 
   it('reprioritising moves the ladder; a deadline already passed is told at once', async () => {
