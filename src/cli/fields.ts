@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ORDER_TYPES, type Contract, type OrderType } from '../config/contract.js';
 import type { CaseKind, CaseRef } from '../domain/deadlines.js';
 import { parsePriority } from '../domain/priority-names.js';
-import type { Level } from '../domain/priority.js';
+import { parseLevel, type Level } from '../domain/priority.js';
 import { isLang, type Lang } from '../i18n/index.js';
 import type { Problem } from './context.js';
 import { parseInstant, suggestOffset } from './instant.js';
@@ -35,7 +35,7 @@ function fail(ctx: Ctx, key: string, params: Record<string, unknown>, path?: Pro
 export const level = () =>
   text('cli.error.level.missing').transform((s, ctx): Level => {
     const trimmed = s.trim();
-    return /^[1-4]$/.test(trimmed) ? (Number(trimmed) as Level) : fail(ctx, 'cli.error.level.invalid', { value: s });
+    return parseLevel(trimmed) ?? fail(ctx, 'cli.error.level.invalid', { value: s });
   });
 
 /** An ISO 8601 instant with an offset, as epoch ms; `zone` only shapes the hint. */

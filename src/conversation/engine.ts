@@ -10,6 +10,7 @@ import { parseCommand, type ParsedCommand } from './parse.js';
 import { incidentListLine, incidentText } from './render.js';
 import type { ReminderService } from '../services/reminders.js';
 import { formatInstant } from '../i18n/format.js';
+import { parseLevel } from '../domain/priority.js';
 
 /** Who may do what; the default allows everyone everything. */
 export type Authorize = (action: 'resolve' | 'priority' | 'close' | 'reopen', actor: Actor) => boolean | Promise<boolean>;
@@ -188,8 +189,9 @@ function error(text: string): Reply {
 
 /** "3" → 3; anything but 1–4 is refused with what was given. */
 function level(text: string, field: 'impact' | 'timing'): number {
-  if (!/^[1-4]$/.test(text.trim())) throw new UserError('level.invalid', { field, given: text });
-  return Number(text.trim());
+  const parsed = parseLevel(text);
+  if (parsed === null) throw new UserError('level.invalid', { field, given: text });
+  return parsed;
 }
 
 export function translateUserError(tr: Translator, err: UserError): string {

@@ -1,10 +1,9 @@
 // The incident form: one platform-neutral description that the terminal asks field by
 // field and Slack shows as a modal. Validation lives here too, so both give the same
 // messages for the same mistakes.
-import { z } from 'zod';
 import type { Contract } from '../config/contract.js';
 import type { Translator } from '../i18n/index.js';
-import type { TimingSuggestion } from '../domain/priority.js';
+import { parseLevel, type TimingSuggestion } from '../domain/priority.js';
 import { TEXT_MAX, TITLE_MAX, type OpenIncidentInput } from '../services/incidents.js';
 import { timingReasonText } from './render.js';
 
@@ -79,9 +78,9 @@ const NO = new Set(['nej', 'n', 'no', 'false', '0', 'off', '']);
 export function validateIncidentForm(tr: Translator, contract: Contract, values: FormValues): { ok: true; input: OpenIncidentInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const level = (id: 'impact' | 'timing') => {
-    const parsed = z.coerce.number().int().min(1).max(4).safeParse((values[id] ?? '').trim() || undefined);
-    if (!parsed.success) errors[id] = tr.t('errors.level.invalid', { field: tr.t(`common.${id}.label`), given: values[id] ?? '' });
-    return parsed.success ? parsed.data : 0;
+    const parsed = parseLevel(values[id]);
+    if (parsed === null) errors[id] = tr.t('errors.level.invalid', { field: tr.t(`common.${id}.label`), given: values[id] ?? '' });
+    return parsed ?? 0;
   };
   const impact = level('impact');
   const timingText = (values.timing ?? '').trim();

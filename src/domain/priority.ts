@@ -8,6 +8,12 @@ export function isLevel(n: unknown): n is Level {
   return n === 1 || n === 2 || n === 3 || n === 4;
 }
 
+/** A level as a person types it ("2", " 3 "); null for anything else ("5", "2.0", "två"). */
+export function parseLevel(text: string | undefined | null): Level | null {
+  const trimmed = (text ?? '').trim();
+  return /^[1-4]$/.test(trimmed) ? (Number(trimmed) as Level) : null;
+}
+
 /** The contract's priority for an impact (Påverkan) and a time (Tidpunkt). */
 export function priorityOf(contract: Contract, impact: Level, timing: Level): Priority {
   return contract.priorityMatrix[timing - 1][impact - 1];

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
-import { priorityOf, suggestTiming, type Level } from '../../src/domain/priority.js';
+import { parseLevel, priorityOf, suggestTiming, type Level } from '../../src/domain/priority.js';
 import { at, local } from '../support/time.js';
 
 const contract = buildContract();
@@ -72,5 +72,15 @@ describe('suggested Tidpunkt (3.2: increased use from about the 20th to month en
   it('within opening hours the receipt itself is judged', () => {
     const s = suggest('2026-11-19 16:59');
     expect(s).toMatchObject({ timing: 2, outsideOpeningHours: false, evaluatedAt: at('2026-11-19 16:59') });
+  });
+});
+
+describe('a level as a person types it', () => {
+  it('accepts 1–4 with surrounding spaces', () => {
+    expect(['1', ' 2', '3 ', '4'].map(parseLevel)).toEqual([1, 2, 3, 4]);
+  });
+  it('refuses anything else', () => {
+    expect(['0', '5', '2.0', '02', 'två', '', '1 2'].map(parseLevel)).toEqual([null, null, null, null, null, null, null]);
+    expect(parseLevel(undefined)).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import { isLang, translator, type Lang, type Translator } from '../../i18n/index
 import type { ChatReferenceService } from '../../services/chat-references.js';
 import { isUserError, UserError } from '../../services/errors.js';
 import { parseIncidentRef, type Actor, type IncidentService } from '../../services/incidents.js';
+import { parseLevel } from '../../domain/priority.js';
 import { slackOrigin, type SlackAnnouncer } from './announcer.js';
 import {
   ACTION,
@@ -263,9 +264,8 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
     const tr = translator(await langFromMeta(meta, actor.id));
     const values = readValues(view.state);
     const reason = (values.reason ?? '').trim();
-    const level = (text: string | undefined) => (/^[1-4]$/.test(text ?? '') ? Number(text) : null);
-    const impact = level(values.impact);
-    const timing = level(values.timing);
+    const impact = parseLevel(values.impact);
+    const timing = parseLevel(values.timing);
     const errors: Record<string, string> = {};
     for (const [field, value] of [['impact', impact], ['timing', timing]] as const) {
       if (value === null) errors[field] = tr.t('errors.level.invalid', { field: tr.t(`common.${field}.label`), given: values[field] ?? '' });
