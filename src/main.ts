@@ -37,16 +37,18 @@ async function main(): Promise<number> {
   }
   const interactive = Boolean(process.stdin.isTTY);
   const log = logger(interactive && env.SSBTEK_LOG_LEVEL === 'info' ? 'warn' : env.SSBTEK_LOG_LEVEL);
-  const app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
   const tr = translator(env.SSBTEK_LANG);
+  const app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
   let slack;
   try {
     slack = slackOptions ? await startSlack(app, slackOptions) : null;
   } catch (err) {
+    // A wrong token or no way to Slack: say so plainly; the details are in the log above.
     await app.close();
-    throw err;
+    process.stderr.write(`${tr.t('console.slackStartFailed', { reason: err instanceof Error ? err.message : String(err) })}\n`);
+    return 1;
   }
   // Reminders are printed in the terminal only when someone is there to read them.
   if (!slack || interactive) app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));

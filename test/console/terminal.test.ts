@@ -55,6 +55,19 @@ describe('the bot in a terminal', () => {
     expect(run.stdout).toContain('Öppna incidenter (2), närmaste tidsgräns först:');
   }, 60_000);
 
+  it('says plainly when Slack cannot be reached at start, without a stack trace', async () => {
+    const run = await bot([], { SLACK_BOT_TOKEN: 'xoxb-wrong', SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: 'http://127.0.0.1:9/api/', PORT: '0' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Boten kunde inte ansluta till Slack: A request error occurred: fetch failed. Kontrollera SLACK_BOT_TOKEN');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('refuses half a Slack configuration with what is missing', async () => {
+    const run = await bot(['list'], { SLACK_BOT_TOKEN: 'xoxb-only' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('SLACK_SIGNING_SECRET');
+  }, 60_000);
+
   it('refuses an invalid configuration at start with the field named', async () => {
     const run = await bot(['list'], { SSBTEK_CONFIG: join(root, 'test/fixtures/invalid-contract.yaml') });
     expect(run.code).toBe(2);
