@@ -157,14 +157,14 @@ async function openPglite(options: OpenDatabaseOptions, log: (msg: string) => vo
       mkdirSync(location, { recursive: true });
       unlock = lockDataDir(location);
     }
-    const started = Date.now();
+    const started = performance.now();
     try {
       pglite = await PGlite.create(location);
     } catch (error) {
       unlock();
       throw error;
     }
-    log(`opened PGlite ${inMemory ? 'in memory' : `in ${location}`} in ${Date.now() - started} ms`);
+    log(`opened PGlite ${inMemory ? 'in memory' : `in ${location}`} in ${Math.round(performance.now() - started)} ms`);
   }
   const instance = pglite;
   try {

@@ -215,12 +215,12 @@ function quoteIdent(name: string): string {
  * pool), polling so that a stuck process yields a clear error instead of a hung start-up.
  */
 async function acquireMigrationLock(db: SqlDriver, timeoutMs: number, log: (msg: string) => void): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let announced = false;
   for (;;) {
     const [row] = await db.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK_KEY}) AS locked`);
     if (row?.locked === true) return;
-    if (Date.now() >= deadline) {
+    if (performance.now() >= deadline) {
       throw new MigrationError(
         `Timed out after ${timeoutMs} ms waiting for the migration lock (pg_advisory_lock ${MIGRATION_LOCK_KEY}): ` +
           `another process is migrating this database, or a stuck session holds the lock (see pg_locks).`,
@@ -273,7 +273,7 @@ async function migrateLocked(db: SqlDriver, options: MigrateOptions): Promise<Mi
     }
     const applied: string[] = [];
     for (const migration of status.pending) {
-      const started = Date.now();
+      const started = performance.now();
       await db.exec('BEGIN');
       try {
         await db.exec(migration.script);
@@ -290,7 +290,7 @@ async function migrateLocked(db: SqlDriver, options: MigrateOptions): Promise<Mi
         throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${message}`, { cause: error });
       }
       applied.push(migration.name);
-      log(`applied migration ${migration.name} in ${Date.now() - started} ms`);
+      log(`applied migration ${migration.name} in ${Math.round(performance.now() - started)} ms`);
     }
     return { applied };
   } finally {
