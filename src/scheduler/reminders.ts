@@ -94,7 +94,9 @@ export class ReminderScheduler {
     const groups = new Map<string, ReminderRow[]>();
     for (const r of claimed) {
       const k = `${r.incidentId}/${r.target}`;
-      groups.set(k, [...(groups.get(k) ?? []), r]);
+      const group = groups.get(k);
+      if (group) group.push(r);
+      else groups.set(k, [r]);
     }
     const incidents = await this.options.incidents.getMany(claimed.map((r) => r.incidentId), now);
     for (const rows of groups.values()) {

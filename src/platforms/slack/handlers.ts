@@ -11,7 +11,7 @@ import { parseCommand } from '../../conversation/parse.js';
 import { isLang, translator, type Lang, type Translator } from '../../i18n/index.js';
 import type { ChatReferenceService } from '../../services/chat-references.js';
 import { isUserError, UserError } from '../../services/errors.js';
-import { parseIncidentRef, type Actor, type IncidentService } from '../../services/incidents.js';
+import { incidentRef, parseIncidentRef, type Actor, type IncidentService } from '../../services/incidents.js';
 import { parseLevel } from '../../domain/priority.js';
 import { slackOrigin, type SlackAnnouncer } from './announcer.js';
 import {
@@ -250,12 +250,7 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
       return;
     }
     await ack();
-    const target = targetOf(meta, actor.id);
-    await guarded(tr, 'report-back modal', (text) => tell(client, target, text), async () => {
-      if (!(await refs.claimDelivery(`slack:view:${view.id}`))) return;
-      await requireManager('resolve', actor);
-      await slackOrigin.run({ channel: target.channel }, () => incidents.resolve(incidentIdOf(meta), note, actor, now()));
-    });
+    await changeFromModal(client, tr, 'report-back modal', meta, actor, view.id, 'resolve', () => incidents.resolve(incidentIdOf(meta), note, actor, now()));
   });
 
   bolt.view(CALLBACK.priority, async ({ ack, body, view, client }) => {
@@ -271,19 +266,24 @@ export function registerHandlers(bolt: BoltApp, deps: HandlerDeps): void {
       if (value === null) errors[field] = tr.t('errors.level.invalid', { field: tr.t(`common.${field}.label`), given: values[field] ?? '' });
     }
     if (!reason) errors.reason = tr.t('slack.errors.reasonRequired');
-    if (impact !== null && timing !== null && impact === meta.im && timing === meta.tm) errors.impact = translateUserError(tr, new UserError('incident.samePriority', { ref: `INC-${incidentIdOf(meta)}` }));
+    if (impact !== null && timing !== null && impact === meta.im && timing === meta.tm) errors.impact = translateUserError(tr, new UserError('incident.samePriority', { ref: incidentRef(incidentIdOf(meta)) }));
     if (Object.keys(errors).length) {
       await ack({ response_action: 'errors', errors: modalErrors(errors) });
       return;
     }
     await ack();
-    const target = targetOf(meta, actor.id);
-    await guarded(tr, 'priority modal', (text) => tell(client, target, text), async () => {
-      if (!(await refs.claimDelivery(`slack:view:${view.id}`))) return;
-      await requireManager('priority', actor);
-      await slackOrigin.run({ channel: target.channel }, () => incidents.reprioritise(incidentIdOf(meta), { impact: impact!, timing: timing! }, reason, actor, now()));
-    });
+    await changeFromModal(client, tr, 'priority modal', meta, actor, view.id, 'priority', () => incidents.reprioritise(incidentIdOf(meta), { impact: impact!, timing: timing! }, reason, actor, now()));
   });
+
+  /** A change from a submitted modal: once per view, by a manager, with the modal's channel as its origin. */
+  async function changeFromModal(client: Client, tr: Translator, where: string, meta: Record<string, unknown>, actor: Actor, viewId: string, action: 'resolve' | 'priority', change: () => Promise<unknown>): Promise<void> {
+    const target = targetOf(meta, actor.id);
+    await guarded(tr, where, (text) => tell(client, target, text), async () => {
+      if (!(await refs.claimDelivery(`slack:view:${viewId}`))) return;
+      await requireManager(action, actor);
+      await slackOrigin.run({ channel: target.channel }, change);
+    });
+  }
 }
 
 /**
