@@ -5,6 +5,7 @@
 // configuration file, never the code. The schema is the single place that knows the
 // shape; everything downstream receives a parsed, frozen `Contract`.
 import { z } from 'zod';
+import { routineSchema } from './routine.js';
 
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -235,6 +236,8 @@ export const contractSchema = z
         agencies: z.record(z.string(), z.object({ default: escalationLevels.optional(), critical: escalationLevels.optional(), high: escalationLevels.optional(), medium: escalationLevels.optional(), low: escalationLevels.optional() }).strict()),
       })
       .strict(),
+    /** The information routine (4.1.2, 4.6, 6): releases, announcement ladder, disturbance notices; see routine.ts. */
+    routine: routineSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {
