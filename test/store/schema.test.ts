@@ -294,6 +294,9 @@ it('the Prisma schema has the expected models (DMMF read through prisma generate
     'ChatReference',
     'ProcessedDelivery',
     'Reminder',
+    'Job',
+    'JobChannel',
+    'ChatDestination',
   ]);
   expect(localMigrations.length).toBeGreaterThan(0);
   for (const field of datamodel.models.flatMap((m) => m.fields)) {
