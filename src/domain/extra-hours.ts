@@ -1,0 +1,97 @@
+// Extra opening hours (UC 4.1.2): the operator decides them at its meeting on
+// Thursdays 13:00; a request must arrive at least 2 weeks before that meeting, and the
+// material by 09:00 on the meeting day. (The weekday, the times and the weeks are the
+// contract's `notice` configuration.)
+//
+// The deciding meeting for hours starting at `from` is the latest meeting that is held
+// (its day is a support day: no meeting on Kristi himmelfärds dag, which is always a
+// Thursday) and lies before `from`. A request made after its deadline is refused with
+// the earliest extra hours that can still be requested.
+//
+// Pure: the time of the request is passed in.
+import { DateTime } from 'luxon';
+import type { RoutineRules } from '../config/routine.js';
+import type { BusinessCalendar } from './calendar.js';
+import { atLocalTime, operatorSupportClock } from './routine-calendar.js';
+
+/** How many weeks back or ahead a held meeting is looked for before giving up. */
+const SEARCH_WEEKS = 520;
+
+export interface ExtraHoursRequest {
+  /** Epoch ms; the requested hours are [from, to). */
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ExtraHoursCheck {
+  /** True when the request is in time (at or before `requestBy`). */
+  readonly ok: boolean;
+  /** The decision meeting, epoch ms. */
+  readonly meeting: number;
+  /** The last instant the request may arrive: the meeting minus the request notice (same local time). */
+  readonly requestBy: number;
+  /** The material is due at this time on the meeting day. */
+  readonly materialBy: number;
+  /**
+   * When too late: the earliest instant at which extra hours can still start, if
+   * requested at `at` (the first closed instant after the first meeting still open for
+   * requests); null when the request is in time.
+   */
+  readonly earliestPossible: number | null;
+}
+
+/** The decision, the deadlines and whether a request made at `at` is in time. */
+export function checkExtraHours(request: ExtraHoursRequest, at: number, calendar: BusinessCalendar, rules: RoutineRules): ExtraHoursCheck {
+  const meeting = decisionMeetingFor(request.from, calendar, rules);
+  const requestBy = requestDeadline(meeting, rules);
+  const materialBy = atLocalTime(DateTime.fromMillis(meeting, { zone: rules.zone }).toISODate()!, rules.extraHours.materialBy, rules.zone);
+  const ok = at <= requestBy;
+  return { ok, meeting, requestBy, materialBy, earliestPossible: ok ? null : earliestPossibleExtraHours(at, calendar, rules) };
+}
+
+/** The latest held decision meeting strictly before `from`. */
+export function decisionMeetingFor(from: number, calendar: BusinessCalendar, rules: RoutineRules): number {
+  const { meetingWeekday, meetingTime } = rules.extraHours;
+  const local = DateTime.fromMillis(from, { zone: rules.zone });
+  const back = (local.weekday - meetingWeekday + 7) % 7;
+  let day = local.startOf('day').minus({ days: back });
+  for (let n = 0; n < SEARCH_WEEKS; n++, day = day.minus({ weeks: 1 })) {
+    const meeting = atLocalTime(day.toISODate()!, meetingTime, rules.zone);
+    if (meeting < from && isMeetingDay(meeting, calendar)) return meeting;
+  }
+  throw new Error(`no decision meeting is held in the ${SEARCH_WEEKS} weeks before ${local.toISO()}`);
+}
+
+/** The first held decision meeting whose request deadline is at or after `at`. */
+export function firstOpenMeeting(at: number, calendar: BusinessCalendar, rules: RoutineRules): number {
+  const { meetingWeekday, meetingTime, requestWeeks } = rules.extraHours;
+  const earliest = DateTime.fromMillis(at, { zone: rules.zone }).plus({ weeks: requestWeeks });
+  const ahead = (meetingWeekday - earliest.weekday + 7) % 7;
+  let day = earliest.startOf('day').plus({ days: ahead });
+  for (let n = 0; n < SEARCH_WEEKS; n++, day = day.plus({ weeks: 1 })) {
+    const meeting = atLocalTime(day.toISODate()!, meetingTime, rules.zone);
+    if (requestDeadline(meeting, rules) >= at && isMeetingDay(meeting, calendar)) return meeting;
+  }
+  throw new Error(`no decision meeting is held in the ${SEARCH_WEEKS} weeks after ${earliest.toISO()}`);
+}
+
+/**
+ * The earliest start of extra hours that can still be requested at `at`: right after
+ * the first meeting still open for requests, at the first instant the service is
+ * closed (extra hours lie outside the ordinary opening hours: after a Thursday 13:00
+ * meeting that is 17:00 the same day).
+ */
+export function earliestPossibleExtraHours(at: number, calendar: BusinessCalendar, rules: RoutineRules): number {
+  const meeting = firstOpenMeeting(at, calendar, rules);
+  const opening = calendar.opening;
+  return opening.isOpen(meeting) ? opening.dayAt(meeting).closeMs! : meeting + 60_000;
+}
+
+/** The request deadline of a meeting: the same local time, the request notice earlier. */
+export function requestDeadline(meeting: number, rules: RoutineRules): number {
+  return DateTime.fromMillis(meeting, { zone: rules.zone }).minus({ weeks: rules.extraHours.requestWeeks }).toMillis();
+}
+
+function isMeetingDay(meeting: number, calendar: BusinessCalendar): boolean {
+  return operatorSupportClock(calendar).isWorkingDay(meeting);
+}
