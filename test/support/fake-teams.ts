@@ -159,8 +159,10 @@ export class FakeTeams {
 
     if (method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(rawPath)) {
       const form = parseQuery(raw.toString('utf8')) as Record<string, string>;
-      const record = (status: number) => this.tokenRequests.push({ form, path: rawPath, status, at: Date.now() });
-      if (this.tokenMode === 'hang') return record(0);
+      const record = (status: number): void => {
+        this.tokenRequests.push({ form, path: rawPath, status, at: Date.now() });
+      };
+      if (this.tokenMode === 'hang') return record(0); // never answers
       if (this.tokenMode === 'fail') {
         record(503);
         return json(res, 503, { error: 'temporarily_unavailable' });
