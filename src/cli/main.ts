@@ -2,9 +2,9 @@
 // how failures are reported (exit 2 with a translated message on stderr for anything
 // the user can fix, exit 1 for a fault of ours).
 import type { Contract } from '../config/contract.js';
-import { ConfigError, loadContract } from '../config/load.js';
+import { ConfigError, langFromEnv, loadContract } from '../config/load.js';
 import { BusinessCalendar, UnknownAgencyError } from '../domain/calendar.js';
-import { DEFAULT_LANG, translator, type Lang, type Translator } from '../i18n/index.js';
+import { translator, type Lang, type Translator } from '../i18n/index.js';
 import { extractGlobals, parseOptions } from './args.js';
 import { CliError, problemText, type CliContext, type CliIO, type CommandTable } from './context.js';
 import { parseLang } from './fields.js';
@@ -16,7 +16,7 @@ export const EXIT_USAGE = 2;
 
 /** The language: --lang, else SSBTEK_LANG (a locale tag such as "en_GB.UTF-8" works), else Swedish. */
 function envLang(env: CliIO['env']): Lang {
-  return (env.SSBTEK_LANG && parseLang(env.SSBTEK_LANG)) || DEFAULT_LANG;
+  return langFromEnv(env.SSBTEK_LANG);
 }
 
 function makeContext(io: CliIO, lang: Lang, tr: Translator, command: string): CliContext {
@@ -85,7 +85,7 @@ function report(io: CliIO, tr: Translator, command: string, err: unknown): numbe
   }
   if (err instanceof ConfigError) {
     write(prefix + tr.t('cli.error.config'));
-    write(err.message);
+    write(err.render(tr.lang));
     return EXIT_USAGE;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -4,6 +4,8 @@
 // (see shared/spec/uc-summary.md). An agency whose contract says otherwise changes a
 // configuration file, never the code. The schema is the single place that knows the
 // shape; everything downstream receives a parsed, frozen `Contract`.
+import Holidays from 'date-holidays';
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { routineSchema } from './routine.js';
 
@@ -16,27 +18,87 @@ export type TimeUnit = (typeof TIME_UNITS)[number];
 export const ORDER_TYPES = ['connection', 'question'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 
+/**
+ * What a contract could mean: every amount the configuration sets is bounded here, in one
+ * place, and a refusal quotes the bound. The calendar derives its loop bounds from these
+ * (src/domain/calendar.ts), so no configuration that passes can make it search forever.
+ */
+export const LIMITS = {
+  /** Largest target per unit: a year of time (250 working days is a Swedish working year). */
+  target: { minutes: 525_600, hours: 8_760, workingDays: 250, calendarDays: 365 },
+  /**
+   * Largest stretch of support-clock time any single target or reminder span may need,
+   * counted in working days of the shortest support day of any agency.
+   */
+  supportWorkingDays: 250,
+  /** A reminder lead time, repeat interval or escalation delay: at most a year. */
+  span: { minutes: 525_600, hours: 8_760 },
+  /** Repeats after a breach. */
+  repeatMax: 1_000,
+  /** A snooze choice: at most a week, in minutes. */
+  snoozeMinutes: 10_080,
+  /** Notice periods, in weeks. */
+  noticeWeeks: 104,
+  /** Outage counts and downtime hours (a year has at most 8 784 hours). */
+  downtimeHoursPerYear: 8_784,
+  outagesPerMonth: 1_000,
+  outagesPerYear: 10_000,
+  /** Extra closed or open dates listed in the configuration. */
+  listedDates: 1_000,
+  /** Other lists: reminder fractions and lead times, holiday types and names, low-season ranges. */
+  listItems: 100,
+  /** Agencies under one contract. */
+  agencies: 1_000,
+  /** Years a listed date may name. */
+  firstYear: 1970,
+  lastYear: 2199,
+} as const;
+
+/** Custom problems carry an i18n key (locales/<lang>/config.json, under config.issue) as their message. */
+export const ISSUE = (name: string) => `config.issue.${name}`;
+
 const clockTime = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be a time of day as HH:MM, e.g. "08:00"' });
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: ISSUE('clockTime') });
 
 const monthDay = z
   .string()
-  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'must be a month and day as MM-DD, e.g. "12-24"' });
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: ISSUE('monthDay') })
+  // 02-29 exists (in leap years); 02-30 and 04-31 never do.
+  .refine((v) => DateTime.fromISO(`2000-${v}`).isValid, { message: ISSUE('monthDayInvalid') });
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' });
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: ISSUE('date') })
+  .refine((v) => DateTime.fromISO(v).isValid, { message: ISSUE('dateInvalid') })
+  .refine((v) => Number(v.slice(0, 4)) >= LIMITS.firstYear && Number(v.slice(0, 4)) <= LIMITS.lastYear, {
+    message: ISSUE('dateYear'),
+    params: { min: String(LIMITS.firstYear), max: String(LIMITS.lastYear) },
+  });
+
+const timeZone = z.string().refine((v) => IANAZone.isValidZone(v), { message: ISSUE('timezone') });
+
+const holidayCountries = new Set(Object.keys(new Holidays().getCountries()));
+const country = z.string().refine((v) => holidayCountries.has(v), { message: ISSUE('country') });
+
+/** A finite, bounded number (zod refuses NaN and ±Infinity; the bound refuses 1e308). */
+const bounded = (max: number) => z.number().max(max);
 
 /** Weekly hours: ISO weekdays (1 = Monday … 7 = Sunday) open from `open` to `close`. */
 const weeklyHours = z
   .object({
-    days: z.array(z.number().int().min(1).max(7)).min(1),
+    days: z.array(z.number().int().min(1).max(7)).min(1).max(7).refine((d) => new Set(d).size === d.length, { message: ISSUE('daysUnique') }),
     open: clockTime,
     close: clockTime,
   })
   .strict()
-  .refine((h) => h.open < h.close, { message: 'open must be before close' });
+  .refine((h) => h.open < h.close, { message: ISSUE('openBeforeClose') });
+
+/** Length of one ordinary day of weekly hours, in minutes. */
+export function dayLengthMinutes(h: WeeklyHours): number {
+  const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  return m(h.close) - m(h.open);
+}
 export type WeeklyHours = z.infer<typeof weeklyHours>;
 
 /**
@@ -50,7 +112,11 @@ const target = z
     unit: z.enum(TIME_UNITS),
     clock: z.enum(['support', 'wall']).default('support'),
   })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    const max = LIMITS.target[t.unit];
+    if (t.amount > max) ctx.addIssue({ code: 'custom', path: ['amount'], message: ISSUE('targetTooLarge'), params: { max, unit: t.unit } });
+  });
 export type Target = z.infer<typeof target>;
 
 const targetPair = z
@@ -66,7 +132,7 @@ const byPriority = <T extends z.ZodTypeAny>(schema: T) =>
 
 const agency = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'must be lower-case letters, digits and dashes' }),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: ISSUE('agencyId') }),
     name: z.string().min(1),
     supportHours: weeklyHours.optional(),
   })
@@ -76,7 +142,11 @@ export type Agency = z.infer<typeof agency>;
 /** A lead time or interval for reminders: minutes or hours, on the target's clock. */
 const span = z
   .object({ amount: z.number().positive(), unit: z.enum(['minutes', 'hours']) })
-  .strict();
+  .strict()
+  .superRefine((t, ctx) => {
+    const max = LIMITS.span[t.unit];
+    if (t.amount > max) ctx.addIssue({ code: 'custom', path: ['amount'], message: ISSUE('spanTooLarge'), params: { max, unit: t.unit } });
+  });
 export type Span = z.infer<typeof span>;
 
 /**
@@ -86,11 +156,11 @@ export type Span = z.infer<typeof span>;
  */
 const ladder = z
   .object({
-    warnAtFractions: z.array(z.number().gt(0).lt(1)).default([]),
-    warnBefore: z.array(span).default([]),
+    warnAtFractions: z.array(z.number().gt(0).lt(1)).max(LIMITS.listItems).default([]),
+    warnBefore: z.array(span).max(LIMITS.listItems).default([]),
     breach: z.boolean().default(true),
     repeatEvery: span.nullable().default(null),
-    repeatMax: z.number().int().min(0).default(0),
+    repeatMax: z.number().int().min(0).max(LIMITS.repeatMax).default(0),
     escalateAfter: span.nullable().default(null),
   })
   .strict();
@@ -99,9 +169,9 @@ export type Ladder = z.infer<typeof ladder>;
 /** Who is pinged: Slack users (U…), user groups (S…), and a channel for the message. */
 const contacts = z
   .object({
-    slackUsers: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { message: 'must be a Slack user id such as U0123ABCD' })).default([]),
-    slackGroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, { message: 'must be a Slack user-group id such as S0123ABCD' })).default([]),
-    slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: 'must be a Slack channel id such as C0123ABCD' }).optional(),
+    slackUsers: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { message: ISSUE('slackUser') })).default([]),
+    slackGroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, { message: ISSUE('slackGroup') })).default([]),
+    slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: ISSUE('slackChannel') }).optional(),
   })
   .strict();
 export type Contacts = z.infer<typeof contacts>;
@@ -112,9 +182,9 @@ export type EscalationLevels = z.infer<typeof escalationLevels>;
 const priorityName = z.enum(PRIORITIES);
 const matrixRow = z.tuple([priorityName, priorityName, priorityName, priorityName]);
 
-export const contractSchema = z
+const contractShape = z
   .object({
-    timezone: z.string(),
+    timezone: timeZone,
     /** Opening hours of the service (4.1.1). */
     openingHours: weeklyHours,
     /** Support hours (4.2.1); an agency may have its own. */
@@ -122,39 +192,34 @@ export const contractSchema = z
     agencies: z
       .array(agency)
       .min(1)
-      
-      .refine((list) => new Set(list.map((a) => a.id)).size === list.length, {
-        message: 'agency ids must be unique',
-      }),
+      .max(LIMITS.agencies)
+      .refine((list) => new Set(list.map((a) => a.id)).size === list.length, { message: ISSUE('agencyIdsUnique') }),
     /** Agency used when none is named. */
     defaultAgency: z.string(),
     holidays: z
       .object({
-        country: z.string(),
+        country,
         /** date-holidays types that close the day ("public" = röda dagar). */
-        closedTypes: z.array(z.string()),
+        closedTypes: z.array(z.string()).max(LIMITS.listItems),
         /** Further named days closed all day (date-holidays' Swedish names). */
-        closedNames: z.array(z.string()),
+        closedNames: z.array(z.string()).max(LIMITS.listItems),
         halfDays: z
           .object({
             enabled: z.boolean(),
-            names: z.array(z.string()),
+            names: z.array(z.string()).max(LIMITS.listItems),
             closeAt: clockTime,
           })
-          .strict()
-          ,
+          .strict(),
         /** Local exceptions: extra closed dates and dates open despite a holiday. */
-        extraClosed: z.array(isoDate),
-        extraOpen: z.array(isoDate),
+        extraClosed: z.array(isoDate).max(LIMITS.listedDates),
+        extraOpen: z.array(isoDate).max(LIMITS.listedDates),
       })
-      .strict()
-      ,
+      .strict(),
     /**
      * Priority matrix (4.3): rows are Tidpunkt 1–4, columns Påverkan 1–4.
      */
     priorityMatrix: z
-      .tuple([matrixRow, matrixRow, matrixRow, matrixRow])
-      ,
+      .tuple([matrixRow, matrixRow, matrixRow, matrixRow]),
     /**
      * Critical period (3.2): from `startDay` to the end of every month. "Close to" it
      * (reading): `daysBefore` calendar days before the start and the first
@@ -167,12 +232,10 @@ export const contractSchema = z
         daysBefore: z.number().int().min(0).max(27),
         daysAfterMonthEnd: z.number().int().min(0).max(27),
         lowSeason: z
-          .array(z.object({ from: monthDay, to: monthDay, label: z.string().optional() }).strict())
-          ,
+          .array(z.object({ from: monthDay, to: monthDay, label: z.string().optional() }).strict()).max(LIMITS.listItems),
         lowSeasonWins: z.boolean(),
       })
-      .strict()
-      ,
+      .strict(),
     /** Incident targets (4.3.1). */
     incidentTargets: byPriority(targetPair),
     /** Problem targets (4.5.1); "6 dagar" is read as calendar days. */
@@ -180,8 +243,7 @@ export const contractSchema = z
     /** Order targets (4.4.1): no response target. */
     orderTargets: z
       .object({ connection: targetPair, question: targetPair })
-      .strict()
-      ,
+      .strict(),
     /** Share of cases that must meet their targets (4.3.1, 4.4.1, 4.5.1). */
     goals: z
       .object({
@@ -189,31 +251,27 @@ export const contractSchema = z
         orders: z.number().min(0).max(1),
         problems: z.number().min(0).max(1),
       })
-      .strict()
-      ,
+      .strict(),
     /** Notice periods (4.6.4, 4.1.2). */
     notice: z
       .object({
-        plannedChangeWeeks: z.number().int().min(0),
-        extraOpeningRequestWeeks: z.number().int().min(0),
+        plannedChangeWeeks: z.number().int().min(0).max(LIMITS.noticeWeeks),
+        extraOpeningRequestWeeks: z.number().int().min(0).max(LIMITS.noticeWeeks),
         decisionMeeting: z
           .object({ weekday: z.number().int().min(1).max(7), time: clockTime, materialBy: clockTime })
-          .strict()
-          ,
+          .strict(),
       })
-      .strict()
-      ,
+      .strict(),
     /** Availability and reliability (4.9.1), quality (4.10.1). */
     availability: z
       .object({
         minShare: z.number().min(0).max(1),
-        maxDowntimeHoursPerYear: z.number().min(0),
-        maxUnplannedOutagesPerMonth: z.number().int().min(0),
-        maxUnplannedOutagesPerYear: z.number().int().min(0),
+        maxDowntimeHoursPerYear: bounded(LIMITS.downtimeHoursPerYear).min(0),
+        maxUnplannedOutagesPerMonth: z.number().int().min(0).max(LIMITS.outagesPerMonth),
+        maxUnplannedOutagesPerYear: z.number().int().min(0).max(LIMITS.outagesPerYear),
         minAnsweredShare: z.number().min(0).max(1),
       })
-      .strict()
-      ,
+      .strict(),
     /** Monthly report day (5). */
     reportDay: z.number().int().min(1).max(28),
     /** Reminders before a deadline breaks, the breach ping and repeats (per priority and target). */
@@ -223,7 +281,7 @@ export const contractSchema = z
         /** A reminder due outside support hours of a support-clock target waits for the next opening. */
         holdOutsideSupportHours: z.boolean(),
         /** Snooze choices offered with a reminder, in minutes. */
-        snoozeMinutes: z.array(z.number().int().positive()).min(1).max(4),
+        snoozeMinutes: z.array(z.number().int().positive().max(LIMITS.snoozeMinutes)).min(1).max(4),
       })
       .strict(),
     /**
@@ -239,19 +297,69 @@ export const contractSchema = z
     /** The information routine (4.1.2, 4.6, 6): releases, announcement ladder, disturbance notices; see routine.ts. */
     routine: routineSchema.prefault({}),
   })
-  .strict()
-  .superRefine((c, ctx) => {
+  .strict();
+
+export const contractSchema = contractShape.superRefine((c, ctx) => {
+    const known = c.agencies.map((a) => a.id).join(', ');
     if (!c.agencies.some((a) => a.id === c.defaultAgency)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultAgency'], message: `names no agency in "agencies" (${c.agencies.map((a) => a.id).join(', ')})` });
+      ctx.addIssue({ code: 'custom', path: ['defaultAgency'], message: ISSUE('unknownAgency'), params: { known } });
     }
     for (const id of Object.keys(c.escalation.agencies)) {
-      if (!c.agencies.some((a) => a.id === id)) ctx.addIssue({ code: 'custom', path: ['escalation', 'agencies', id], message: 'names no agency in "agencies"' });
+      if (!c.agencies.some((a) => a.id === id)) ctx.addIssue({ code: 'custom', path: ['escalation', 'agencies', id], message: ISSUE('unknownAgency'), params: { known } });
     }
     const { startDay, daysBefore } = c.criticalPeriod;
     if (daysBefore >= startDay) {
-      ctx.addIssue({ code: 'custom', path: ['criticalPeriod', 'daysBefore'], message: `must be less than startDay (${startDay})` });
+      ctx.addIssue({ code: 'custom', path: ['criticalPeriod', 'daysBefore'], message: ISSUE('daysBeforeStart'), params: { startDay } });
     }
+    checkSupportReach(c, ctx);
   });
+
+/**
+ * A target or reminder span on the support clock runs only within support hours, so its
+ * reach depends on how long a support day is: 2 000 hours is 222 working days of 9 hours
+ * but 2 000 days of one hour. Each is bounded by LIMITS.supportWorkingDays of the
+ * shortest support day of any agency, which also bounds every calendar search.
+ */
+function checkSupportReach(c: z.infer<typeof contractShape>, ctx: z.RefinementCtx): void {
+  const days = c.agencies.map((a) => ({ name: a.name, minutes: dayLengthMinutes(a.supportHours ?? c.supportHours) }));
+  // Hours that close before they open are reported by their own check.
+  if (days.length === 0 || days.some((d) => !(d.minutes > 0))) return;
+  const shortest = days.reduce((a, b) => (b.minutes < a.minutes ? b : a));
+  const reach = LIMITS.supportWorkingDays * shortest.minutes;
+  const check = (minutes: number, unit: 'minutes' | 'hours', path: (string | number)[]) => {
+    // Not a finite number, or over a year: already reported by the amount's own bound.
+    if (!Number.isFinite(minutes) || minutes <= reach || (path.at(-1) === 'amount' && minutes > LIMITS.target.minutes)) return;
+    const max = unit === 'hours' ? Math.floor(reach / 60) : reach;
+    ctx.addIssue({ code: 'custom', path, message: ISSUE('supportReach'), params: { max, unit, workingDays: LIMITS.supportWorkingDays, agency: shortest.name, dayHours: formatHours(shortest.minutes) } });
+  };
+  const perUnit = { minutes: 1, hours: 60 } as const;
+  const targets: Array<[Target | null, (string | number)[]]> = [];
+  for (const table of ['incidentTargets', 'problemTargets'] as const) {
+    for (const p of PRIORITIES) {
+      targets.push([c[table][p].response, [table, p, 'response']], [c[table][p].resolution, [table, p, 'resolution']]);
+    }
+  }
+  for (const o of ORDER_TYPES) targets.push([c.orderTargets[o].response, ['orderTargets', o, 'response']], [c.orderTargets[o].resolution, ['orderTargets', o, 'resolution']]);
+  for (const [t, path] of targets) {
+    if (!t || t.clock !== 'support' || (t.unit !== 'minutes' && t.unit !== 'hours')) continue;
+    check(t.amount * perUnit[t.unit], t.unit, [...path, 'amount']);
+  }
+  for (const p of PRIORITIES) {
+    for (const which of ['response', 'resolution'] as const) {
+      const l = c.reminders.incidents[p][which];
+      const path = ['reminders', 'incidents', p, which];
+      l.warnBefore.forEach((s, i) => check(s.amount * perUnit[s.unit], s.unit, [...path, 'warnBefore', i, 'amount']));
+      if (l.escalateAfter) check(l.escalateAfter.amount * perUnit[l.escalateAfter.unit], l.escalateAfter.unit, [...path, 'escalateAfter', 'amount']);
+      if (l.repeatEvery) check(l.repeatEvery.amount * perUnit[l.repeatEvery.unit] * l.repeatMax, l.repeatEvery.unit, [...path, 'repeatMax']);
+    }
+  }
+}
+
+function formatHours(minutes: number): string {
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
+}
 
 export type ContractInput = z.input<typeof contractSchema>;
 export type Contract = z.infer<typeof contractSchema> & { readonly version: string };

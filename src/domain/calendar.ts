@@ -5,12 +5,46 @@
 // once per calendar day to find that day's local midnight, opening and closing instant;
 // those are cached, so the hot path (adding support time) is plain arithmetic and a
 // DST change can never move a deadline.
+//
+// Every loop is bounded: a search ahead may look at most `scanLimitDays` calendar days
+// (derived from the configuration's bounds, LIMITS in src/config/contract.ts), a count
+// between two instants at most BETWEEN_LIMIT_DAYS, and past a bound the clock throws
+// CalendarRangeError instead of searching on. A configuration that passed validation never
+// reaches a bound; one that slipped through fails with a clear error, it cannot hang.
 import Holidays from 'date-holidays';
-import { DateTime } from 'luxon';
-import type { Contract, WeeklyHours } from '../config/contract.js';
+import { DateTime, IANAZone } from 'luxon';
+import { LIMITS, type Contract, type WeeklyHours } from '../config/contract.js';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
+
+/**
+ * How many calendar days one search of a clock open `openWeekdays` days a week may look
+ * ahead. The longest stretch a valid configuration asks for is LIMITS.supportWorkingDays
+ * working days (a target, or a reminder span, in any unit: contract.ts checks it against
+ * the shortest support day), which takes ceil(250 × 7 / openWeekdays) calendar days
+ * without holidays; twice that leaves room for holidays and half days, and a year more
+ * covers a search that starts on the last day of such a stretch.
+ */
+export function scanLimitDays(openWeekdays: number): number {
+  const perWeek = Math.min(7, Math.max(1, Math.floor(openWeekdays)));
+  return Math.ceil((LIMITS.supportWorkingDays * 7) / perWeek) * 2 + 366;
+}
+
+/** The longest span `between` counts day by day: a century. */
+export const BETWEEN_LIMIT_DAYS = 36_525;
+
+/** A calendar search went past its bound: the configuration leaves (almost) no open time. */
+export class CalendarRangeError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly fromDate: string,
+    readonly limitDays: number,
+  ) {
+    super(`calendar: ${operation} from ${fromDate} found no end within ${limitDays} days; check the support hours, holidays and targets in the configuration`);
+    this.name = 'CalendarRangeError';
+  }
+}
 
 /** What the calendar knows about one local date. */
 export interface CalendarDay {
@@ -80,6 +114,8 @@ export class BusinessClock {
   private readonly halfCloseMinute: number;
   /** Length of one ordinary working day on this clock, in ms ("1 arbetsdag"). */
   readonly workingDayMs: number;
+  /** The most calendar days one search ahead may look at (see scanLimitDays). */
+  readonly scanLimitDays: number;
 
   constructor(
     readonly hours: WeeklyHours,
@@ -91,6 +127,10 @@ export class BusinessClock {
     this.closeMinute = toMinutes(hours.close);
     this.halfCloseMinute = toMinutes(halfDayClose);
     this.workingDayMs = (this.closeMinute - this.openMinute) * MINUTE_MS;
+    this.scanLimitDays = scanLimitDays(new Set(hours.days).size);
+    // An unknown zone makes every local time NaN, and no search could ever end.
+    if (!IANAZone.isValidZone(zone)) throw new RangeError(`calendar: unknown time zone "${zone}"`);
+    if (!(this.workingDayMs > 0)) throw new RangeError(`calendar: hours ${hours.open}–${hours.close} leave no time open`);
   }
 
   /** True while the clock runs: open <= t < close on an open day. */
@@ -106,10 +146,12 @@ export class BusinessClock {
 
   /** `t` itself when the clock runs, else the next instant it starts running. */
   nextOpening(t: number): number {
-    for (let day = this.dayAt(t); ; day = this.day(day.index + 1)) {
+    const first = this.dayAt(t);
+    for (let n = 0, day = first; n <= this.scanLimitDays; n++, day = this.day(day.index + 1)) {
       if (day.openMs === null || t >= day.closeMs!) continue;
       return Math.max(t, day.openMs);
     }
+    throw new CalendarRangeError('next opening', first.date, this.scanLimitDays);
   }
 
   /**
@@ -119,8 +161,10 @@ export class BusinessClock {
    */
   add(t: number, durationMs: number): number {
     if (durationMs <= 0) return t;
+    if (!Number.isFinite(durationMs)) throw new RangeError(`calendar: cannot add ${durationMs} ms`);
     let remaining = durationMs;
-    for (let day = this.dayAt(t); ; day = this.day(day.index + 1)) {
+    const first = this.dayAt(t);
+    for (let n = 0, day = first; n <= this.scanLimitDays; n++, day = this.day(day.index + 1)) {
       if (day.openMs === null) continue;
       const from = Math.max(t, day.openMs);
       const available = day.closeMs! - from;
@@ -128,13 +172,18 @@ export class BusinessClock {
       if (remaining <= available) return from + remaining;
       remaining -= available;
     }
+    throw new CalendarRangeError(`adding ${Math.round(durationMs / MINUTE_MS)} min of clock time`, first.date, this.scanLimitDays);
   }
 
   /** Clock time (ms) that runs in [from, to); negative when `to` is before `from`. */
   between(from: number, to: number): number {
     if (to < from) return -this.between(to, from);
+    if (!Number.isFinite(to - from)) throw new RangeError(`calendar: cannot count from ${from} to ${to}`);
+    const first = this.dayAt(from);
+    if ((to - from) / DAY_MS > BETWEEN_LIMIT_DAYS) throw new CalendarRangeError('counting clock time', first.date, BETWEEN_LIMIT_DAYS);
     let total = 0;
-    for (let day = this.dayAt(from); day.startMs < to; day = this.day(day.index + 1)) {
+    // Day indexes increase by one and the span is at most BETWEEN_LIMIT_DAYS days: finite.
+    for (let day = first; day.startMs < to; day = this.day(day.index + 1)) {
       if (day.openMs === null) continue;
       const start = Math.max(from, day.openMs);
       const end = Math.min(to, day.closeMs!);
@@ -148,9 +197,11 @@ export class BusinessClock {
    * has hours). Used when a working-day target runs on the wall clock.
    */
   addWorkingDaysWall(t: number, count: number): number {
+    if (!Number.isFinite(count)) throw new RangeError(`calendar: cannot add ${count} working days`);
     const whole = Math.floor(count);
     let day = this.dayAt(t);
-    for (let n = 0; n < whole; ) {
+    for (let n = 0, steps = 0; n < whole; ) {
+      if (++steps > this.scanLimitDays) throw new CalendarRangeError(`adding ${whole} working days`, this.dayAt(t).date, this.scanLimitDays);
       day = this.day(day.index + 1);
       if (day.openMs !== null) n++;
     }
@@ -166,10 +217,19 @@ export class BusinessClock {
 
   /** The calendar day containing instant `t`. */
   dayAt(t: number): CalendarDay {
+    if (!Number.isFinite(t)) throw new RangeError(`calendar: ${t} is not an instant`);
     let index = Math.floor(t / DAY_MS);
     let day = this.day(index);
-    while (t < day.startMs) day = this.day(--index);
-    while (t >= this.day(index + 1).startMs) day = this.day(++index);
+    // Local midnight is within a day (UTC offsets are under 24 h) of the UTC one: at most
+    // one step either way; two are allowed.
+    for (let steps = 0; t < day.startMs; steps++) {
+      if (steps >= 2) throw new CalendarRangeError('finding the local date', day.date, 2);
+      day = this.day(--index);
+    }
+    for (let steps = 0; t >= this.day(index + 1).startMs; steps++) {
+      if (steps >= 2) throw new CalendarRangeError('finding the local date', day.date, 2);
+      day = this.day(++index);
+    }
     return day;
   }
 

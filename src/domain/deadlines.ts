@@ -1,6 +1,6 @@
 // Deadlines: when a case must be answered (response) and resolved, under the
 // contract's target tables (4.3.1 incidents, 4.4.1 orders, 4.5.1 problems).
-import type { Contract, OrderType, Priority, Target, TargetPair } from '../config/contract.js';
+import { LIMITS, type Contract, type OrderType, type Priority, type Target, type TargetPair } from '../config/contract.js';
 import { DateTime } from 'luxon';
 import type { BusinessCalendar, BusinessClock } from './calendar.js';
 
@@ -54,6 +54,11 @@ export function deadlinesFor(calendar: BusinessCalendar, ref: CaseRef, receivedA
  */
 export function dueAt(clock: BusinessClock, target: Target, receivedAt: number): number {
   const { amount, unit } = target;
+  // The configuration refuses these; a contract built around validation still cannot
+  // send the calendar on an endless search.
+  if (!(amount > 0 && amount <= LIMITS.target[unit])) {
+    throw new RangeError(`deadline: a target of ${amount} ${unit} is outside 0–${LIMITS.target[unit]} ${unit}`);
+  }
   if (target.clock === 'wall') {
     switch (unit) {
       case 'minutes':
