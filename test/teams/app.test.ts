@@ -86,6 +86,35 @@ describe('a signed Teams activity through our adapter into the SDK', () => {
   });
 });
 
+describe('outbound only to allow-listed service URLs', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('a send to a service URL off the list is refused before a token is fetched or a request made', async () => {
+    const before = h.tokenSource.stats.requests;
+    const evil = h.teamsApp.app.api.clone({ serviceUrl: 'https://evil.example.com/teams' });
+    await expect(evil.conversations.activities('a:victim').create({ type: 'message', text: 'leak' })).rejects.toThrow(/outbound Teams request refused/);
+    expect(h.tokenSource.stats.requests).toBe(before);
+    expect(h.teams.requestCount).toBe(0);
+    expect(h.logs.some((l) => l.includes('outbound request to https://evil.example.com refused'))).toBe(true);
+  });
+
+  it('an app whose default TEAMS_SERVICE_URL is off the list is not built', async () => {
+    await expect(
+      createTeamsApp({
+        appId: TEST_APP_ID,
+        verifier: h.verifier,
+        tokenSource: h.tokenSource,
+        serviceUrls: createServiceUrlAllowList(undefined, { production: true }).allowList,
+        serviceUrl: h.teams.serviceUrl,
+      }),
+    ).rejects.toThrow(/TEAMS_SERVICE_URL is not allowed/);
+  });
+});
+
 describe('the environment cannot change the SDK', () => {
   const stray = {
     CLIENT_ID: 'attacker-app-id',
