@@ -6,16 +6,20 @@
 // validate → domain → render) and add one line below. Help lists it by itself.
 import type { CommandTable } from './cli/context.js';
 import { deadlinesCommand } from './cli/deadlines.js';
+import { extraHoursCommand } from './cli/extra-hours.js';
 import { helpCommand } from './cli/help.js';
 import { main } from './cli/main.js';
 import { migrateCommand } from './cli/migrate.js';
 import { priorityCommand } from './cli/priority.js';
 import { timingCommand } from './cli/timing.js';
+import { windowCommand } from './cli/window.js';
 
 export const COMMANDS: CommandTable = {
   priority: priorityCommand,
   timing: timingCommand,
   deadlines: deadlinesCommand,
+  window: windowCommand,
+  'extra-hours': extraHoursCommand,
   migrate: migrateCommand,
   help: helpCommand(() => COMMANDS),
 };

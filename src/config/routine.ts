@@ -43,7 +43,7 @@ export type LadderUnit = (typeof LADDER_UNITS)[number];
  */
 const ladderStep = z.discriminatedUnion('at', [
   z.object({ at: z.literal('published') }).strict(),
-  z.object({ at: z.literal('before'), amount: z.number().int().positive(), unit: z.enum(LADDER_UNITS) }).strict(),
+  z.object({ at: z.literal('before'), amount: z.number().int().positive().max(520), unit: z.enum(LADDER_UNITS) }).strict(),
   z.object({ at: z.literal('start') }).strict(),
   z.object({ at: z.literal('end') }).strict(),
 ]);

@@ -4,6 +4,8 @@ import { DateTime } from 'luxon';
 import { BusinessClock, type BusinessCalendar } from './calendar.js';
 
 const MINUTE_MS = 60_000;
+/** How far back `subtractClockTime` may look: ten years. */
+const BACK_LIMIT_DAYS = 3_660;
 
 const operatorClocks = new WeakMap<BusinessCalendar, BusinessClock>();
 
@@ -30,7 +32,9 @@ export function operatorSupportClock(calendar: BusinessCalendar): BusinessClock 
 export function subtractClockTime(clock: BusinessClock, t: number, durationMs: number): number {
   if (durationMs <= 0) return t;
   let remaining = durationMs;
-  for (let day = clock.dayAt(t); ; day = clock.day(day.index - 1)) {
+  const first = clock.dayAt(t);
+  for (let day = first; ; day = clock.day(day.index - 1)) {
+    if (first.index - day.index > BACK_LIMIT_DAYS) throw new RangeError(`calendar: no ${durationMs / MINUTE_MS} min of open time within ${BACK_LIMIT_DAYS} days before ${first.date}`);
     if (day.openMs === null || day.startMs >= t) continue;
     const until = Math.min(t, day.closeMs!);
     const available = until - day.openMs;

@@ -1,0 +1,116 @@
+// What `ssbtek window check` and `ssbtek extra-hours check` share: the `check`
+// subcommand word, JSON Lines in and out (one answer line per input line, in order,
+// an {"error":…} line for a bad one; streamed by runBatch in batch.ts), and the texts
+// for spans of time, opening hours and ladder steps.
+import { DateTime, type WeekdayNumbers } from 'luxon';
+import { z } from 'zod';
+import type { Contract } from '../config/contract.js';
+import { stepId, type LadderStep, type ReleaseDates } from '../config/routine.js';
+import { formatInstant } from '../i18n/format.js';
+import type { Translator } from '../i18n/index.js';
+import type { LineProcessor } from './batch.js';
+import { CliError, problemText, type CliContext } from './context.js';
+import type { ParsedArgs } from './args.js';
+import { jsonFieldName, problemsOf } from './fields.js';
+
+/** The subcommand words each routine command knows. */
+export const CHECK = 'check';
+
+/** Requires exactly the word `check` after the command name. */
+export function requireCheck(ctx: CliContext, args: ParsedArgs): void {
+  const [word, extra] = args.words;
+  if (word !== CHECK) {
+    if (word === undefined || word.startsWith('-')) throw new CliError({ key: 'routine.error.subcommand', vars: { command: ctx.command, subcommands: CHECK } });
+    throw new CliError({ key: 'cli.error.unknownCommand', vars: { command: `${ctx.command} ${word}`, commands: `${ctx.command} ${CHECK}` } });
+  }
+  if (extra !== undefined) throw new CliError({ key: 'cli.error.unexpected', vars: { value: extra } });
+}
+
+/** Options that describe one item and so cannot go with --batch (only --at may, as the default). */
+export function refuseBatchConflicts(args: ParsedArgs, names: readonly string[]): void {
+  const conflicts = names.filter((name) => name in args.values || args.flags.has(name));
+  if (conflicts.length) throw new CliError(conflicts.map((name) => ({ key: 'routine.error.batchConflict', vars: { option: `--${name}` } })));
+}
+
+/** A JSON boolean field; null counts as absent. */
+export const optionalBoolean = () => z.boolean({ error: () => 'routine.error.notBoolean' }).nullish();
+
+/**
+ * One JSON Lines answer per input line: `answer` receives the parsed object, and any
+ * problem (empty line, bad JSON, bad field, a fault) becomes an {"error":…} line.
+ */
+export function jsonLineProcessor<S extends z.ZodType>(
+  tr: Translator,
+  schema: S,
+  fields: readonly string[],
+  example: string,
+  answer: (value: z.output<S>) => string,
+): LineProcessor {
+  const error = (message: string) => JSON.stringify({ error: message });
+  return (line) => {
+    if (line.trim() === '') return error(tr.t('routine.batch.emptyLine', { example }));
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch (err) {
+      return error(tr.t('cli.batch.notJson', { detail: (err as Error).message }));
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) return error(tr.t('routine.batch.notObject', { example }));
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) return error(problemsOf(parsed.error, jsonFieldName, fields).map((p) => problemText(tr, p)).join(' '));
+    try {
+      return answer(parsed.data);
+    } catch (err) {
+      if (err instanceof CliError) return error(err.problems.map((p) => problemText(tr, p)).join(' '));
+      return error(tr.t('routine.batch.failed', { detail: (err as Error).message }));
+    }
+  };
+}
+
+/** "lör 27 feb. 2027 02:00–06:00", or both instants in full when the dates differ. */
+export function formatSpan(tr: Translator, from: number, to: number, zone: string): string {
+  const until = formatUntil(tr, from, to, zone);
+  return until.length <= 5 ? `${formatInstant(tr, from, zone)}–${until}` : `${formatInstant(tr, from, zone)} – ${until}`;
+}
+
+/** The end of a span: "06:00" on the same local date as `from`, else the full instant. */
+export function formatUntil(tr: Translator, from: number, to: number, zone: string): string {
+  const a = DateTime.fromMillis(from, { zone });
+  const b = DateTime.fromMillis(to, { zone });
+  return a.toISODate() === b.toISODate() && to >= from ? b.toFormat('HH:mm') : formatInstant(tr, to, zone);
+}
+
+/** "mån–fre 08:00–17:00" / "Mon–Fri 08:00–17:00". */
+export function openingHoursText(tr: Translator, contract: Contract): string {
+  const { days, open, close } = contract.openingHours;
+  const sorted = [...new Set(days)].sort((x, y) => x - y);
+  const name = (weekday: number) => DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' }).setLocale(locale(tr)).toFormat('ccc');
+  const contiguous = sorted.every((d, i) => i === 0 || d === sorted[i - 1] + 1);
+  const dayText = contiguous && sorted.length > 2 ? `${name(sorted[0])}–${name(sorted[sorted.length - 1])}` : sorted.map(name).join(', ');
+  return `${dayText} ${open}–${close}`;
+}
+
+/** The weekday's name in full: "torsdagar"-style texts use it ("torsdag" / "Thursday"). */
+export function weekdayName(tr: Translator, weekday: number): string {
+  return DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' }).setLocale(locale(tr)).toFormat('cccc');
+}
+
+/** "4 veckor före", "vid start". */
+export function stepLabel(tr: Translator, step: LadderStep): string {
+  if (step.at !== 'before') return tr.t(`routine.step.${step.at}`);
+  return tr.t('routine.step.before', { amount: step.amount, unit: tr.t(`routine.unit.${step.unit}.${step.amount === 1 ? 'one' : 'other'}`) });
+}
+
+/** Labels of a ladder by step id, for rendering a schedule. */
+export function stepLabels(tr: Translator, ladder: readonly LadderStep[]): Map<string, string> {
+  return new Map(ladder.map((s) => [stepId(s), stepLabel(tr, s)]));
+}
+
+export function releasesText(tr: Translator, releases: readonly ReleaseDates[]): string {
+  if (releases.length === 0) return tr.t('routine.noReleases');
+  return releases.map((r) => (typeof r === 'string' ? r : `${r.from}–${r.to}`)).join(', ');
+}
+
+function locale(tr: Translator): string {
+  return tr.lang === 'sv' ? 'sv-SE' : 'en-GB';
+}
