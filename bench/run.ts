@@ -27,6 +27,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./store.bench.js'),
   () => import('./scheduler.bench.js'),
   () => import('./slack.bench.js'),
+  () => import('./startup.bench.js'),
 ];
 
 function benchOf(loaded: BenchModule | { default: BenchModule }): BenchModule {

@@ -1,0 +1,27 @@
+// `npm run build` (also run by `npm install` through "prepare", after the Prisma client is
+// generated): compiles src/ to dist/ with `tsc -p tsconfig.build.json`, from a clean dist/.
+// On success it writes dist/.build-stamp, which bin/ssbtek.js compares with src/ to
+// decide whether the build is current. Without TypeScript (an install without dev
+// dependencies) it skips the build: bin/ssbtek.js and `npm run dev` then use tsx.
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  process.stderr.write('ssbtek build: TypeScript is not installed (an install without dev dependencies); not compiling. `ssbtek` runs the sources through tsx.\n');
+  process.exit(0);
+}
+rmSync(`${root}dist`, { recursive: true, force: true });
+const started = performance.now();
+const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (result.status !== 0) {
+  process.stderr.write('ssbtek build: tsc reported errors (see above); dist/ is not marked current.\n');
+  process.exit(result.status ?? 1);
+}
+writeFileSync(`${root}dist/.build-stamp`, `${new Date().toISOString()}\n`);
+process.stderr.write(`ssbtek build: src/ compiled to dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
