@@ -115,8 +115,9 @@ const POSITIVE_LABEL =
   /(?:^|[^\p{L}])(?:p-?nr|pers\.?\s?nr|personnr|personnummer|personnumret|samordningsnummer|samordningsnumret|samordningsnr|sam\.?\s?nr|födelsenummer|personal\s+(?:identity|id)\s+number|ssn|barn|barnet|barnets|son|sonen|dotter|dottern|bebis|spädbarn|nyfödd|nyfödda|född|child|baby|daughter|born)(?![\p{L}])/iu;
 
 /**
- * A label that says the number is something else, directly before it (only
- * punctuation such as `:`, `#`, `.`, `=` and spaces in between).
+ * A label that says the number is something else, directly before it and
+ * separated from it by one to three of `.`, `:`, `#`, `=`, `-` or spaces
+ * (`tel 070…`, `OCR: …`, `kl. …`, `Dnr …`); `tel070…` is no label.
  */
 const NEGATIVE_LABEL = new RegExp(
   String.raw`(?:^|[^\p{L}])(?:` +
@@ -134,7 +135,7 @@ const NEGATIVE_LABEL = new RegExp(
       'dnr', 'diarienummer', 'diarienr', 'ärendenummer', 'ärendenr', 'case\\s+(?:no|nr|number|id)',
       'ticket', 'inc',
     ].join('|') +
-    String.raw`)\.?(?:\s?(?:nr|no|nummer|number))?\.?\s?[:#=-]?\s?$`,
+    String.raw`)(?:\.?\s?(?:nr|no|nummer|number))?[.:#=\-\s]{1,3}$`,
   'iu',
 );
 
@@ -253,6 +254,12 @@ export interface MaskOptions {
    * labels decide.
    */
   today?: string;
+  /**
+   * Mask every checksum- and date-valid number, whatever label stands before
+   * it and whatever its date (`today` is then ignored). For echoes and logs,
+   * where masking a phone number by mistake costs nothing.
+   */
+  strict?: boolean;
 }
 
 function parseToday(today: string | undefined): DayNumber | undefined {
@@ -308,12 +315,13 @@ export function isValidPersonalNumber(candidate: string): boolean {
  *
  * Pass `options.today` (the caller's clock, `YYYY-MM-DD`) to also refuse
  * future birth dates and recent time stamps / case numbers; that lowers false
- * positives in incident texts.
+ * positives in incident texts. Pass `options.strict` for echoes and logs.
  *
  * @returns the masked text and the number of replacements (`count`).
  */
 export function maskPersonalNumbers(text: string, options: MaskOptions = {}): MaskResult {
-  const today = parseToday(options.today);
+  const strict = options.strict === true;
+  const today = strict ? undefined : parseToday(options.today);
   const shadow = shadowOf(text);
   let count = 0;
   let out = '';
@@ -327,7 +335,7 @@ export function maskPersonalNumbers(text: string, options: MaskOptions = {}): Ma
     const start = m.index;
     const before = shadow.slice(Math.max(0, start - POSITIVE_WINDOW), start);
     const labelled = hasPositiveLabel(before);
-    if (!labelled && hasNegativeLabel(before.slice(-NEGATIVE_WINDOW))) continue;
+    if (!strict && !labelled && hasNegativeLabel(before.slice(-NEGATIVE_WINDOW))) continue;
     if (today !== undefined && !plausibleOnDate(candidate, dates, today, labelled)) continue;
     out += text.slice(last, start) + PERSONAL_NUMBER_MASK;
     last = start + m[0].length;

@@ -554,6 +554,15 @@ describe('maskPersonalNumbers — labels', () => {
     }
   });
 
+  it('needs a space or punctuation between label and number: tel0706280435 is masked', () => {
+    expect(maskPersonalNumbers('tel0706280435').count).toBe(1);
+  });
+
+  it('masks labelled numbers too in strict mode (for echoes and logs)', () => {
+    expect(maskPersonalNumbers('tel 0706280435', { strict: true }).count).toBe(1);
+    expect(maskPersonalNumbers('Fel sedan 20261120 1431', { strict: true, today: '2026-11-29' }).count).toBe(1);
+  });
+
   it('masks a labelled number when a personnummer label also stands before it', () => {
     expect(maskPersonalNumbers('Pnr, tel 0706280435').count).toBe(1);
   });
