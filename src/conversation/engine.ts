@@ -1,39 +1,50 @@
-// The conversation: one command language for every platform. A platform adapter
-// hands in a line (or a submitted form) with who said it and in which language, and
-// gets a platform-neutral reply. No business rule lives in an adapter.
+// The conversation: one command language for every platform. A platform adapter turns
+// what a person did (a typed line, a button, a submitted form) into a `Command` and
+// hands it to `execute` with who did it and in which language; it gets a reply with a
+// kind back and renders it. Roles, lifecycle checks, validation and error texts are all
+// here or below; no adapter holds one.
 import type { Contract } from '../config/contract.js';
+import { isAllowed, allowedActions, type LifecycleAction, type ManagerAction } from '../domain/lifecycle.js';
+import { capEcho } from '../domain/text.js';
+import { formatInstant } from '../i18n/format.js';
 import { translator, type Lang, type Translator } from '../i18n/index.js';
 import { isUserError, UserError } from '../services/errors.js';
-import { incidentRef, parseIncidentRef, type Actor, type ChangeKind, type IncidentService, type IncidentView } from '../services/incidents.js';
-import { incidentForm, validateIncidentForm, type FieldErrors, type FormSpec, type FormValues } from './forms.js';
-import { parseCommand, type ParsedCommand } from './parse.js';
-import { incidentListLine, incidentText } from './render.js';
+import { incidentRef, type Actor, type ChangeKind, type IncidentService, type IncidentView } from '../services/incidents.js';
 import type { ReminderService } from '../services/reminders.js';
-import { formatInstant } from '../i18n/format.js';
-import { parseLevel } from '../domain/priority.js';
+import { COMMANDS, commandSpec, commandWord, fieldWord, isParseError, parse, roleOf, type Command, type CommandName, type FormId, type FormValues, type ParseError } from './commands.js';
+import { checkForm, incidentForm, priorityForm, resolveForm, validateIncidentForm, type FieldErrors, type FormCheck, type FormSpec, type SubmittedValues } from './forms.js';
+import { incidentListLine, incidentText } from './render.js';
 
-/** Who may do what; the default allows everyone everything. */
-export type Authorize = (action: 'resolve' | 'priority' | 'close' | 'reopen', actor: Actor) => boolean | Promise<boolean>;
+/** Who may do what; without it everyone may do everything. */
+export type Authorize = (action: ManagerAction, actor: Actor) => boolean | Promise<boolean>;
 
 export interface RequestContext {
   actor: Actor;
   lang: Lang;
   /** A platform delivery id, so a retried delivery changes nothing twice. */
   deliveryId?: string;
+  /**
+   * Whether the surface can show a form for what a command leaves out (Slack modals, an
+   * interactive terminal). Without it `resolve INC-1` with no note is refused with usage.
+   */
+  forms?: boolean;
 }
 
 /**
- * `public` replies tell the channel a story (a change to an incident);
- * `private` ones answer only the asker.
+ * Every reply has a kind, so no platform compares texts; `text` is its plain-text
+ * rendering (what the terminal prints, a chat notification). `public` replies tell the
+ * channel a story (a change to an incident); `private` ones answer only the asker.
  */
 export type Reply =
+  | { kind: 'help'; visibility: 'private'; text: string }
   | { kind: 'text'; visibility: 'private'; text: string }
-  | { kind: 'error'; visibility: 'private'; text: string }
-  | { kind: 'incident'; visibility: 'public' | 'private'; change: ChangeKind | null; incident: IncidentView; text: string }
+  | { kind: 'error'; visibility: 'private'; text: string; code: string }
+  | { kind: 'card'; visibility: 'public' | 'private'; change: ChangeKind | null; incident: IncidentView; text: string }
   | { kind: 'list'; visibility: 'private'; incidents: IncidentView[]; text: string }
-  | { kind: 'form'; visibility: 'private'; form: FormSpec; text: string };
+  | { kind: 'form'; visibility: 'private'; form: FormSpec; text: string }
+  | { kind: 'formErrors'; visibility: 'private'; form: FormId; errors: FieldErrors; text: string };
 
-export type FormResult = Reply | { kind: 'formErrors'; errors: FieldErrors };
+export type ReplyKind = Reply['kind'];
 
 export interface ConversationDeps {
   incidents: IncidentService;
@@ -43,107 +54,144 @@ export interface ConversationDeps {
   /** The clock: the conversation layer is the lowest that may read it. */
   now: () => number;
   authorize?: Authorize;
-  /** Where faults go (never to the chat). */
+  /** Where faults go (never to the chat). The context names the command, never its text. */
   logError?: (err: unknown, context: string) => void;
 }
 
 export class Conversation {
   constructor(private readonly deps: ConversationDeps) {}
 
-  /** Handles one command line. Never throws: faults become a translated message. */
+  /** A typed line: parse, then execute. Never throws. */
   async handle(line: string, ctx: RequestContext): Promise<Reply> {
-    const tr = translator(ctx.lang);
-    return this.guard(tr, `command "${line.slice(0, 80)}"`, () => this.dispatch(line, ctx, tr));
+    const command = parse(line);
+    if (isParseError(command)) return this.refuse(command, ctx.lang);
+    return this.execute(command, ctx);
   }
 
-  /** The incident form for interactive platforms, with the current Tidpunkt suggestion. */
+  /** The command a line asks for, or why it is not one (see `refuse`). */
+  parse(line: string): Command | ParseError {
+    return parse(line);
+  }
+
+  /** The reply to a line that did not parse. */
+  refuse(error: ParseError, lang: Lang): Reply {
+    const tr = translator(lang);
+    return errorReply(error.key, this.translateParseError(tr, error));
+  }
+
+  /** Runs one command for `ctx.actor`. Never throws: faults become a translated message. */
+  async execute(command: Command, ctx: RequestContext): Promise<Reply> {
+    const tr = translator(ctx.lang);
+    try {
+      return await this.run(command, ctx, tr);
+    } catch (err) {
+      if (isUserError(err)) return errorReply(refusalKey(err), translateUserError(tr, err));
+      this.deps.logError?.(err, `command ${command.name}`);
+      return errorReply('errors.internal', tr.t('errors.internal'));
+    }
+  }
+
+  /** The incident form, with the current Tidpunkt suggestion. */
   incidentForm(lang: Lang): FormSpec {
     return incidentForm(translator(lang), this.deps.contract, this.deps.incidents.suggestTiming(this.deps.now()));
   }
 
-  /** Handles a submitted incident form: field errors, or the opened incident. */
-  async submitIncidentForm(values: FormValues, ctx: RequestContext): Promise<FormResult> {
-    const tr = translator(ctx.lang);
-    const checked = validateIncidentForm(tr, this.deps.contract, values);
-    if (!checked.ok) return { kind: 'formErrors', errors: checked.errors };
-    return this.guard(tr, 'incident form', () => this.open(tr, ctx, checked.input));
+  /** Validates a submitted form: the command it asks for, or messages per field. */
+  checkForm(form: FormId, values: SubmittedValues, hidden: Record<string, unknown>, lang: Lang): FormCheck {
+    return checkForm(translator(lang), this.deps.contract, form, values, hidden);
   }
 
-  private async dispatch(line: string, ctx: RequestContext, tr: Translator): Promise<Reply> {
-    const parsed = parseCommand(line);
-    if (!parsed.ok) {
-      if (parsed.problem === 'empty') return this.help(tr);
-      return error(tr.t('errors.command.unknown', { word: parsed.word }));
-    }
-    const cmd = parsed.command;
-    if (cmd.unknownKeys.length) return error(tr.t('errors.command.unknownKeys', { keys: cmd.unknownKeys.join(', ') }));
+  /** A submitted form: field errors, or the executed command's reply. */
+  async submitForm(form: FormId, values: SubmittedValues, hidden: Record<string, unknown>, ctx: RequestContext): Promise<Reply> {
+    const checked = this.checkForm(form, values, hidden, ctx.lang);
+    if (!checked.ok) return formErrorsReply(form, checked.errors);
+    return this.execute(checked.command, ctx);
+  }
+
+  // ------------------------------------------------------------------------------- commands
+
+  private async run(cmd: Command, ctx: RequestContext, tr: Translator): Promise<Reply> {
     const { incidents } = this.deps;
     const now = this.deps.now();
+    const action = commandSpec(cmd.name).action;
+    if (action && roleOf(cmd.name) === 'manager') await this.authorize(action as ManagerAction, ctx.actor);
     switch (cmd.name) {
       case 'help':
-        return this.help(tr);
-      case 'incident':
-        return this.incident(cmd, ctx, tr);
-      case 'status':
-        if (cmd.words.length === 0) return this.overview(tr, now);
-        return this.show(tr, await incidents.get(parseIncidentRef(cmd.words[0]), now), null, 'private');
+        return { kind: 'help', visibility: 'private', text: this.helpText(tr) };
       case 'list':
         return this.list(tr, now);
+      case 'status':
+        if (cmd.id === undefined) return this.overview(tr, now);
+        return this.show(tr, await incidents.get(cmd.id, now), null, 'private');
+      case 'incident':
+        return this.incident(cmd.values, ctx, tr);
       case 'ack':
-        return this.show(tr, await incidents.acknowledge(this.ref(cmd), ctx.actor, now), 'acknowledged');
+        return this.show(tr, await incidents.acknowledge(cmd.id, ctx.actor, now), 'acknowledged');
       case 'resolve':
-        await this.authorize('resolve', ctx.actor);
-        return this.show(tr, await incidents.resolve(this.ref(cmd), cmd.words.slice(1).join(' '), ctx.actor, now), 'resolved');
+        if (cmd.note === undefined) {
+          if (ctx.forms) return this.formFor('resolve', cmd.id, tr, now);
+          return errorReply('errors.incident.noteRequired', tr.t('errors.incident.noteRequired', { ref: incidentRef(cmd.id) }));
+        }
+        return this.show(tr, await incidents.resolve(cmd.id, cmd.note, ctx.actor, now), 'resolved');
       case 'reopen':
-        await this.authorize('reopen', ctx.actor);
-        return this.show(tr, await incidents.reopen(this.ref(cmd), cmd.words.slice(1).join(' '), ctx.actor, now), 'reopened');
+        return this.show(tr, await incidents.reopen(cmd.id, cmd.reason, ctx.actor, now), 'reopened');
       case 'close':
-        await this.authorize('close', ctx.actor);
-        return this.show(tr, await incidents.close(this.ref(cmd), ctx.actor, now), 'closed');
-      case 'snooze': {
-        if (!this.deps.reminders) return error(tr.t('errors.command.unknown', { word: cmd.name }));
-        const id = this.ref(cmd);
-        const allowed = this.deps.contract.reminders.snoozeMinutes;
-        const given = cmd.words[1];
-        if (given !== undefined && !/^\d{1,4}$/.test(given)) throw new UserError('reminder.snoozeMinutes', { given, allowed: allowed.join(', ') });
-        const minutes = given === undefined ? allowed[0] : Number(given);
-        const { target, until } = await this.deps.reminders.snooze(id, minutes, ctx.actor, now);
-        return { kind: 'text', visibility: 'private', text: tr.t('reminder.snoozed', { ref: incidentRef(id), label: tr.t(`common.deadline.${target}`), until: formatInstant(tr, until, this.deps.contract.timezone) }) };
-      }
+        return this.show(tr, await incidents.close(cmd.id, ctx.actor, now), 'closed');
       case 'priority': {
-        await this.authorize('priority', ctx.actor);
-        const id = this.ref(cmd);
-        if (cmd.fields.impact === undefined || cmd.fields.timing === undefined) return error(tr.t('errors.command.priorityUsage'));
-        const view = await incidents.reprioritise(id, { impact: level(cmd.fields.impact, 'impact'), timing: level(cmd.fields.timing, 'timing') }, cmd.words.slice(1).join(' '), ctx.actor, now);
+        if (cmd.impact === undefined || cmd.timing === undefined || cmd.reason === undefined) {
+          if (ctx.forms) return this.formFor('priority', cmd.id, tr, now);
+          if (cmd.impact === undefined || cmd.timing === undefined) return errorReply('errors.command.priorityUsage', tr.t('errors.command.priorityUsage'));
+          return errorReply('errors.incident.reasonRequired', tr.t('errors.incident.reasonRequired', { ref: incidentRef(cmd.id) }));
+        }
+        const view = await incidents.reprioritise(cmd.id, { impact: cmd.impact, timing: cmd.timing }, cmd.reason, ctx.actor, now);
         return this.show(tr, view, 'reprioritised');
       }
+      case 'snooze':
+        return this.snooze(cmd.id, cmd.minutes, ctx, tr, now);
     }
   }
 
-  private async incident(cmd: ParsedCommand, ctx: RequestContext, tr: Translator): Promise<Reply> {
-    const f = cmd.fields;
-    if (Object.keys(f).length === 0 && cmd.words.length === 0) {
+  private async incident(values: FormValues | undefined, ctx: RequestContext, tr: Translator): Promise<Reply> {
+    if (values === undefined) {
       const form = this.incidentForm(ctx.lang);
       return { kind: 'form', visibility: 'private', form, text: tr.t('bot.form.intro') };
     }
-    if (cmd.words.length) return error(tr.t('errors.command.incidentUsage', { words: cmd.words.join(' ') }));
-    const missing = (['impact', 'title'] as const).filter((k) => !f[k]);
-    if (missing.length) return error(tr.t('errors.command.incidentMissing', { fields: missing.map((k) => tr.t(`bot.fieldName.${k}`)).join(', ') }));
-    const checked = validateIncidentForm(tr, this.deps.contract, { ...f, security: f.security ?? '' });
-    if (!checked.ok) return error(Object.values(checked.errors).join('\n'));
-    return this.open(tr, ctx, checked.input);
+    const missing = (['impact', 'title'] as const).filter((k) => !values[k]);
+    if (missing.length) return errorReply('errors.command.incidentMissing', tr.t('errors.command.incidentMissing', { fields: missing.map((k) => tr.t(`bot.fieldName.${k}`)).join(', ') }));
+    const checked = validateIncidentForm(tr, this.deps.contract, { ...values, security: values.security ?? '' });
+    if (!checked.ok) return errorReply('errors.form', Object.values(checked.errors).join('\n'));
+    const v = checked.values;
+    const view = await this.deps.incidents.open(
+      { impact: v.impact, timing: v.timing, title: v.title, orgId: v.org, description: v.description, security: v.security, baseServices: v.services, idempotencyKey: ctx.deliveryId },
+      ctx.actor,
+      this.deps.now(),
+    );
+    return this.show(tr, view, 'opened');
   }
 
-  private async open(tr: Translator, ctx: RequestContext, input: Parameters<IncidentService['open']>[0]): Promise<Reply> {
-    const view = await this.deps.incidents.open({ ...input, idempotencyKey: ctx.deliveryId }, ctx.actor, this.deps.now());
-    return this.show(tr, view, 'opened');
+  /** The resolve or priority form for an incident, if its status allows the action. */
+  private async formFor(form: 'resolve' | 'priority', id: number, tr: Translator, now: number): Promise<Reply> {
+    const v = await this.deps.incidents.get(id, now);
+    if (!isAllowed(v.status, form)) throw new UserError('incident.transition', { ref: v.ref, status: v.status, action: form });
+    const spec = form === 'resolve' ? resolveForm(tr, v) : priorityForm(tr, this.deps.contract, v, this.deps.incidents.suggestTiming(v.receivedAt));
+    return { kind: 'form', visibility: 'private', form: spec, text: tr.t(form === 'resolve' ? 'bot.form.resolveAsk' : 'bot.form.priorityAsk', { ref: v.ref, title: v.title }) };
+  }
+
+  private async snooze(id: number, minutes: number | undefined, ctx: RequestContext, tr: Translator, now: number): Promise<Reply> {
+    const reminders = this.deps.reminders;
+    if (!reminders) return errorReply('errors.command.unknown', tr.t('errors.command.unknown', { word: commandWord('snooze', tr.lang) }));
+    const allowed = this.deps.contract.reminders.snoozeMinutes;
+    const chosen = minutes ?? allowed[0]!;
+    if (!allowed.includes(chosen)) throw new UserError('reminder.snoozeMinutes', { given: chosen, allowed: allowed.join(', ') });
+    const { target, until } = await reminders.snooze(id, chosen, ctx.actor, now);
+    return { kind: 'text', visibility: 'private', text: tr.t('reminder.snoozed', { ref: incidentRef(id), label: tr.t(`common.deadline.${target}`), until: formatInstant(tr, until, this.deps.contract.timezone) }) };
   }
 
   private async overview(tr: Translator, now: number): Promise<Reply> {
     const open = await this.deps.incidents.listOpen(now);
-    const broken = open.filter((v) => v.response.state === 'broken' || v.resolution.state === 'broken').length;
     if (open.length === 0) return { kind: 'list', visibility: 'private', incidents: [], text: tr.t('bot.list.empty') };
-    const text = [tr.t('bot.list.overview', { count: open.length, broken }), incidentListLine(tr, this.deps.contract, open[0])].join('\n');
+    const broken = open.filter((v) => v.response.state === 'broken' || v.resolution.state === 'broken').length;
+    const text = [tr.t('bot.list.overview', { count: open.length, broken }), incidentListLine(tr, this.deps.contract, open[0]!)].join('\n');
     return { kind: 'list', visibility: 'private', incidents: open.slice(0, 1), text };
   }
 
@@ -157,50 +205,85 @@ export class Conversation {
   private show(tr: Translator, incident: IncidentView, change: ChangeKind | null, visibility: 'public' | 'private' = 'public'): Reply {
     const body = incidentText(tr, this.deps.contract, incident);
     const text = change ? `${tr.t(`bot.changed.${change}`, { ref: incident.ref })}\n${body}` : body;
-    return { kind: 'incident', visibility, change, incident, text };
+    return { kind: 'card', visibility, change, incident, text };
   }
 
-  private help(tr: Translator): Reply {
-    return { kind: 'text', visibility: 'private', text: tr.t('bot.help') };
+  /** The help, from the command table: a command added there appears here. */
+  private helpText(tr: Translator): string {
+    const minutes = this.deps.contract.reminders.snoozeMinutes.join(tr.lang === 'sv' ? ' eller ' : ' or ');
+    const line = (key: string) => {
+      const usage = tr.t(`bot.commands.${key}.usage`);
+      return `  ${usage.length < 30 ? usage.padEnd(30) : `${usage}   `}${tr.t(`bot.commands.${key}.summary`, { minutes })}`;
+    };
+    const lines = [tr.t('bot.helpHeader')];
+    for (const spec of COMMANDS) {
+      if (spec.name === 'snooze' && !this.deps.reminders) continue;
+      lines.push(line(spec.name));
+      if (spec.name === 'incident') lines.push(line('incidentInline'));
+    }
+    lines.push(tr.t('bot.helpFooter', { words: COMMANDS.map((c) => c.words.sv[0]).join(', ') }));
+    return lines.join('\n');
   }
 
-  private ref(cmd: ParsedCommand): number {
-    return parseIncidentRef(cmd.words[0]);
-  }
-
-  private async authorize(action: Parameters<Authorize>[0], actor: Actor): Promise<void> {
+  private async authorize(action: ManagerAction, actor: Actor): Promise<void> {
     if (this.deps.authorize && !(await this.deps.authorize(action, actor))) throw new UserError('permission.denied', { action });
   }
 
-  private async guard(tr: Translator, context: string, work: () => Promise<Reply>): Promise<Reply> {
-    try {
-      return await work();
-    } catch (err) {
-      if (isUserError(err)) return error(translateUserError(tr, err));
-      this.deps.logError?.(err, context);
-      return error(tr.t('errors.internal'));
+  // --------------------------------------------------------------------------------- errors
+
+  private translateParseError(tr: Translator, e: ParseError): string {
+    const params: Record<string, string | number> = echoSafe(e.params);
+    const spec = e.command ? commandSpec(e.command) : undefined;
+    if (spec) {
+      params.example = tr.t(`bot.commands.${spec.name}.usage`);
+      params.command = commandWord(spec.name, tr.lang);
+      params.allowed = spec.keys.map((k) => `${fieldWord(k, tr.lang)}=`).join(', ');
     }
+    if (e.key === 'errors.reminder.snoozeMinutes') params.allowed = this.deps.contract.reminders.snoozeMinutes.join(', ');
+    if (e.key === 'errors.level.invalid') params.field = tr.t(`common.${String(params.field)}.label`);
+    return tr.t(e.key, params);
   }
 }
 
-function error(text: string): Reply {
-  return { kind: 'error', visibility: 'private', text };
+/** Params that carry what the person typed: masked and capped before they are shown. */
+const ECHOED = new Set(['given', 'word', 'words', 'keys', 'key', 'org']);
+
+function echoSafe(params: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = ECHOED.has(k) ? capEcho(String(v)) : v;
+  return out;
 }
 
-/** "3" → 3; anything but 1–4 is refused with what was given. */
-function level(text: string, field: 'impact' | 'timing'): number {
-  const parsed = parseLevel(text);
-  if (parsed === null) throw new UserError('level.invalid', { field, given: text });
-  return parsed;
+function errorReply(code: string, text: string): Reply {
+  return { kind: 'error', visibility: 'private', text, code };
 }
 
+function formErrorsReply(form: FormId, errors: FieldErrors): Reply {
+  return { kind: 'formErrors', visibility: 'private', form, errors, text: Object.values(errors).join('\n') };
+}
+
+function refusalKey(err: UserError): string {
+  return err.code === 'incident.transition' ? `bot.refuse.${String(err.params.action)}` : `errors.${err.code}`;
+}
+
+/** A refusal from below, in the asker's language, with anything they typed masked and capped. */
 export function translateUserError(tr: Translator, err: UserError): string {
-  const params = { ...err.params };
-  if (err.code === 'incident.transition') {
-    params.status = tr.t(`bot.status.${String(params.status)}`).toLowerCase();
-    params.action = tr.t(`bot.action.${String(params.action)}`);
-  }
+  const params = echoSafe(err.params);
+  if (err.code === 'incident.transition') return transitionText(tr, String(params.ref), String(params.status), String(params.action));
   if (err.code === 'level.invalid') params.field = tr.t(`common.${String(params.field)}.label`);
   if (err.code === 'permission.denied') params.action = tr.t(`bot.action.${String(params.action)}`);
   return tr.t(`errors.${err.code}`, params);
+}
+
+/** "Kan inte stänga INC-4: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza." */
+function transitionText(tr: Translator, ref: string, status: string, action: string): string {
+  const refusal = tr.t(`bot.refuse.${action}`, { ref, status: tr.t(`bot.statusWord.${status}`) });
+  const possible = isStatus(status) ? allowedActions(status).map((a) => commandWord(commandFor(a), tr.lang)) : [];
+  return `${refusal} ${possible.length ? tr.t('bot.refuse.possible', { actions: possible.join(', ') }) : tr.t('bot.refuse.nothing')}`;
+}
+
+const isStatus = (s: string): s is 'open' | 'acknowledged' | 'resolved' | 'closed' => ['open', 'acknowledged', 'resolved', 'closed'].includes(s);
+
+function commandFor(action: LifecycleAction): CommandName {
+  return COMMANDS.find((c) => c.action === action)!.name;
 }

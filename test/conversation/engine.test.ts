@@ -23,7 +23,7 @@ describe('the conversation', () => {
 
   it('opens an incident inline and answers with priority and both deadlines in Swedish', async () => {
     const reply = await app.conversation.handle('/ssbtek incident påverkan=1 tidpunkt=1 titel="Inga svar från SSBTEK" myndighet=skatteverket', sv);
-    expect(reply).toMatchObject({ kind: 'incident', visibility: 'public', change: 'opened' });
+    expect(reply).toMatchObject({ kind: 'card', visibility: 'public', change: 'opened' });
     expect(reply.text).toContain('INC-1 · KRITISK · Öppen');
     expect(reply.text).toContain('Responstid: senast mån 30 nov. 2026 08:15 (30 min) – 30 min kvar på supportklockan');
     expect(reply.text).toContain('Åtgärdstid: senast mån 30 nov. 2026 15:45 (8 timmar)');
@@ -59,15 +59,17 @@ describe('the conversation', () => {
   it.each(mistakes)('%s gets a clear Swedish message and changes nothing', async (_name, line, message) => {
     const before = await db.prisma.auditEntry.count();
     const reply = await app.conversation.handle(line, sv);
-    expect(reply).toEqual({ kind: 'error', visibility: 'private', text: message });
+    expect(reply).toMatchObject({ kind: 'error', visibility: 'private', text: message });
     expect(await db.prisma.auditEntry.count()).toBe(before);
   });
 
-  it('a closed incident cannot be acknowledged, and the message says why', async () => {
+  it('a refused change names the action and the incident, says why, and what can be done instead', async () => {
+    expect((await app.conversation.handle('close INC-1', sv)).text).toBe('Kan inte stänga INC-1: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza.');
+    expect((await app.conversation.handle('close INC-1', en)).text).toBe('Cannot close INC-1: it is open. What can be done now: ack, resolve, priority, snooze.');
     await app.conversation.handle('resolve INC-1 Återrapporterat i telefon', sv);
     await app.conversation.handle('close INC-1', sv);
-    expect((await app.conversation.handle('ack INC-1', sv)).text).toBe('INC-1 är stängd och kan inte kvittera.');
-    expect((await app.conversation.handle('ack INC-1', en)).text).toBe('INC-1 is closed and cannot acknowledge.');
+    expect(await app.conversation.handle('ack INC-1', sv)).toMatchObject({ kind: 'error', code: 'bot.refuse.ack', text: 'Kan inte kvittera INC-1: den är stängd. Den kan inte ändras mer.' });
+    expect((await app.conversation.handle('ack INC-1', en)).text).toBe('Cannot acknowledge INC-1: it is closed. It cannot change any more.');
   });
 
   it('a fault below becomes a translated message, logged, never a stack trace', async () => {
@@ -79,7 +81,7 @@ describe('the conversation', () => {
       logError: (err) => logged.push(err),
     });
     const reply = await broken.handle('list', sv);
-    expect(reply).toEqual({ kind: 'error', visibility: 'private', text: 'Något gick fel hos boten, och inget ändrades. Försök igen om en stund; felet är loggat.' });
+    expect(reply).toMatchObject({ kind: 'error', visibility: 'private', text: 'Något gick fel hos boten, och inget ändrades. Försök igen om en stund; felet är loggat.' });
     expect(logged).toHaveLength(1);
   });
 
@@ -89,7 +91,7 @@ describe('the conversation', () => {
     const refused = await guarded.handle('resolve INC-2 klart', sv);
     expect(refused.text).toBe('Du har inte behörighet att åtgärda. Be en incidentansvarig.');
     const allowed = await guarded.handle('resolve INC-2 klart', { actor: { id: 'chef', source: 'console' }, lang: 'sv' });
-    expect(allowed).toMatchObject({ kind: 'incident', change: 'resolved' });
+    expect(allowed).toMatchObject({ kind: 'card', change: 'resolved' });
   });
 
   it('help lists every command', async () => {

@@ -3,7 +3,7 @@
 // runs on every call in the end-to-end tests.
 import { describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
-import { incidentForm } from '../../src/conversation/forms.js';
+import { incidentForm, priorityForm, resolveForm } from '../../src/conversation/forms.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { suggestTiming } from '../../src/domain/priority.js';
 import { translator, type Lang } from '../../src/i18n/index.js';
@@ -13,10 +13,8 @@ import {
   encodeMeta,
   escapeMrkdwn,
   incidentMessage,
-  incidentModal,
+  formModal,
   openedConfirmation,
-  priorityModal,
-  resolveModal,
   textBlocks,
   threadText,
   truncate,
@@ -96,22 +94,22 @@ describe.each(langs)('Block Kit limits in %s', (lang) => {
 
   it('the incident form modal keeps every limit, even with 120 agencies with long names', () => {
     const suggestion = suggestTiming(calendar, now);
-    expect(checkModal(incidentModal(tr, incidentForm(tr, contract, suggestion), encodeMeta({ c: 'C0GENERAL', l: lang })))).toEqual([]);
+    expect(checkModal(formModal(tr, incidentForm(tr, contract, suggestion), encodeMeta({ c: 'C0GENERAL', l: lang })))).toEqual([]);
     const many = buildContract({
       agencies: Array.from({ length: 120 }, (_, i) => ({ id: `myndighet-${i}`, name: `Myndigheten för ${'mycket '.repeat(20)}långa namn nummer ${i}` })),
       defaultAgency: 'myndighet-0',
     });
-    const modal = incidentModal(tr, incidentForm(tr, many, suggestTiming(new BusinessCalendar(many), now)), encodeMeta({ c: 'C0GENERAL' }));
+    const modal = formModal(tr, incidentForm(tr, many, suggestTiming(new BusinessCalendar(many), now)), encodeMeta({ c: 'C0GENERAL' }));
     expect(checkModal(modal)).toEqual([]);
-    const org = modal.blocks.find((b) => b.block_id === 'org') as any;
+    const org = modal.blocks.find((b: any) => b.block_id === 'org') as any;
     expect(org.element.options).toHaveLength(100);
     expect(org.element.initial_option.value).toBe('myndighet-0');
   });
 
   it('the report-back and priority modals keep every limit', () => {
     const meta = encodeMeta({ i: extreme.id, c: 'C0GENERAL', l: lang, im: 1, tm: 4 });
-    expect(checkModal(resolveModal(tr, extreme, meta))).toEqual([]);
-    expect(checkModal(priorityModal(tr, contract, extreme, suggestTiming(calendar, now), meta))).toEqual([]);
+    expect(checkModal(formModal(tr, resolveForm(tr, extreme), meta))).toEqual([]);
+    expect(checkModal(formModal(tr, priorityForm(tr, contract, extreme, suggestTiming(calendar, now)), meta))).toEqual([]);
   });
 
   it('a long list is split into sections of at most 3000 characters and at most 50 blocks', () => {

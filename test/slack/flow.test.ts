@@ -138,7 +138,7 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
   it('a change from another platform (the terminal) updates the same card and thread', async () => {
     const from = bot.fake.calls.length;
     const reply = await bot.app.conversation.handle('reopen INC-1 Felet kom tillbaka', { actor: { id: 'anna', source: 'console' }, lang: 'sv' });
-    expect(reply.kind).toBe('incident');
+    expect(reply.kind).toBe('card');
     const line = await bot.fake.waitFor('chat.postMessage', (b) => b.thread_ts === card.ts, { from });
     expect(line.body.text).toBe('Återöppnad av anna via terminalen. Orsak: Felet kom tillbaka');
     const update = await bot.fake.waitFor('chat.update', () => true, { from });
