@@ -173,8 +173,8 @@ export function truncateGraphemes(text: string, max: number): string {
   return text;
 }
 
-/** Separators and digits a cut may leave dangling at the end (a half personnummer). */
-const DANGLING_NUMBER = /[\d\uff10-\uff19\s.+\-\u2010-\u2015\u2212\ufe58\ufe63\uff0b\uff0d\uff0e]+$/u;
+/** Digits, separators and invisible characters a cut may leave dangling at the end (a half personnummer). */
+const DANGLING_NUMBER = /[\d\uff10-\uff19\s.+\-\u2010-\u2015\u2212\ufe58\ufe63\uff0b\uff0d\uff0e\p{Cc}\p{Cf}]+$/u;
 
 /**
  * What may be repeated to a user in an error message or written to a log:
