@@ -28,6 +28,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./scheduler.bench.js'),
   () => import('./slack.bench.js'),
   () => import('./startup.bench.js'),
+  () => import('./compliance.bench.js'),
 ];
 
 function benchOf(loaded: BenchModule | { default: BenchModule }): BenchModule {

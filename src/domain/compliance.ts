@@ -234,26 +234,36 @@ export function computeCompliance(calendar: BusinessCalendar, input: ComplianceI
   const security: CaseLine[] = [];
 
   for (const c of input.cases) {
+    if (c.receivedAt >= asOf || (c.resolvedAt !== null && c.resolvedAt < monthStart)) continue;
     if (!mine(c)) continue;
-    if (c.receivedAt >= asOf) continue;
     const acc = c.kind === 'incident' ? incidents : c.kind === 'order' ? orders : problems;
     const group = categoryOf(c);
-    const received = c.receivedAt >= monthStart;
-    const resolvedInMonth = c.resolvedAt !== null && c.resolvedAt >= monthStart && c.resolvedAt < asOf;
-    const open = c.resolvedAt === null || c.resolvedAt >= asOf;
-    if (received) acc.receive(group);
+    if (c.receivedAt >= monthStart) acc.receive(group);
+    const listed = c.kind === 'problem' || (c.kind === 'incident' && c.security === true);
     let line: CaseLine | null = null;
-    if (resolvedInMonth) {
-      line = judgeResolved(c, group);
-      acc.resolve(group, c, line);
-    } else if (open) {
-      line = judgeOpen(c, group, asOf);
+    if (c.resolvedAt !== null && c.resolvedAt < asOf) {
+      // Resolved in the month: judged against its own deadlines.
+      const started = workStarted(c);
+      const responseMissed = c.responseDueAt !== null && (started === null || started > c.responseDueAt);
+      const resolutionMissed = c.resolvedAt > c.resolutionDueAt;
+      acc.resolve(group, c, started, responseMissed, resolutionMissed);
+      if (responseMissed || resolutionMissed || listed) line = caseLine(c, group, started, c.resolvedAt, responseMissed, resolutionMissed);
+      if (responseMissed || resolutionMissed) acc.breach(line!);
+    } else {
+      // Open at asOf: a deadline before asOf without its event has passed.
+      const started = c.acknowledgedAt !== null && c.acknowledgedAt < asOf ? c.acknowledgedAt : null;
+      const responseMissed = c.responseDueAt !== null && c.responseDueAt < asOf && (started === null || started > c.responseDueAt);
+      line = caseLine(c, group, started, null, responseMissed, c.resolutionDueAt < asOf);
       acc.open(line);
     }
-    if (c.kind === 'problem' && line) {
-      problemList.push({ ...line, rootCause: c.rootCause ?? null, action: c.action ?? null, linkedIncidents: [...(c.linkedIncidents ?? [])] });
+    if (line && c.kind === 'problem') {
+      const problem = line as ProblemLine;
+      problem.rootCause = c.rootCause ?? null;
+      problem.action = c.action ?? null;
+      problem.linkedIncidents = c.linkedIncidents ? [...c.linkedIncidents] : [];
+      problemList.push(problem);
     }
-    if (c.kind === 'incident' && c.security && (resolvedInMonth || open)) security.push(line!);
+    if (line && c.kind === 'incident' && c.security) security.push(line);
   }
 
   const extra = input.extraOpening ?? [];
@@ -393,29 +403,7 @@ function workStarted(c: CaseFact): number | null {
   return Math.min(c.acknowledgedAt, c.resolvedAt);
 }
 
-function judgeResolved(c: CaseFact, category: string): CaseLine {
-  const started = workStarted(c);
-  return {
-    ...lineBase(c, category),
-    workStartedAt: started,
-    responseMissed: c.responseDueAt !== null && (started === null || started > c.responseDueAt),
-    resolutionMissed: c.resolvedAt! > c.resolutionDueAt,
-  };
-}
-
-/** An open case as it stands at `asOf`: a deadline before asOf without the event is passed. */
-function judgeOpen(c: CaseFact, category: string, asOf: number): CaseLine {
-  const started = c.acknowledgedAt !== null && c.acknowledgedAt < asOf ? c.acknowledgedAt : null;
-  return {
-    ...lineBase(c, category),
-    resolvedAt: null,
-    workStartedAt: started,
-    responseMissed: c.responseDueAt !== null && c.responseDueAt < asOf && (started === null || started > c.responseDueAt),
-    resolutionMissed: c.resolutionDueAt < asOf,
-  };
-}
-
-function lineBase(c: CaseFact, category: string) {
+function caseLine(c: CaseFact, category: string, workStartedAt: number | null, resolvedAt: number | null, responseMissed: boolean, resolutionMissed: boolean): CaseLine {
   return {
     ref: c.ref,
     kind: c.kind,
@@ -425,8 +413,11 @@ function lineBase(c: CaseFact, category: string) {
     security: c.security ?? false,
     receivedAt: c.receivedAt,
     responseDueAt: c.responseDueAt,
+    workStartedAt,
     resolutionDueAt: c.resolutionDueAt,
-    resolvedAt: c.resolvedAt,
+    resolvedAt,
+    responseMissed,
+    resolutionMissed,
   };
 }
 
@@ -458,17 +449,20 @@ class KindAccumulator<G extends string> {
     this.group(group).received++;
   }
 
-  resolve(group: string, c: CaseFact, line: CaseLine): void {
+  resolve(group: string, c: CaseFact, started: number | null, responseMissed: boolean, resolutionMissed: boolean): void {
     const g = this.group(group);
     g.resolved++;
     if (c.responseDueAt !== null) {
       g.responseTotal++;
-      if (!line.responseMissed) g.responseMet++;
+      if (!responseMissed) g.responseMet++;
     }
-    if (!line.resolutionMissed) g.resolutionMet++;
-    if (line.workStartedAt !== null) g.responseMinutes.push((line.workStartedAt - c.receivedAt) / MINUTE_MS);
+    if (!resolutionMissed) g.resolutionMet++;
+    if (started !== null) g.responseMinutes.push((started - c.receivedAt) / MINUTE_MS);
     g.resolutionMinutes.push((c.resolvedAt! - c.receivedAt) / MINUTE_MS);
-    if (line.responseMissed || line.resolutionMissed) this.breaches.push(line);
+  }
+
+  breach(line: CaseLine): void {
+    this.breaches.push(line);
   }
 
   open(line: CaseLine): void {

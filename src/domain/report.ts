@@ -319,8 +319,30 @@ export function csvField(value: string): string {
 // ---------------------------------------------------------------------------------
 // Helpers
 
-function isoIn(zone: string, t: number): string {
-  return DateTime.fromMillis(t, { zone }).toISO({ suppressMilliseconds: true })!;
+/** Offsets (minutes) per zone and UTC hour: zones change offset only on whole hours here. */
+const offsets = new Map<string, Map<number, number>>();
+
+/** ISO 8601 in `zone` with its offset, seconds always, milliseconds when not zero: "2026-10-05T10:00:00+02:00". */
+export function isoIn(zone: string, t: number): string {
+  let byHour = offsets.get(zone);
+  if (!byHour) offsets.set(zone, (byHour = new Map()));
+  const hour = Math.floor(t / 3_600_000);
+  let offset = byHour.get(hour);
+  if (offset === undefined) {
+    offset = DateTime.fromMillis(t, { zone }).offset;
+    // Only cache when the whole hour has one offset (true for every zone with whole-hour changes).
+    if (DateTime.fromMillis(hour * 3_600_000, { zone }).offset === offset && DateTime.fromMillis(hour * 3_600_000 + 3_599_999, { zone }).offset === offset) byHour.set(hour, offset);
+  }
+  const local = new Date(t + offset * 60_000).toISOString(); // "2026-10-05T08:00:00.000Z" shifted to local
+  const ms = local.slice(19, 23);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${local.slice(0, 19)}${ms === '.000' ? '' : ms}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** "2026-10-05T10:00:00+02:00" → "2026-10-05 10:00": the local time the ISO string already holds. */
+function localMinute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }
 
 interface Formatter {
@@ -351,8 +373,8 @@ function formatter(tr: Translator): Formatter {
     },
     hm,
     duration: (minutes) => (minutes < 24 * 60 ? hm(minutes) : tr.t('report.format.days', { n: oneDecimal.format(minutes / (24 * 60)) })),
-    instant: (iso) => DateTime.fromISO(iso, { setZone: true }).toFormat('yyyy-MM-dd HH:mm'),
-    instantOrDash: (iso) => (iso === null ? '–' : DateTime.fromISO(iso, { setZone: true }).toFormat('yyyy-MM-dd HH:mm')),
+    instant: localMinute,
+    instantOrDash: (iso) => (iso === null ? '–' : localMinute(iso)),
     monthName: (month, zone) => DateTime.fromFormat(month, 'yyyy-MM', { zone }).setLocale(locale).toFormat('LLLL yyyy'),
   };
 }

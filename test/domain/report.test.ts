@@ -1,13 +1,15 @@
 // The monthly report (5, 5.1) in its three formats and the chat headline: the JSON has
 // the keys scripts rely on, the CSV parses back to the same figures, the Markdown has
 // every section of 5.1, and the headline says which goals were met.
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../src/config/contract.js';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { computeCompliance, type CaseFact, type OutageFact, type WindowFact } from '../../src/domain/compliance.js';
 import { deadlinesFor } from '../../src/domain/deadlines.js';
-import { buildReport, complianceHeadline, csvField, reportToCsv, reportToJson, reportToMarkdown, type MonthlyReport } from '../../src/domain/report.js';
+import { buildReport, complianceHeadline, csvField, isoIn, reportToCsv, reportToJson, reportToMarkdown, type MonthlyReport } from '../../src/domain/report.js';
 import { translator } from '../../src/i18n/index.js';
 import { at } from '../support/time.js';
 
@@ -199,5 +201,23 @@ describe('the compliance headline for chat', () => {
     expect(text.split('\n')[0]).toBe('Contract compliance November 2026 – CSN, so far (to 2026-11-24 12:00)');
     expect(text).toContain('➖ Problems, resolved in time: nothing closed to judge (goal 90 %)');
     expect(text).toContain('No case outside its targets.');
+  });
+});
+
+describe('instants in the report', () => {
+  it('are ISO 8601 in Stockholm time with the offset of the moment, as luxon writes them, across DST changes', () => {
+    const dst = [Date.parse('2026-03-29T01:00:00Z'), Date.parse('2026-10-25T01:00:00Z')];
+    const arb = fc.oneof(
+      fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2029-01-01T00:00:00Z') }),
+      fc.constantFrom(...dst).chain((t) => fc.integer({ min: t - 7_200_000, max: t + 7_200_000 })),
+    );
+    fc.assert(
+      fc.property(arb, (t) => {
+        expect(isoIn('Europe/Stockholm', t)).toBe(DateTime.fromMillis(t, { zone: 'Europe/Stockholm' }).toISO({ suppressMilliseconds: true }));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isoIn('Europe/Stockholm', Date.parse('2026-10-25T00:59:59Z'))).toBe('2026-10-25T02:59:59+02:00');
+    expect(isoIn('Europe/Stockholm', Date.parse('2026-10-25T01:00:00Z'))).toBe('2026-10-25T02:00:00+01:00');
   });
 });
