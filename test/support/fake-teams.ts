@@ -33,6 +33,7 @@ export interface ConnectorCall {
   conversationId?: string;
   /** replyToId for 'reply', the updated id for 'update', userId for 'member'. */
   activityId?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a recorded JSON body, read freely by tests
   body: any;
   auth: string | undefined;
   /** Id the fake answered with. */
@@ -112,7 +113,13 @@ export class FakeTeams {
     const found = this.calls.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const waiter = { pred, resolve: (c: ConnectorCall) => (clearTimeout(timer), resolve(c)) };
+      const waiter = {
+        pred,
+        resolve: (c: ConnectorCall) => {
+          clearTimeout(timer);
+          resolve(c);
+        },
+      };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         reject(new Error(`FakeTeams: no matching connector call within ${timeoutMs} ms (got ${this.calls.map((c) => c.kind).join(', ') || 'none'})`));
@@ -182,6 +189,7 @@ export class FakeTeams {
     const at = rawPath.indexOf('/v3/conversations');
     if (at < 0) return json(res, 404, { error: { code: 'NotFound', message: 'unknown route' } });
     const route = rawPath.slice(at);
+    // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any shape
     let body: any;
     try {
       body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
@@ -190,20 +198,22 @@ export class FakeTeams {
     }
     const auth = req.headers.authorization;
     const call: ConnectorCall = { kind: 'other', method, rawPath, body, auth, status: 200, at: Date.now() };
-    let m: RegExpExecArray | null;
+    const activities = /^\/v3\/conversations\/([^/]+)\/activities\/?$/.exec(route);
+    const oneActivity = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(route);
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(route);
     if (method === 'POST' && route === '/v3/conversations') {
       call.kind = 'create';
-    } else if ((m = /^\/v3\/conversations\/([^/]+)\/activities\/?$/.exec(route)) && method === 'POST') {
+    } else if (activities && method === 'POST') {
       call.kind = 'send';
-      call.conversationId = decodeURIComponent(m[1]);
-    } else if ((m = /^\/v3\/conversations\/([^/]+)\/activities\/([^/]+)$/.exec(route)) && (method === 'POST' || method === 'PUT')) {
+      call.conversationId = decodeURIComponent(activities[1]);
+    } else if (oneActivity && (method === 'POST' || method === 'PUT')) {
       call.kind = method === 'POST' ? 'reply' : 'update';
-      call.conversationId = decodeURIComponent(m[1]);
-      call.activityId = decodeURIComponent(m[2]);
-    } else if ((m = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(route)) && method === 'GET') {
+      call.conversationId = decodeURIComponent(oneActivity[1]);
+      call.activityId = decodeURIComponent(oneActivity[2]);
+    } else if (member && method === 'GET') {
       call.kind = 'member';
-      call.conversationId = decodeURIComponent(m[1]);
-      call.activityId = decodeURIComponent(m[2]);
+      call.conversationId = decodeURIComponent(member[1]);
+      call.activityId = decodeURIComponent(member[2]);
     }
 
     const bearer = /^Bearer (.+)$/.exec(auth ?? '')?.[1];

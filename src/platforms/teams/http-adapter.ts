@@ -17,11 +17,17 @@
 // allow-list (before a token is attached).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JsonWebToken, PUBLIC, type CloudEnvironment } from '@microsoft/teams.api';
-import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter, type IHttpServerResponse } from '@microsoft/teams.apps';
-import type { ILogger, LogLevel, Middleware } from '@microsoft/teams.common';
+import { App, type AppOptions, type HttpMethod, type IPlugin, type HttpRouteHandler, type IHttpServerAdapter, type IHttpServerResponse } from '@microsoft/teams.apps';
 import type { ServiceUrlAllowList } from './auth/service-urls.js';
 import type { TokenSource } from './auth/token-source.js';
 import type { BotFrameworkVerifier, VerifyRequest, VerifyResult } from './auth/verify.js';
+
+// The SDK's logger and HTTP middleware types, taken from its options (so that we import
+// only the packages we depend on directly).
+type ILogger = NonNullable<AppOptions<IPlugin>['logger']>;
+type LogLevel = Parameters<ILogger['log']>[0];
+type ClientOptions = Exclude<NonNullable<AppOptions<IPlugin>['client']>, (() => unknown) | { request: unknown }>;
+type Middleware = NonNullable<ClientOptions['middlewares']>[number];
 
 export const MESSAGING_ENDPOINT = '/api/messages';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -58,8 +64,14 @@ class HttpError extends Error {
   }
 }
 
+/** For a log line: control characters (CR, LF, …) become spaces, at most 200 characters. */
 function oneLine(v: unknown): string {
-  return String(v ?? '').replace(/[\r\n\t\x00-\x1f\x7f]/g, ' ').slice(0, 200);
+  let out = '';
+  for (const ch of String(v ?? '').slice(0, 200)) {
+    const code = ch.charCodeAt(0);
+    out += code < 0x20 || code === 0x7f ? ' ' : ch;
+  }
+  return out;
 }
 
 export class TeamsHttpAdapter implements IHttpServerAdapter {
