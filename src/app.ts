@@ -6,6 +6,10 @@ import { Conversation, type Authorize } from './conversation/engine.js';
 import { IncidentService } from './services/incidents.js';
 import { ReminderService } from './services/reminders.js';
 import { ReminderScheduler, type ReminderSink } from './scheduler/reminders.js';
+import { jobSettingsFromEnv, type JobSettings } from './jobs/config.js';
+import { Outbox } from './jobs/outbox.js';
+import { JobQueue, type JobMetrics } from './jobs/queue.js';
+import { JobRunner } from './jobs/runner.js';
 import { openDatabase, type Database } from './store/index.js';
 
 export interface AppOptions {
@@ -22,6 +26,10 @@ export interface AppOptions {
   schedulerOwner?: string;
   /** Reminders one scheduler claims at a time (SSBTEK_SCHEDULER_BATCH). */
   schedulerBatch?: number;
+  /** Job queue settings; default from the environment (SSBTEK_JOB_*, see docs/jobs.md). */
+  jobs?: Partial<JobSettings>;
+  /** Counters the job queue updates (the metrics endpoint implements them). */
+  jobMetrics?: JobMetrics;
 }
 
 export interface Logger {
@@ -38,8 +46,10 @@ export interface App {
   reminders: ReminderService;
   /** Sends due reminders to the sinks; started by main.ts, driven by tick() in tests. */
   scheduler: ReminderScheduler;
-  /** Where reminders go: each platform adds its own. */
+  /** Local observers of fired reminders (the terminal); chat platforms get delivery jobs instead. */
   sinks: ReminderSink[];
+  /** The job queue, its runner (started with the scheduler) and the chat outbox. */
+  jobs: { queue: JobQueue; runner: JobRunner; outbox: Outbox; settings: JobSettings };
   conversation: Conversation;
   now: () => number;
   log: Logger;
@@ -57,15 +67,28 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.database ??
     (await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir && `${options.dataDir.replace(/\/$/, '')}/pglite`, log: (m) => log.info(m) }));
   const reminders = new ReminderService({ prisma: database.prisma, contract, calendar });
+  // An injected clock (tests, simulations) drives the queue too; otherwise the database's clock does.
+  const settings: JobSettings = { ...jobSettingsFromEnv(), ...options.jobs };
+  const queue = new JobQueue({
+    prisma: database.prisma,
+    owner: options.schedulerOwner ?? `bot-${process.pid}-${Math.random().toString(36).slice(2, 10)}`,
+    maxAttempts: settings.maxAttempts,
+    backoffMs: settings.backoffMs,
+    backoffMaxMs: settings.backoffMaxMs,
+    clock: options.now,
+    metrics: options.jobMetrics,
+  });
+  const runner = new JobRunner({ queue, log, leaseMs: settings.leaseMs, batch: settings.batch });
+  const outbox = new Outbox({ prisma: database.prisma, queue });
   const incidents = new IncidentService({
     prisma: database.prisma,
     contract,
     calendar,
-    hooks: [reminders.planHook],
+    hooks: [reminders.planHook, outbox.hook],
     onListenerError: (err) => log.error('a listener failed after a committed change', err),
   });
   const sinks: ReminderSink[] = [];
-  const scheduler = new ReminderScheduler({ reminders, incidents, contract, sinks, log, owner: options.schedulerOwner, batchSize: options.schedulerBatch });
+  const scheduler = new ReminderScheduler({ prisma: database.prisma, reminders, incidents, contract, sinks, log, queue, runner, outbox, batchSize: options.schedulerBatch });
   // A change may bring a reminder nearer than the timer: look again after each one.
   incidents.onCommitted(() => scheduler.wake());
   const conversation = new Conversation({
@@ -84,6 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     reminders,
     scheduler,
     sinks,
+    jobs: { queue, runner, outbox, settings },
     conversation,
     now,
     log,

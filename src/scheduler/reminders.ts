@@ -1,12 +1,21 @@
-// The reminder scheduler: wakes when the next reminder is due (node-schedule) and on a
-// slow heartbeat (rows written by other processes), claims what the store says is
-// due, and hands each reminder to the delivery sinks exactly once.
+// The reminder scheduler: fires due reminders into delivery jobs. One short transaction per
+// batch locks the due reminder rows (SKIP LOCKED, on the queue's clock — the database's in
+// production), drops the rungs a later one supersedes and the ones that no longer apply,
+// marks the rest sent and writes one delivery job per destination and place. Nothing is
+// sent inside that transaction, so it needs no lease: the platform work is the job queue's
+// (src/jobs), with its leases, retries, pacing and digests.
+//
+// In-process sinks (the terminal, tests, the bench) are told after the commit; they are
+// local observers, at most once. Chat platforms are destinations and get jobs.
 import { randomUUID } from 'node:crypto';
-import schedule from 'node-schedule';
 import type { Contacts, Contract } from '../config/contract.js';
-import { contactsFor, type ReminderTarget } from '../domain/reminders.js';
+import { contactsFor, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
+import { JobRunner, type JobSource, type PassResult } from '../jobs/runner.js';
+import type { JobInput, JobQueue } from '../jobs/queue.js';
+import { cardKey, type Outbox } from '../jobs/outbox.js';
 import type { IncidentService, IncidentView } from '../services/incidents.js';
 import { activeTargets, type ReminderRow, type ReminderService } from '../services/reminders.js';
+import { Prisma, type PrismaClient } from '../store/index.js';
 
 /** What a platform is given to say. */
 export interface ReminderMessage {
@@ -20,6 +29,7 @@ export interface ReminderMessage {
   snoozeMinutes: number[];
 }
 
+/** A local observer of fired reminders (terminal, tests). */
 export interface ReminderSink {
   readonly name: string;
   deliver(message: ReminderMessage): Promise<void>;
@@ -31,177 +41,243 @@ export interface SchedulerLog {
   error(msg: string, err?: unknown): void;
 }
 
+/** The payload of a reminder delivery job. */
+export interface ReminderJobPayload {
+  reminderId: number;
+  target: ReminderTarget;
+  kind: ReminderKind;
+  seq: number;
+  level: number;
+  dueAt: string;
+  deadlineAt: string;
+  /** 'thread': the incident's thread (or its channel); 'channel': an escalation channel. */
+  place: 'thread' | 'channel';
+}
+
 export interface ReminderSchedulerOptions {
+  prisma: PrismaClient;
   reminders: ReminderService;
   incidents: IncidentService;
   contract: Contract;
   sinks: ReminderSink[];
   log: SchedulerLog;
-  /** This process's name in claims. */
-  owner?: string;
-  /** How long a claim holds before another process may take it over. */
-  leaseMs?: number;
+  queue: JobQueue;
+  runner: JobRunner;
+  outbox: Outbox;
+  /** Reminders fired per transaction. */
   batchSize?: number;
   /** A reminder sent this long after its due time is marked late. */
   lateAfterMs?: number;
-  /** After a failed delivery, try again this much later. */
-  retryAfterMs?: number;
 }
 
 export interface TickResult {
+  /** Reminders fired (handed to the destinations and sinks). */
   sent: number;
+  /** Superseded or no longer relevant. */
   dropped: number;
+  /** Deliveries that failed in this pass (and will be retried, or ended failed). */
   failed: number;
-  /** Lateness (ms) of each reminder sent in this pass. */
+  /** Deliveries completed in this pass. */
+  delivered: number;
+  /** Lateness (ms) of each reminder fired in this pass. */
   lateness: number[];
 }
 
-export class ReminderScheduler {
+interface DueRow {
+  id: number;
+  incident_id: number;
+  target: string;
+  kind: string;
+  seq: number;
+  level: number;
+  due_at: Date;
+  deadline_at: Date;
+}
+
+export class ReminderScheduler implements JobSource {
+  readonly name = 'reminders';
   readonly owner: string;
-  private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly lateAfterMs: number;
-  private readonly retryAfterMs: number;
-  private timer: schedule.Job | null = null;
-  private heartbeat: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = true;
-  private clock: () => number = Date.now;
+  private last: TickResult = emptyResult();
 
   constructor(private readonly options: ReminderSchedulerOptions) {
-    this.owner = options.owner ?? `bot-${process.pid}-${randomUUID().slice(0, 8)}`;
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.owner = options.queue.owner ?? `bot-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.batchSize = options.batchSize ?? 200;
     this.lateAfterMs = options.lateAfterMs ?? 60_000;
-    this.retryAfterMs = options.retryAfterMs ?? 30_000;
+    options.runner.addSource(this);
   }
 
-  /** One pass at `now`: claim everything due, deliver, mark. Loops until nothing is due. */
-  async tick(now: number): Promise<TickResult> {
-    const result: TickResult = { sent: 0, dropped: 0, failed: 0, lateness: [] };
+  get runner(): JobRunner {
+    return this.options.runner;
+  }
+
+  /**
+   * One pass at `now`: fire everything due, then deliver what this process's destinations
+   * have due. `now` is for tests with an injected clock (it must equal that clock); in
+   * production the database's clock decides.
+   */
+  async tick(now?: number): Promise<TickResult> {
+    const result = await this.fire(now);
+    // Deliver what is due now, waiting for busy channels' pace (up to a few seconds).
+    const end = Date.now() + 5_000;
     for (;;) {
-      const claimed = await this.options.reminders.claimDue(this.owner, now, this.batchSize, this.leaseMs);
-      if (claimed.length === 0) return result;
-      await this.handleBatch(claimed, now, result);
-      if (claimed.length < this.batchSize) return result;
+      const pass: PassResult = await this.options.runner.deliverDue();
+      result.delivered += pass.delivered;
+      result.failed += pass.failed + pass.retried;
+      if (pass.busy === 0 || Date.now() > end) return result;
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 
-  private async handleBatch(claimed: ReminderRow[], now: number, result: TickResult): Promise<void> {
-    // After downtime several rungs of one ladder may be due at once: only the latest
-    // is worth saying; the older ones are superseded.
-    const groups = new Map<string, ReminderRow[]>();
-    for (const r of claimed) {
-      const k = `${r.incidentId}/${r.target}`;
-      const group = groups.get(k);
-      if (group) group.push(r);
-      else groups.set(k, [r]);
+  /** JobSource: fires due reminders (the runner's pass). */
+  async run(): Promise<void> {
+    this.last = await this.fire();
+  }
+
+  /** The last pass's firing result (for logs and metrics). */
+  get lastResult(): TickResult {
+    return this.last;
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.options.reminders.nextDueAt();
+  }
+
+  /** Fires every due reminder, a batch per transaction, until none is due. */
+  async fire(now?: number): Promise<TickResult> {
+    const result = emptyResult();
+    for (;;) {
+      if ((await this.fireBatch(now, result)) === 0) return result;
     }
-    const incidents = await this.options.incidents.getMany(claimed.map((r) => r.incidentId), now);
-    for (const rows of groups.values()) {
-      const latest = rows[rows.length - 1];
-      for (const older of rows.slice(0, -1)) {
-        await this.options.reminders.drop(older.id, this.owner, 'superseded by a later reminder');
-        result.dropped++;
+  }
+
+  private async fireBatch(nowArg: number | undefined, result: TickResult): Promise<number> {
+    const { prisma, queue, incidents, contract, outbox, log } = this.options;
+    const nowSql = nowArg === undefined ? queue.nowSql() : Prisma.sql`${new Date(nowArg).toISOString()}::timestamptz`;
+    const now = nowArg ?? (await queue.now());
+    // The incidents of what is due, read before the transaction (PGlite has one session).
+    const peek = await prisma.$queryRaw<Array<{ incident_id: number }>>`
+      SELECT DISTINCT incident_id FROM reminders WHERE status = 'pending' AND due_at <= ${nowSql} LIMIT ${this.batchSize}`;
+    if (peek.length === 0) return 0;
+    const views = await incidents.getMany(peek.map((p) => p.incident_id), now);
+    const destinations = await outbox.destinations();
+    const fired: ReminderMessage[] = [];
+    const rows = await prisma.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<DueRow[]>`
+        SELECT id, incident_id, target, kind, seq, level, due_at, deadline_at FROM reminders
+        WHERE status = 'pending' AND due_at <= ${nowSql} AND incident_id = ANY(${peek.map((p) => p.incident_id)}::int[])
+        ORDER BY due_at, id
+        LIMIT ${this.batchSize}
+        FOR UPDATE SKIP LOCKED`;
+      // After downtime several rungs of one ladder may be due at once: only the latest is
+      // worth saying; the older ones are superseded.
+      const groups = new Map<string, ReminderRow[]>();
+      for (const r of due.map(toRow)) {
+        const k = `${r.incidentId}/${r.target}`;
+        const group = groups.get(k);
+        if (group) group.push(r);
+        else groups.set(k, [r]);
       }
-      await this.deliverOne(latest, incidents.get(latest.incidentId), now, result);
-    }
-  }
-
-  private async deliverOne(reminder: ReminderRow, incident: IncidentView | undefined, now: number, result: TickResult): Promise<void> {
-    const { reminders, contract, sinks, log } = this.options;
-    if (!incident) {
-      await reminders.drop(reminder.id, this.owner, 'incident gone');
-      result.dropped++;
-      return;
-    }
-    const stillActive = activeTargets(incident.status).includes(reminder.target) && targetDeadline(incident, reminder.target) === reminder.deadlineAt.getTime();
-    if (!stillActive) {
-      await reminders.drop(reminder.id, this.owner, `no longer relevant (${incident.status})`);
-      result.dropped++;
-      return;
-    }
-    const lateBy = Math.max(0, now - reminder.dueAt.getTime());
-    const message: ReminderMessage = {
-      reminder,
-      incident,
-      contacts: reminder.level === 0 ? null : contactsFor(contract, incident.orgId, incident.priority, reminder.level >= 2 ? 2 : 1),
-      lateBy,
-      late: lateBy > this.lateAfterMs,
-      snoozeMinutes: [...contract.reminders.snoozeMinutes],
-    };
-    try {
-      for (const sink of sinks) await sink.deliver(message);
-    } catch (err) {
-      log.error(`reminder ${reminder.id} for ${incident.ref} could not be delivered; retrying`, err);
-      await reminders.release(reminder.id, this.owner, now + this.retryAfterMs);
-      result.failed++;
-      return;
-    }
-    if (await reminders.markSent(reminder.id, this.owner, now, lateBy)) {
-      result.sent++;
-      result.lateness.push(lateBy);
-    } else {
-      log.warn(`reminder ${reminder.id} was sent after its claim expired`);
-    }
-  }
-
-  /** Starts waking on its own: at the next due time, and every `pollMs`. */
-  start(clock: () => number = Date.now, pollMs = 5_000): void {
-    this.clock = clock;
-    this.stopped = false;
-    this.heartbeat = setInterval(() => this.wake(), pollMs);
-    this.heartbeat.unref();
-    this.wake();
-  }
-
-  /** Runs a pass now (coalescing overlapping wake-ups) and re-arms the timer. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          await this.tick(this.clock());
-          await this.arm();
-        } catch (err) {
-          this.options.log.error('scheduler pass failed', err);
+      const drops: Array<{ id: number; reason: string }> = [];
+      const sent: Array<{ id: number; late: number }> = [];
+      const jobs: JobInput[] = [];
+      for (const group of groups.values()) {
+        const latest = group[group.length - 1]!;
+        for (const older of group.slice(0, -1)) drops.push({ id: older.id, reason: 'superseded by a later reminder' });
+        const incident = views.get(latest.incidentId);
+        if (!incident) {
+          drops.push({ id: latest.id, reason: 'incident gone' });
+          continue;
         }
-      } while (this.again && !this.stopped);
-    })().finally(() => {
-      this.running = null;
+        const stillActive = activeTargets(incident.status).includes(latest.target) && targetDeadline(incident, latest.target) === latest.deadlineAt.getTime();
+        if (!stillActive) {
+          drops.push({ id: latest.id, reason: `no longer relevant (${incident.status})` });
+          continue;
+        }
+        const lateBy = Math.max(0, now - latest.dueAt.getTime());
+        sent.push({ id: latest.id, late: lateBy });
+        const contacts = latest.level === 0 ? null : contactsFor(contract, incident.orgId, incident.priority, latest.level >= 2 ? 2 : 1);
+        fired.push({ reminder: latest, incident, contacts, lateBy, late: lateBy > this.lateAfterMs, snoozeMinutes: [...contract.reminders.snoozeMinutes] });
+        for (const destination of destinations.keys()) {
+          const ref = await tx.chatReference.findFirst({ where: { incidentId: incident.id, platform: destination }, orderBy: { id: 'asc' }, select: { channelId: true } });
+          const card = ref ? null : await tx.job.findUnique({ where: { dedupeKey: cardKey(destination, incident.id) }, select: { channel: true } });
+          const threadChannel = ref?.channelId ?? card?.channel ?? destinations.get(destination)?.incidentChannel ?? null;
+          const base = { reminderId: latest.id, target: latest.target, kind: latest.kind, seq: latest.seq, level: latest.level, dueAt: latest.dueAt.toISOString(), deadlineAt: latest.deadlineAt.toISOString() };
+          const job = (place: 'thread' | 'channel', channel: string) => ({
+            kind: 'reminder',
+            destination,
+            channel,
+            incidentId: incident.id,
+            payload: { ...base, place } satisfies ReminderJobPayload,
+            dedupeKey: `reminder:${destination}:${latest.id}:${place === 'thread' ? 'thread' : channel}`,
+            dueAt: latest.dueAt.getTime(),
+            revision: latest.seq,
+          });
+          if (threadChannel) jobs.push(job('thread', threadChannel));
+          const escalation = destination === 'slack' ? contacts?.slackChannel : undefined;
+          if (escalation && escalation !== threadChannel) jobs.push(job('channel', escalation));
+          if (!threadChannel && !escalation) log.info(`reminder ${latest.id} about ${incident.ref}: no ${destination} channel is known; not posted there`);
+        }
+      }
+      for (const d of drops) await tx.reminder.update({ where: { id: d.id }, data: { status: 'dropped', dropReason: d.reason } });
+      if (sent.length) {
+        await tx.$executeRaw`
+          UPDATE reminders SET status = 'sent', sent_at = ${nowSql}, late_ms = u.late
+          FROM unnest(${sent.map((s) => s.id)}::int[], ${sent.map((s) => Math.round(s.late))}::int[]) AS u(id, late)
+          WHERE reminders.id = u.id`;
+      }
+      // A newer rung makes the older ones of the same target still waiting to go out pointless.
+      for (const m of fired) {
+        await tx.$executeRaw`
+          UPDATE jobs SET status = 'dropped', done_at = ${nowSql}, last_error = 'superseded by a later reminder'
+          WHERE kind = 'reminder' AND incident_id = ${m.incident.id} AND status = 'pending' AND claimed_by IS NULL
+            AND payload->>'target' = ${m.reminder.target} AND due_at < ${m.reminder.dueAt.toISOString()}::timestamptz`;
+      }
+      await queue.enqueue(tx, jobs);
+      result.dropped += drops.length;
+      result.sent += sent.length;
+      result.lateness.push(...sent.map((s) => s.late));
+      return due.length;
     });
+    for (const message of fired) {
+      for (const sink of this.options.sinks) {
+        try {
+          await sink.deliver(message);
+        } catch (err) {
+          log.error(`reminder ${message.reminder.id} for ${message.incident.ref} could not be shown on ${sink.name}`, err);
+        }
+      }
+    }
+    return rows;
   }
 
-  /** Waits for a pass in progress (tests, shutdown). */
+  /** Starts waking on its own (the job runner): at the next due time and every `pollMs`. The clock argument is kept for callers; the queue's clock decides. */
+  start(_clock?: () => number, pollMs = 5_000): void {
+    this.options.runner.start(pollMs);
+  }
+
+  wake(): void {
+    this.options.runner.wake();
+  }
+
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.options.runner.idle();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = null;
-    if (this.heartbeat) clearInterval(this.heartbeat);
-    this.heartbeat = null;
-    await this.idle();
-  }
-
-  private async arm(): Promise<void> {
-    const next = await this.options.reminders.nextDueAt();
-    this.timer?.cancel();
-    this.timer = null;
-    if (next === null || this.stopped) return;
-    const at = Math.max(next, this.clock() + 10);
-    this.timer = schedule.scheduleJob(new Date(at), () => this.wake());
+    await this.options.runner.stop();
   }
 }
 
-function targetDeadline(incident: IncidentView, target: ReminderTarget): number {
+function emptyResult(): TickResult {
+  return { sent: 0, dropped: 0, failed: 0, delivered: 0, lateness: [] };
+}
+
+function toRow(r: DueRow): ReminderRow {
+  return { id: r.id, incidentId: r.incident_id, target: r.target as ReminderTarget, kind: r.kind as ReminderKind, seq: r.seq, level: r.level, dueAt: new Date(r.due_at), deadlineAt: new Date(r.deadline_at) };
+}
+
+export function targetDeadline(incident: IncidentView, target: ReminderTarget): number {
   return target === 'response' ? incident.response.due : incident.resolution.due;
 }

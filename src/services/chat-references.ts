@@ -18,6 +18,8 @@ export interface ChatMessageRef {
   threadId: string | null;
   /** Teams conversation reference, for proactive messages. */
   conversation?: unknown;
+  /** The incident revision the message shows (null/undefined: unknown). */
+  shownRevision?: number | null;
 }
 
 export class ChatReferenceService {
@@ -28,9 +30,26 @@ export class ChatReferenceService {
     const conversation = ref.conversation === undefined ? undefined : (ref.conversation as Prisma.InputJsonValue);
     await this.prisma.chatReference.upsert({
       where: { platform_channelId_messageId: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } },
-      create: { incidentId: ref.incidentId, platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId, threadId: ref.threadId, conversation },
-      update: { incidentId: ref.incidentId, threadId: ref.threadId, conversation },
+      create: { incidentId: ref.incidentId, platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId, threadId: ref.threadId, conversation, shownRevision: ref.shownRevision ?? null },
+      update: { incidentId: ref.incidentId, threadId: ref.threadId, conversation, ...(ref.shownRevision === undefined ? {} : { shownRevision: ref.shownRevision }) },
     });
+  }
+
+  /**
+   * Claims the right to show `revision` in the message: true unless a newer revision is
+   * already shown (so replicas never put an older card over a newer one).
+   */
+  async reserveRevision(ref: Pick<ChatMessageRef, 'platform' | 'channelId' | 'messageId'>, revision: number): Promise<boolean> {
+    const n = await this.prisma.$executeRaw`
+      UPDATE chat_references SET shown_revision = ${revision}
+      WHERE platform = ${ref.platform} AND channel_id = ${ref.channelId} AND message_id = ${ref.messageId}
+        AND (shown_revision IS NULL OR shown_revision <= ${revision})`;
+    return n === 1;
+  }
+
+  /** Forgets a message that no longer exists on the platform (deleted by a person). */
+  async forget(ref: Pick<ChatMessageRef, 'platform' | 'channelId' | 'messageId'>): Promise<void> {
+    await this.prisma.chatReference.deleteMany({ where: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } });
   }
 
   /** The first message remembered for the incident on the platform, or null. */
@@ -44,6 +63,7 @@ export class ChatReferenceService {
       messageId: row.messageId,
       threadId: row.threadId,
       conversation: row.conversation ?? undefined,
+      shownRevision: row.shownRevision,
     };
   }
 

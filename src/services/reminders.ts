@@ -1,6 +1,7 @@
-// Reminder rows: created or replaced in the same transaction as every incident change,
-// claimed by one process at a time when due, and marked sent. The store decides what
-// is due; timers only wake the scheduler.
+// Reminder rows: the plan of each incident's ladder, created or replaced in the same
+// transaction as every incident change. When due, the scheduler fires them into delivery
+// jobs (src/jobs) in one transaction and marks them sent. The store decides what is due;
+// timers only wake the scheduler.
 import type { Contract, Priority, Target } from '../config/contract.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { targetsFor } from '../domain/deadlines.js';
@@ -86,49 +87,12 @@ export class ReminderService {
   }
 
   /**
-   * Claims up to `limit` due reminders for `owner` for `leaseMs`. On PostgreSQL the
-   * rows are locked with SKIP LOCKED, so processes never claim the same row; a claim
-   * whose owner died expires with its lease and is claimed again.
+   * The earliest pending due time, to wake the scheduler then. Firing is one short
+   * transaction (src/scheduler/reminders.ts), so a reminder row is never held by a lease.
    */
-  async claimDue(owner: string, now: number, limit: number, leaseMs: number): Promise<ReminderRow[]> {
-    const nowDate = new Date(now);
-    const until = new Date(now + leaseMs);
-    const rows = await this.deps.prisma.$queryRaw<Array<{ id: number; incident_id: number; target: string; kind: string; seq: number; level: number; due_at: Date; deadline_at: Date }>>`
-      UPDATE reminders SET claimed_by = ${owner}, claimed_until = ${until}
-      WHERE id IN (
-        SELECT id FROM reminders
-        WHERE status = 'pending' AND due_at <= ${nowDate} AND (claimed_until IS NULL OR claimed_until < ${nowDate})
-        ORDER BY due_at, id
-        LIMIT ${limit}
-        FOR UPDATE SKIP LOCKED
-      )
-      RETURNING id, incident_id, target, kind, seq, level, due_at, deadline_at`;
-    return rows
-      .map((r) => ({ id: r.id, incidentId: r.incident_id, target: r.target as ReminderTarget, kind: r.kind as ReminderKind, seq: r.seq, level: r.level, dueAt: new Date(r.due_at), deadlineAt: new Date(r.deadline_at) }))
-      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id);
-  }
-
-  /** Marks a claimed reminder sent; false when the claim was lost meanwhile. */
-  async markSent(id: number, owner: string, now: number, lateMs: number): Promise<boolean> {
-    const r = await this.deps.prisma.reminder.updateMany({ where: { id, status: 'pending', claimedBy: owner }, data: { status: 'sent', sentAt: new Date(now), lateMs: Math.max(0, Math.round(lateMs)) } });
-    return r.count === 1;
-  }
-
-  /** Drops a claimed reminder that no longer makes sense (the incident moved on). */
-  async drop(id: number, owner: string, reason: string): Promise<void> {
-    await this.deps.prisma.reminder.updateMany({ where: { id, status: 'pending', claimedBy: owner }, data: { status: 'dropped', dropReason: reason } });
-  }
-
-  /** Gives a claim back (delivery failed): it is retried after `retryAt`. */
-  async release(id: number, owner: string, retryAt: number): Promise<void> {
-    await this.deps.prisma.reminder.updateMany({ where: { id, status: 'pending', claimedBy: owner }, data: { claimedBy: null, claimedUntil: new Date(retryAt) } });
-  }
-
-  /** The earliest pending due time, to wake the scheduler then. */
   async nextDueAt(): Promise<number | null> {
-    const next = await this.deps.prisma.reminder.findFirst({ where: { status: 'pending' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true, claimedUntil: true } });
-    if (!next) return null;
-    return Math.max(next.dueAt.getTime(), next.claimedUntil?.getTime() ?? 0);
+    const next = await this.deps.prisma.reminder.findFirst({ where: { status: 'pending' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
+    return next ? next.dueAt.getTime() : null;
   }
 
   /**

@@ -149,24 +149,27 @@ describe.each(databases)('reminder scheduler on $name', (target) => {
     ]);
   });
 
-  it('a failed delivery is retried, not lost', async () => {
+  it('firing is one transaction: a reminder locked by another firing process is skipped, not sent twice', async () => {
     const { clock, app } = await fresh();
     await app.incidents.open({ impact: 1, timing: 1, title: 'Avbrott' }, anna, clock.now());
-    app.sink.fail = true;
     clock.set(at('2026-11-09 10:15'));
-    expect(await app.scheduler.tick(clock.now())).toMatchObject({ sent: 0, failed: 1 });
-    app.sink.fail = false;
-    clock.set(at('2026-11-09 10:15:40'));
-    expect(await app.scheduler.tick(clock.now())).toMatchObject({ sent: 1 });
-    expect(app.sink.take().map(said)).toEqual(['response:warning']);
+    const second = await testApp(db, clock, {}, 'second-process');
+    const [a, b] = await Promise.all([app.scheduler.tick(clock.now()), second.scheduler.tick(clock.now())]);
+    expect(a.sent + b.sent).toBe(1);
+    expect([...app.sink.take(), ...second.sink.take()].map(said)).toEqual(['response:warning']);
+    expect(await db.prisma.reminder.count({ where: { status: 'sent' } })).toBe(1);
   });
 
-  it('a claim held by a process that died is taken over when its lease ends', async () => {
-    const { clock, app } = await fresh();
-    await app.incidents.open({ impact: 1, timing: 1, title: 'Avbrott' }, anna, clock.now());
-    const claimed = await app.reminders.claimDue('dead-process', at('2026-11-09 10:15'), 10, 60_000);
-    expect(claimed).toHaveLength(1);
-    expect(await app.scheduler.tick(at('2026-11-09 10:15:30'))).toMatchObject({ sent: 0 });
-    expect(await app.scheduler.tick(at('2026-11-09 10:16:01'))).toMatchObject({ sent: 1 });
+  it('a fired reminder becomes one delivery job per destination and place, due when the reminder was', async () => {
+    const { clock } = await fresh();
+    const app = await testApp(db, clock, { escalation: { default: { level1: { slackGroups: ['S0DRIFT'], slackChannel: 'C0ESK' } } } });
+    await app.jobs.outbox.register('slack', { incidentChannel: 'C0INC' }, 'test');
+    const v = await app.incidents.open({ impact: 1, timing: 1, title: 'Avbrott' }, anna, clock.now());
+    clock.set(at('2026-11-09 10:30'));
+    await app.scheduler.tick(clock.now());
+    const jobs = await db.prisma.job.findMany({ where: { incidentId: v.id, kind: 'reminder' }, orderBy: { id: 'asc' } });
+    expect(jobs.map((j) => `${j.destination}:${j.channel}:${(j.payload as { place: string }).place}`)).toEqual(['slack:C0INC:thread', 'slack:C0ESK:channel']);
+    expect(jobs.every((j) => j.dueAt.getTime() === at('2026-11-09 10:30') && j.status === 'pending')).toBe(true);
+    await db.prisma.chatDestination.deleteMany();
   });
 });

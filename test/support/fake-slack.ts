@@ -8,7 +8,16 @@
 //
 // * Web API: records every call (method, parsed form/JSON body, Authorization header) and
 //   answers HTTP 200 {ok:true,…} with plausible data; `fake.fail(method, error)` makes the
-//   next call of a method answer {ok:false, error}.
+//   next call of a method answer {ok:false, error}; `fake.failHttp(method, 503, n)` answers
+//   the next n calls with an HTTP 5xx.
+// * Faithful where it matters: a token that is not a known bot (xoxb-) or app (xapp-) token
+//   gets invalid_auth (`fake.revoke(token)`); a trigger_id handed out by the requester
+//   works once within 3 s (expired_trigger_id / trigger_exchanged); chat.postMessage answers
+//   HTTP 429 with Retry-After above `rateLimit.perChannelPerSecond` messages per second in a
+//   channel (counted in `fake.rateLimited`); chat.update of a message that was never posted
+//   is message_not_found; a response_url works 5 times (then 404 used_url); messages keep
+//   their `metadata`, returned by conversations.history/replies with include_all_metadata;
+//   `fake.disconnectSockets()` sends Socket Mode's `disconnect` and the client reconnects.
 // * response_url: `fake.responseUrl(id)` = /response/<id>; posts are recorded.
 // * Socket Mode: apps.connections.open hands out ws://127.0.0.1:<port>/socket; a minimal
 //   WebSocket server (RFC 6455, no extensions) says hello, sends envelopes and collects acks.
@@ -56,6 +65,20 @@ export interface FakeSlackOptions {
   teamId?: string;
   /** Keep no records (benchmarks). */
   quiet?: boolean;
+  /** Slack's chat.postMessage limit: above this many messages per second in one channel, HTTP 429. Off when absent. */
+  rateLimit?: { perChannelPerSecond: number; retryAfterSeconds?: number };
+  /** Only these tokens are valid (default: any xoxb-… / xapp-… token not revoked). */
+  tokens?: string[];
+}
+
+/** A message as the fake keeps it (for conversations.history/replies). */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text?: string;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
@@ -71,6 +94,15 @@ export class FakeSlack {
   readonly acks: Array<{ envelope_id: string; payload?: unknown }> = [];
   private readonly waiters = new Set<() => void>();
   private readonly failures = new Map<string, string[]>();
+  private readonly httpFailures = new Map<string, number[]>();
+  /** Messages per channel, in posting order. */
+  readonly messages = new Map<string, StoredMessage[]>();
+  /** HTTP 429 answers given, per channel. */
+  readonly rateLimited = new Map<string, number>();
+  private readonly lastPost = new Map<string, number[]>();
+  private readonly revoked = new Set<string>();
+  private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
+  private readonly responseUses = new Map<string, number>();
   private readonly sockets = new Set<Socket>();
   private readonly wsClients = new Set<WsConnection>();
   private seq = 0;
@@ -120,6 +152,36 @@ export class FakeSlack {
     const list = this.failures.get(method) ?? [];
     list.push(error);
     this.failures.set(method, list);
+  }
+
+  /** The next `times` calls of `method` answer HTTP `status` (a 5xx outage). */
+  failHttp(method: string, status = 503, times = 1): void {
+    const list = this.httpFailures.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(status);
+    this.httpFailures.set(method, list);
+  }
+
+  /** From now on `token` gets invalid_auth. */
+  revoke(token: string): void {
+    this.revoked.add(token);
+  }
+
+  /** A trigger_id Slack handed out now (the requester registers the ones it sends). */
+  issueTrigger(id: string, at = Date.now()): void {
+    this.triggers.set(id, { issuedAt: at, used: false });
+  }
+
+  /** Tells every Socket Mode client to reconnect (Slack does this every few hours). */
+  disconnectSockets(reason: 'warning' | 'refresh_requested' | 'link_disabled' = 'refresh_requested'): void {
+    for (const ws of this.wsClients) ws.sendText(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake-slack' } }));
+  }
+
+  /** How many Socket Mode connections were opened so far. */
+  socketConnections = 0;
+
+  /** Every message with `metadata.event_payload.job_ids` containing `jobId`. */
+  messagesForJob(jobId: number): StoredMessage[] {
+    return [...this.messages.values()].flat().filter((m) => String(m.metadata?.event_payload?.job_ids ?? '').split(',').includes(String(jobId)));
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -198,6 +260,14 @@ export class FakeSlack {
         }
         if (url.pathname.startsWith('/response/')) {
           const id = decodeURIComponent(url.pathname.slice('/response/'.length));
+          const uses = (this.responseUses.get(id) ?? 0) + 1;
+          this.responseUses.set(id, uses);
+          if (uses > 5) {
+            // Slack: a response_url accepts up to five responses within 30 minutes.
+            res.writeHead(404, { 'content-type': 'text/plain' });
+            res.end('used_url');
+            return;
+          }
           if (!this.options.quiet) this.responses.push({ id, body, at: Date.now() });
           this.violations.push(...checkMessage(body).map((v) => `response_url ${id}: ${v}`));
           this.notify();
@@ -207,7 +277,26 @@ export class FakeSlack {
         if (url.pathname.startsWith('/api/')) {
           const method = url.pathname.slice('/api/'.length);
           this.check(method, body);
-          const failure = this.failures.get(method)?.shift();
+          const httpStatus = this.httpFailures.get(method)?.shift();
+          if (httpStatus !== undefined) {
+            if (!this.options.quiet) this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: `http_${httpStatus}` } });
+            res.writeHead(httpStatus, { 'content-type': 'text/plain' });
+            res.end('upstream error');
+            this.notify();
+            return;
+          }
+          const limited = method === 'chat.postMessage' && this.authError(req.headers.authorization, method) === null ? this.overLimit(String(body.channel ?? '')) : 0;
+          if (limited > 0) {
+            const channel = String(body.channel ?? '');
+            this.rateLimited.set(channel, (this.rateLimited.get(channel) ?? 0) + 1);
+            if (!this.options.quiet) this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: 'ratelimited' } });
+            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limited) });
+            res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+            this.notify();
+            return;
+          }
+          const authError = this.authError(req.headers.authorization, method);
+          const failure = authError ?? this.failures.get(method)?.shift();
           const response = failure ? { ok: false, error: failure } : this.answer(method, body, req);
           if (!this.options.quiet) this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response });
           send(200, response);
@@ -219,6 +308,45 @@ export class FakeSlack {
         send(200, { ok: false, error: 'invalid_form_data', detail: String(err) });
       }
     });
+  }
+
+  /** invalid_auth for a token that is not (or no longer) valid; not_authed without one. */
+  private authError(header: string | undefined, method: string): string | null {
+    const token = /^Bearer\s+(\S+)$/.exec(header ?? '')?.[1];
+    if (!token) return method === 'apps.connections.open' || method.startsWith('oauth.') ? null : 'not_authed';
+    if (this.revoked.has(token)) return 'invalid_auth';
+    if (this.options.tokens) return this.options.tokens.includes(token) ? null : 'invalid_auth';
+    return /^xox[bp]-[\w-]+$/.test(token) || /^xapp-[\w-]+$/.test(token) ? null : 'invalid_auth';
+  }
+
+  /** Seconds to wait when a post in `channel` now would exceed the per-channel rate, else 0 (and the post is counted). */
+  private overLimit(channel: string): number {
+    const limit = this.options.rateLimit;
+    if (!limit) return 0;
+    const now = Date.now();
+    const recent = (this.lastPost.get(channel) ?? []).filter((t) => now - t < 1000);
+    if (recent.length >= limit.perChannelPerSecond) {
+      this.lastPost.set(channel, recent);
+      return limit.retryAfterSeconds ?? 1;
+    }
+    recent.push(now);
+    this.lastPost.set(channel, recent);
+    return 0;
+  }
+
+  private store(message: StoredMessage): void {
+    const list = this.messages.get(message.channel) ?? [];
+    list.push(message);
+    this.messages.set(message.channel, list);
+  }
+
+  private findMessage(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(channel)?.find((m) => m.ts === ts);
+  }
+
+  /** A Web API view of a stored message; metadata only when asked for. */
+  private present(m: StoredMessage, withMetadata: boolean): Record<string, unknown> {
+    return { type: 'message', ts: m.ts, text: m.text, bot_id: 'B0BOT', ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(m.blocks ? { blocks: m.blocks } : {}), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) };
   }
 
   private notify(): void {
@@ -242,15 +370,46 @@ export class FakeSlack {
         return { ok: true, url: 'https://ssbtek-test.slack.com/', team: 'SSBTEK test', user: 'ssbtek', team_id: this.teamId, user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false };
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        return { ok: true, channel: body.channel, ts, message: { type: 'message', text: body.text, ts, bot_id: 'B0BOT', thread_ts: body.thread_ts, blocks: body.blocks } };
+        const metadata = body.metadata && typeof body.metadata === 'object' && typeof body.metadata.event_type === 'string' ? { event_type: body.metadata.event_type, event_payload: body.metadata.event_payload ?? {} } : undefined;
+        this.store({ channel: String(body.channel), ts, thread_ts: body.thread_ts, text: body.text, blocks: body.blocks, metadata });
+        return { ok: true, channel: body.channel, ts, message: { type: 'message', text: body.text, ts, bot_id: 'B0BOT', thread_ts: body.thread_ts, blocks: body.blocks, ...(metadata ? { metadata } : {}) } };
       }
-      case 'chat.update':
+      case 'chat.update': {
+        const stored = this.findMessage(String(body.channel), String(body.ts));
+        if (!stored) return { ok: false, error: 'message_not_found' };
+        stored.text = body.text;
+        stored.blocks = body.blocks;
         return { ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text, blocks: body.blocks } };
+      }
+      case 'conversations.history': {
+        const withMeta = String(body.include_all_metadata) === 'true';
+        const oldest = Number(body.oldest ?? 0);
+        const top = (this.messages.get(String(body.channel)) ?? []).filter((m) => (!m.thread_ts || m.thread_ts === m.ts) && Number(m.ts) >= oldest);
+        const limit = Number(body.limit ?? 100);
+        return { ok: true, messages: top.slice(-limit).reverse().map((m) => this.present(m, withMeta)), has_more: top.length > limit };
+      }
+      case 'conversations.replies': {
+        const withMeta = String(body.include_all_metadata) === 'true';
+        const all = this.messages.get(String(body.channel)) ?? [];
+        const parent = all.find((m) => m.ts === String(body.ts));
+        if (!parent) return { ok: false, error: 'thread_not_found' };
+        const oldest = Number(body.oldest ?? 0);
+        const replies = all.filter((m) => m.thread_ts === parent.ts && m !== parent && Number(m.ts) >= oldest);
+        return { ok: true, messages: [parent, ...replies].map((m) => this.present(m, withMeta)), has_more: false };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'views.open':
       case 'views.update':
       case 'views.push': {
+        if (method !== 'views.update' && typeof body.trigger_id === 'string') {
+          const trigger = this.triggers.get(body.trigger_id);
+          if (trigger) {
+            if (Date.now() - trigger.issuedAt > 3_000) return { ok: false, error: 'expired_trigger_id' };
+            if (trigger.used) return { ok: false, error: 'trigger_exchanged' };
+            trigger.used = true;
+          }
+        }
         const view = typeof body.view === 'object' && body.view ? body.view : {};
         const id = body.view_id ?? `V${String(++this.seq).padStart(8, '0')}`;
         return { ok: true, view: { id, team_id: this.teamId, hash: `${id}.hash`, state: { values: {} }, ...view } };
@@ -312,6 +471,7 @@ export class FakeSlack {
       }
     });
     this.wsClients.add(ws);
+    this.socketConnections++;
     socket.on('close', () => {
       this.wsClients.delete(ws);
       this.notify();
@@ -493,8 +653,14 @@ export class SlackRequester {
       api_app_id: 'A0SSBTEK',
       is_enterprise_install: 'false',
       response_url: this.fake.responseUrl(options.responseId ?? `cmd${n}`),
-      trigger_id: options.triggerId ?? `${n}.${Date.now()}.${randomBytes(8).toString('hex')}`,
+      trigger_id: this.trigger(options.triggerId ?? `${n}.${Date.now()}.${randomBytes(8).toString('hex')}`),
     };
+  }
+
+  /** Registers a trigger_id with the fake as issued now (valid once, for 3 s). */
+  private trigger(id: string): string {
+    this.fake.issueTrigger(id);
+    return id;
   }
 
   /** POSTs `/ssbtek <text>`; `responseId` names its response_url (default cmd<n>). */
@@ -538,7 +704,7 @@ export class SlackRequester {
       user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.fake.teamId },
       api_app_id: 'A0SSBTEK',
       token: 'verification-token-unused',
-      trigger_id: `${++this.seq}.${Date.now()}.${randomBytes(8).toString('hex')}`,
+      trigger_id: this.trigger(`${++this.seq}.${Date.now()}.${randomBytes(8).toString('hex')}`),
       view: {
         id: view.id ?? `V${randomBytes(5).toString('hex').toUpperCase()}`,
         team_id: this.fake.teamId,
@@ -578,7 +744,7 @@ export class SlackRequester {
       api_app_id: 'A0SSBTEK',
       token: 'verification-token-unused',
       container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: options.ephemeral ?? false },
-      trigger_id: `${++this.seq}.${Date.now()}.${randomBytes(8).toString('hex')}`,
+      trigger_id: this.trigger(`${++this.seq}.${Date.now()}.${randomBytes(8).toString('hex')}`),
       team: { id: this.fake.teamId, domain: 'ssbtek-test' },
       enterprise: null,
       is_enterprise_install: false,
@@ -621,7 +787,8 @@ export async function startBot(db: Database, options: Partial<SlackOptions> = {}
     error: (msg, err) => logs.push({ level: 'error', msg, err }),
   };
   const app = await createApp({ contract, database: db, now: () => clock.t, log });
-  const slack = await startSlack(app, { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', retries: 0, lang: 'sv', ...options });
+  // A short channel pace keeps tests quick; tests of pacing pass their own.
+  const slack = await startSlack(app, { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', retries: 0, lang: 'sv', channelPaceMs: 100, ...options });
   const requester = fake.requester(`http://127.0.0.1:${slack.port}/slack/events`, SECRET);
   return {
     fake,
@@ -807,7 +974,8 @@ function checkBlock(b: any, where: string, problems: string[], inModal: boolean)
 // ------------------------------------------------------------------------- run on its own
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const fake = await FakeSlack.start();
+  const perSecond = Number(process.env.FAKE_SLACK_RATE_PER_CHANNEL ?? 0);
+  const fake = await FakeSlack.start(perSecond > 0 ? { rateLimit: { perChannelPerSecond: perSecond } } : {});
   process.stdout.write(`${JSON.stringify({ apiUrl: fake.apiUrl, baseUrl: fake.baseUrl })}\n`);
   const stop = () => void fake.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);

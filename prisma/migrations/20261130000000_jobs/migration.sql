@@ -9,7 +9,6 @@ CREATE TABLE "jobs" (
     "channel" TEXT,
     "incident_id" INTEGER,
     "payload" JSONB NOT NULL,
-    "progress" JSONB NOT NULL DEFAULT '[]',
     "revision" INTEGER NOT NULL DEFAULT 0,
     "dedupe_key" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'pending',

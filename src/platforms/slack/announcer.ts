@@ -1,32 +1,40 @@
 // The channel tells the story: every committed change to an incident — from a Slack
-// button, a slash command or another platform such as the terminal — updates the incident's
-// channel message (chat.update) and adds a line to its thread. New incidents are posted
-// to SLACK_INCIDENT_CHANNEL, or to the channel where the Slack command was typed.
+// button, a slash command, the terminal or another replica — updates the incident's card
+// (chat.update) and adds a line to its thread. New incidents are posted to
+// SLACK_INCIDENT_CHANNEL, or to the channel where the Slack command was typed.
 //
-// Listeners run inside the change's caller (IncidentService awaits them), so this one
-// only queues the work and returns: no platform waits on Slack. The queue is serial per
-// incident, so a thread reads in the order the changes committed.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Nothing is queued in memory: the change wrote its delivery jobs in its own transaction
+// (src/jobs/outbox.ts) and this is the Slack handler the job runner calls, a channel's
+// batch at a time, at Slack's pace. Each message carries its job id in its metadata, so
+// after a takeover (the previous sender died mid-send) the channel is searched first and a
+// message Slack already accepted is not posted twice.
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../app.js';
 import type { Contract } from '../../config/contract.js';
 import { translator, type Lang } from '../../i18n/index.js';
-import type { ChatReferenceService } from '../../services/chat-references.js';
-import type { CommittedChange } from '../../services/incidents.js';
+import { changeOrigin, type ChangeOrigin, type ThreadPayload } from '../../jobs/outbox.js';
+import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
+import { errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
+import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
+import type { IncidentService } from '../../services/incidents.js';
+import { UserError } from '../../services/errors.js';
 import { incidentMessage, threadText } from './blocks.js';
-import { describe } from './directory.js';
+import type { SlackReminders } from './reminders.js';
 
-/** What a Slack request knows about where it came from; read by the listener. */
-export interface SlackOrigin {
-  /** The channel the command was typed in / the button was clicked in. */
-  channel?: string;
-}
+/** What a Slack request knows about where it came from; read by the outbox hook. */
+export type SlackOrigin = ChangeOrigin;
 
-export const slackOrigin = new AsyncLocalStorage<SlackOrigin>();
+/** Set around a Slack request's work (the same store the outbox reads). */
+export const slackOrigin = changeOrigin;
+
+/** The metadata event type that carries a delivery's job id(s). */
+export const DELIVERY_EVENT = 'ssbtek_delivery';
 
 export interface AnnouncerOptions {
+  /** The delivery client: no automatic retries, 429 rejected (the queue retries and paces). */
   client: webApi.WebClient;
   refs: ChatReferenceService;
+  incidents: IncidentService;
   contract: Contract;
   /** Language of channel messages and threads (SSBTEK_LANG). */
   lang: Lang;
@@ -34,81 +42,185 @@ export interface AnnouncerOptions {
   incidentChannel?: string;
   now: () => number;
   log: Logger;
+  /** Time between two messages in one channel (Slack: 1 s). */
+  paceMs: number;
+  reminders: SlackReminders;
 }
 
-export class SlackAnnouncer {
-  private readonly queues = new Map<number, Promise<void>>();
-  private readonly rendered = new Map<number, number>();
-  private stopped = false;
+/** A delivery found in the channel (posted before a crash): its ts. */
+export type FoundDelivery = { ts: string } | null;
+
+export class SlackAnnouncer implements DeliveryHandler {
+  readonly destination = 'slack';
 
   constructor(private readonly options: AnnouncerOptions) {}
+
+  get paceMs(): number {
+    return this.options.paceMs;
+  }
 
   /** Where a new incident from this origin is announced (null: nowhere known). */
   channelFor(origin: SlackOrigin | undefined): string | null {
     return this.options.incidentChannel ?? origin?.channel ?? null;
   }
 
-  /** The IncidentService commit listener. */
-  readonly listener = (change: CommittedChange): void => {
-    if (this.stopped) return;
-    const origin = slackOrigin.getStore();
-    const id = change.incident.id;
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.announce(change, origin))
-      .catch((err: unknown) => this.options.log.error(`Slack: could not show ${change.change} of ${change.incident.ref} in the channel (${describe(err)})`, err));
-    this.queues.set(id, next);
-    void next.finally(() => {
-      if (this.queues.get(id) === next) this.queues.delete(id);
-    });
-  };
-
-  /** Resolves when everything queued so far has been sent (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.queues.size) await Promise.allSettled([...this.queues.values()]);
+  classify(err: unknown): JobFailure {
+    return slackFailure(err);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.idle();
-  }
-
-  private async announce(c: CommittedChange, origin: SlackOrigin | undefined): Promise<void> {
-    const { client, refs } = this.options;
-    const tr = translator(this.options.lang);
-    const v = c.incident;
-    if (c.change === 'opened') {
-      const channel = this.channelFor(origin);
-      if (!channel) {
-        this.options.log.info(`Slack: ${v.ref} is not announced: no SLACK_INCIDENT_CHANNEL and no Slack channel of origin`);
-        return;
+  async deliver(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void> {
+    const reminders = jobs.filter((j) => j.kind === 'reminder');
+    for (const job of jobs) {
+      if (ctx.stopped) return;
+      if (job.kind === 'reminder') continue;
+      try {
+        if (job.kind === 'card') await this.card(job, ctx);
+        else if (job.kind === 'thread') await this.thread(job, ctx);
+        else await ctx.drop(job, `unknown job kind ${job.kind}`);
+      } catch (err) {
+        await this.failed(job, err, ctx);
       }
-      await this.post(channel, c);
+    }
+    if (reminders.length && !ctx.stopped) await this.options.reminders.deliver(reminders, ctx, this);
+  }
+
+  /** Records a failure (a 429 stops the channel instead, without using an attempt). */
+  async failed(job: ClaimedJob, err: unknown, ctx: DeliveryContext): Promise<void> {
+    const failure = slackFailure(err);
+    if (failure.retryAfterMs !== undefined) {
+      ctx.rateLimited(failure.retryAfterMs);
       return;
     }
-    let ref = await refs.find(v.id, 'slack');
-    if (!ref) {
-      // Opened elsewhere before Slack knew it (or never announced): announce it now.
-      const channel = this.channelFor(origin);
-      if (!channel) return;
-      ref = await this.post(channel, c);
-    } else if ((this.rendered.get(v.id) ?? -1) <= v.revision) {
-      const message = incidentMessage(tr, this.options.contract, v, { buttons: true, asOf: this.options.now() });
-      await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks });
-      this.rendered.set(v.id, v.revision);
-    }
-    await client.chat.postMessage({ channel: ref.channelId, thread_ts: ref.threadId ?? ref.messageId, text: threadText(tr, c), unfurl_links: false, unfurl_media: false });
+    await ctx.fail(job, failure);
   }
 
-  private async post(channel: string, c: CommittedChange) {
-    const tr = translator(this.options.lang);
-    const v = c.incident;
-    const message = incidentMessage(tr, this.options.contract, v, { buttons: true, asOf: this.options.now() });
-    const res = await this.options.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
-    if (!res.ts) throw new Error(`chat.postMessage returned no ts for ${v.ref}`);
-    const ref = { incidentId: v.id, platform: 'slack' as const, channelId: res.channel ?? channel, messageId: res.ts, threadId: res.ts };
-    await this.options.refs.remember(ref);
-    this.rendered.set(v.id, v.revision);
-    return ref;
+  /** The metadata every delivery carries. */
+  metadata(jobIds: number[]) {
+    return { event_type: DELIVERY_EVENT, event_payload: { job_ids: jobIds.join(',') } };
   }
+
+  /**
+   * After a takeover: was this job already delivered (a message with its id in the
+   * metadata, in the thread when `threadTs` is given, else in the channel)?
+   */
+  async findDelivered(job: ClaimedJob, channel: string, threadTs?: string): Promise<FoundDelivery> {
+    const { client, log } = this.options;
+    const oldest = String(Math.floor(job.createdAt.getTime() / 1000) - 60);
+    try {
+      const res = threadTs
+        ? await client.conversations.replies({ channel, ts: threadTs, oldest, include_all_metadata: true, limit: 200 })
+        : await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
+      for (const m of (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>) {
+        if (m.metadata?.event_type !== DELIVERY_EVENT) continue;
+        const ids = String(m.metadata.event_payload?.job_ids ?? '').split(',').map(Number);
+        if (ids.includes(job.id) && m.ts) return { ts: m.ts };
+      }
+    } catch (err) {
+      log.warn(`Slack: could not look for job ${job.id} in ${channel} before resending (${errorCode(err)}); sending`);
+    }
+    return null;
+  }
+
+  private async card(job: ClaimedJob, ctx: DeliveryContext): Promise<void> {
+    const { client, refs, incidents, contract } = this.options;
+    const tr = translator(this.options.lang);
+    const incidentId = job.incidentId!;
+    let view;
+    try {
+      view = await incidents.get(incidentId, this.options.now());
+    } catch (err) {
+      if (err instanceof UserError) {
+        await ctx.drop(job, 'incident gone');
+        return;
+      }
+      throw err;
+    }
+    let ref = await refs.find(incidentId, 'slack');
+    const message = incidentMessage(tr, contract, view, { buttons: true, asOf: this.options.now() });
+    if (ref) {
+      // Never an older card after a newer one: the shown revision only moves forward.
+      if (!(await refs.reserveRevision(ref, view.revision))) {
+        await ctx.drop(job, 'a newer revision is already shown', 'done');
+        return;
+      }
+      if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
+      try {
+        await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: message.text, blocks: message.blocks });
+      } catch (err) {
+        if (errorCode(err) !== 'message_not_found') throw err;
+        // The card was deleted in Slack: post it again.
+        await refs.forget(ref);
+        ref = null;
+      }
+      if (ref) {
+        ctx.sent();
+        await ctx.complete(job);
+        return;
+      }
+    }
+    const channel = job.channel ?? this.options.incidentChannel;
+    if (!channel) {
+      await ctx.drop(job, 'no channel to post in');
+      return;
+    }
+    if (job.takeover) {
+      const found = await this.findDelivered(job, channel);
+      if (found) {
+        await refs.remember({ incidentId, platform: 'slack', channelId: channel, messageId: found.ts, threadId: found.ts });
+        // Posted before the crash, possibly showing an older revision: update it now.
+        return this.card({ ...job, takeover: false }, ctx);
+      }
+    }
+    if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
+    const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, metadata: this.metadata([job.id]) });
+    ctx.sent();
+    if (!res.ts) throw new Error('chat.postMessage returned no ts');
+    const posted: ChatMessageRef = { incidentId, platform: 'slack', channelId: res.channel ?? channel, messageId: res.ts, threadId: res.ts, shownRevision: view.revision };
+    await refs.remember(posted);
+    await ctx.complete(job);
+  }
+
+  private async thread(job: ClaimedJob, ctx: DeliveryContext): Promise<void> {
+    const { client, refs, incidents } = this.options;
+    const tr = translator(this.options.lang);
+    const incidentId = job.incidentId!;
+    const ref = await refs.find(incidentId, 'slack');
+    if (!ref) {
+      await ctx.fail(job, { code: 'card_not_posted_yet' });
+      return;
+    }
+    const payload = job.payload as ThreadPayload;
+    let view;
+    try {
+      view = await incidents.get(incidentId, this.options.now());
+    } catch (err) {
+      if (err instanceof UserError) {
+        await ctx.drop(job, 'incident gone');
+        return;
+      }
+      throw err;
+    }
+    const threadTs = ref.threadId ?? ref.messageId;
+    if (job.takeover && (await this.findDelivered(job, ref.channelId, threadTs))) {
+      await ctx.drop(job, 'already in the thread (found by its metadata)', 'done');
+      return;
+    }
+    const snapshot = { ...view, ...payload.snapshot } as typeof view;
+    const text = threadText(tr, { change: payload.change, actor: payload.actor, detail: payload.detail, incident: snapshot });
+    if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
+    await client.chat.postMessage({ channel: ref.channelId, thread_ts: threadTs, text, unfurl_links: false, unfurl_media: false, metadata: this.metadata([job.id]) });
+    ctx.sent();
+    await ctx.complete(job);
+  }
+}
+
+/** Answers that no retry can change: fail at once (a new change re-arms a card). */
+const PERMANENT = new Set(['channel_not_found', 'is_archived', 'not_in_channel', 'invalid_blocks', 'msg_too_long', 'no_text', 'invalid_metadata_format']);
+
+/** Slack's answer as a job failure: 429 → Retry-After; otherwise its error code. */
+export function slackFailure(err: unknown): JobFailure {
+  const e = err as { code?: string; retryAfter?: number };
+  if (e?.code === 'slack_webapi_rate_limited_error') return { code: 'ratelimited', retryAfterMs: Math.max(1, Number(e.retryAfter ?? 1)) * 1000 };
+  const code = errorCode(err);
+  return { code, permanent: PERMANENT.has(code) };
 }

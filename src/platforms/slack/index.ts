@@ -4,7 +4,7 @@
 // languages and SLACK_MANAGERS in directory.ts.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App as BoltApp, LogLevel, type Logger as BoltLogger, type webApi } from '@slack/bolt';
+import { App as BoltApp, LogLevel, type Logger as BoltLogger, webApi } from '@slack/bolt';
 import type { App, Logger } from '../../app.js';
 import type { Env } from '../../config/env.js';
 import { ConfigError } from '../../config/load.js';
@@ -14,7 +14,7 @@ import { ChatReferenceService } from '../../services/chat-references.js';
 import { SlackAnnouncer } from './announcer.js';
 import { parseManagers, SlackDirectory } from './directory.js';
 import { registerHandlers } from './handlers.js';
-import { SlackReminderSink } from './reminders.js';
+import { SlackReminders } from './reminders.js';
 
 export interface SlackOptions {
   /** xoxb-… (SLACK_BOT_TOKEN). */
@@ -44,13 +44,17 @@ export interface SlackOptions {
   retries?: number;
   /** Web API request timeout. Default 10 s. */
   requestTimeoutMs?: number;
+  /** Time between two messages in one channel, across replicas. Default the job settings' (SSBTEK_CHANNEL_PACE_MS, 1 s). */
+  channelPaceMs?: number;
+  /** More reminders due at once for one channel than this go out as one digest. Default SSBTEK_DIGEST_THRESHOLD (5). */
+  digestThreshold?: number;
 }
 
 export interface SlackHandle {
   /** The bound HTTP port (HTTP mode); undefined in Socket Mode. */
   port?: number;
   mode: 'http' | 'socket';
-  /** Resolves when the channel updates queued so far have been sent. */
+  /** Resolves when the deliveries due so far (cards, thread lines, reminders) have been sent. */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -110,7 +114,12 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
 
   const refs = new ChatReferenceService(app.database.prisma);
   const directory = new SlackDirectory({ client: bolt.client, fallbackLang: lang, managers: options.managers ?? [], log: app.log });
-  const announcer = new SlackAnnouncer({ client: bolt.client, refs, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log });
+  // Deliveries use their own client: no automatic retries and a 429 is thrown, because the
+  // job queue retries, backs off (Retry-After) and paces each channel across replicas.
+  const deliveryClient = new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const { settings: jobSettings, outbox, runner } = app.jobs;
+  const slackReminders = new SlackReminders({ client: deliveryClient, prisma: app.database.prisma, refs, incidents: app.incidents, contract: app.contract, lang, now: app.now, log: app.log, digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold });
+  const announcer = new SlackAnnouncer({ client: deliveryClient, refs, incidents: app.incidents, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log, paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs, reminders: slackReminders });
   const conversation = new Conversation({
     incidents: app.incidents,
     reminders: app.reminders,
@@ -120,9 +129,10 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err),
   });
   registerHandlers(bolt, { conversation, incidents: app.incidents, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
-  app.incidents.onCommitted(announcer.listener);
-  const reminderSink = new SlackReminderSink({ client: bolt.client, refs, contract: app.contract, lang, incidentChannel: options.incidentChannel, log: app.log });
-  app.sinks.push(reminderSink);
+  // Every process on this store now writes Slack deliveries; this one also delivers them.
+  await outbox.register('slack', options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}, app.jobs.queue.owner);
+  const unregister = runner.register(announcer);
+  runner.wake();
 
   // Delivery ids only matter while Slack may retry (minutes); forget them after a day.
   const prune = setInterval(() => {
@@ -142,7 +152,8 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     }
   } catch (err) {
     clearInterval(prune);
-    await announcer.stop();
+    unregister();
+    await runner.idle();
     throw err;
   }
 
@@ -150,16 +161,17 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
   return {
     port: boundPort,
     mode: socketMode ? 'socket' : 'http',
-    idle: () => announcer.idle(),
+    idle: () => runner.drain(),
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(prune);
-      app.sinks.splice(app.sinks.indexOf(reminderSink) >>> 0, 1);
       try {
         await bolt.stop();
       } finally {
-        await announcer.stop();
+        // Deliveries in progress finish; what is left stays in the store for any replica.
+        await runner.idle();
+        unregister();
       }
     },
   };

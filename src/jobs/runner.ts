@@ -1,0 +1,342 @@
+// The job runner: wakes at the next due time (a timer computed on the database clock) and
+// on a heartbeat (work written by other processes), runs its sources (reminder firing),
+// then delivers what is due channel by channel. One process at a time sends in a channel
+// (a lease in job_channels), at the channel's pace, so three replicas together still send
+// one message per second per Slack channel; a 429 stops the channel for its Retry-After.
+import { randomUUID } from 'node:crypto';
+import type { ClaimedJob, JobFailure, JobQueue } from './queue.js';
+
+export interface RunnerLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string, err?: unknown): void;
+}
+
+/** Work that turns into jobs when due (reminder ladders); run at the start of each pass. */
+export interface JobSource {
+  readonly name: string;
+  run(): Promise<void>;
+  /** When the source next has something to do (the queue's clock, ms), or null. */
+  nextDueAt(): Promise<number | null>;
+}
+
+/** What a handler uses while it holds a channel. */
+export interface DeliveryContext {
+  readonly destination: string;
+  readonly channel: string | null;
+  /**
+   * Call before each message: waits for the channel's pace, renews the claims and the
+   * channel, and returns which of `ids` are still this process's — send only for those.
+   */
+  beforeSend(ids: number[]): Promise<Set<number>>;
+  /** Call after each message the platform accepted (starts the pace interval). */
+  sent(): void;
+  complete(job: ClaimedJob): Promise<'done' | 'again' | 'lost'>;
+  fail(job: ClaimedJob, failure: JobFailure): Promise<'retry' | 'failed' | 'lost'>;
+  drop(job: ClaimedJob, reason: string, status?: 'dropped' | 'done'): Promise<boolean>;
+  /** The platform asked to slow down: the channel (and this batch's unsent jobs) wait this long. */
+  rateLimited(retryAfterMs: number): void;
+  /** True after rateLimited: send nothing more in this batch. */
+  readonly stopped: boolean;
+}
+
+/** Delivers jobs of one destination (a platform), a channel's batch at a time. */
+export interface DeliveryHandler {
+  readonly destination: string;
+  /** Time between two messages in one channel. */
+  readonly paceMs: number;
+  deliver(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
+  /** Maps an error thrown by the platform to a job failure. */
+  classify?(err: unknown): JobFailure;
+}
+
+export interface JobRunnerOptions {
+  queue: JobQueue;
+  log: RunnerLog;
+  leaseMs: number;
+  batch: number;
+  /** Channels worked at once by one process. */
+  concurrency?: number;
+}
+
+export interface PassResult {
+  delivered: number;
+  failed: number;
+  dropped: number;
+  retried: number;
+  /** Channels with due work that another process holds or whose pace did not allow a message yet. */
+  busy: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class JobRunner {
+  readonly id = randomUUID().slice(0, 8);
+  private readonly handlers = new Map<string, DeliveryHandler>();
+  private readonly sources: JobSource[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private againFull = false;
+  private started = false;
+  private closed = false;
+  private lastPassAt = 0;
+  private readonly inFlight = new Set<number>();
+
+  constructor(private readonly options: JobRunnerOptions) {}
+
+  get queue(): JobQueue {
+    return this.options.queue;
+  }
+
+  /** Destinations this process delivers to. */
+  get destinations(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  /** When the last pass finished (Date.now ms; 0 = never) — for readiness checks. */
+  get lastPass(): number {
+    return this.lastPassAt;
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  register(handler: DeliveryHandler): () => void {
+    this.handlers.set(handler.destination, handler);
+    return () => {
+      if (this.handlers.get(handler.destination) === handler) this.handlers.delete(handler.destination);
+    };
+  }
+
+  addSource(source: JobSource): void {
+    this.sources.push(source);
+  }
+
+  /** Starts waking on its own: at the next due time and every `pollMs`. */
+  start(pollMs = 5_000): void {
+    if (this.closed) return;
+    this.started = true;
+    this.heartbeat = setInterval(() => this.wake(), pollMs);
+    this.heartbeat.unref();
+    this.wake();
+  }
+
+  /**
+   * Runs a pass soon (coalescing overlapping wake-ups). Before start() it only delivers
+   * what is due (a change was just written); after start() it also runs the sources.
+   */
+  wake(): void {
+    if (this.closed) return;
+    if (this.started) this.againFull = true;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        const full = this.againFull;
+        this.againFull = false;
+        try {
+          const result = await this.pass(full);
+          if (this.started) await this.arm();
+          // Not started (deliveries on commit only): come back for a channel that was busy.
+          else if (result.busy > 0 && !this.retryTimer) {
+            this.retryTimer = setTimeout(() => {
+              this.retryTimer = null;
+              this.wake();
+            }, 100);
+            this.retryTimer.unref();
+          }
+        } catch (err) {
+          this.options.log.error('job runner: a pass failed', err);
+        }
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Waits for passes in progress (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /**
+   * Delivers until nothing of this process's destinations is due (tests and shutdown
+   * flushes); gives up after `timeoutMs`.
+   */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      await this.idle();
+      if (this.closed) return;
+      await this.deliverDue();
+      const channels = await this.options.queue.dueChannels(this.destinations, 1);
+      if (channels.length === 0 || Date.now() > end) return;
+      await sleep(20);
+    }
+  }
+
+  /** Stops waking; finishes the pass in progress (claims not finished are released). */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.timer = null;
+    this.retryTimer = null;
+    this.heartbeat = null;
+    await this.idle();
+  }
+
+  /** One pass: sources (when `full`), then deliveries. */
+  async pass(full = true): Promise<PassResult> {
+    if (full) for (const source of this.sources) await source.run();
+    const result = await this.deliverDue();
+    this.lastPassAt = Date.now();
+    return result;
+  }
+
+  /** Delivers every due job of the registered destinations, each channel by its one holder. */
+  async deliverDue(): Promise<PassResult> {
+    const result: PassResult = { delivered: 0, failed: 0, dropped: 0, retried: 0, busy: 0 };
+    const { queue } = this.options;
+    const destinations = this.destinations;
+    if (destinations.length === 0) return result;
+    queue.metrics.outboxAge?.(await queue.oldestDueAge(destinations));
+    const channels = await queue.dueChannels(destinations);
+    const concurrency = this.options.concurrency ?? 8;
+    for (let i = 0; i < channels.length; i += concurrency) {
+      await Promise.all(channels.slice(i, i + concurrency).map((c) => this.workChannel(c.destination, c.channel, result)));
+    }
+    return result;
+  }
+
+  private async workChannel(destination: string, channel: string | null, result: PassResult): Promise<void> {
+    const handler = this.handlers.get(destination);
+    if (!handler) return;
+    const { queue, log } = this.options;
+    const key = `${destination}:${channel ?? ''}`;
+    const pace = handler.paceMs;
+    const baseLease = this.options.leaseMs;
+    if (!(await queue.holdChannel(key, baseLease))) {
+      result.busy++;
+      return;
+    }
+    let lastSent = -Infinity;
+    let waitAfter = 0;
+    try {
+      for (let rounds = 0; rounds < 50 && !this.closed; rounds++) {
+        // Wait for the pace before claiming, so the message takes everything due by then.
+        const gap = lastSent + pace - performance.now();
+        if (gap > 0) await sleep(gap);
+        // A claim must be finishable within its lease: one pace per job plus the base.
+        const lease = baseLease + this.options.batch * pace;
+        await queue.renewChannel(key, lease);
+        const jobs = await queue.claim(destination, channel, this.options.batch, lease);
+        if (jobs.length === 0) break;
+        for (const j of jobs) this.inFlight.add(j.id);
+        const open = new Set(jobs.map((j) => j.id));
+        let stopped = false;
+        let retryAfter = 0;
+        let firstSend = true;
+        const ctx: DeliveryContext = {
+          destination,
+          channel,
+          get stopped() {
+            return stopped;
+          },
+          beforeSend: async (ids) => {
+            if (stopped) return new Set();
+            const wait = lastSent + pace - performance.now();
+            if (!firstSend && wait > 0) await sleep(wait);
+            firstSend = false;
+            await queue.renewChannel(key, lease);
+            return queue.renew(ids, lease);
+          },
+          sent: () => {
+            lastSent = performance.now();
+          },
+          complete: async (job) => {
+            open.delete(job.id);
+            const outcome = await queue.complete(job);
+            if (outcome === 'done') result.delivered++;
+            return outcome;
+          },
+          fail: async (job, failure) => {
+            open.delete(job.id);
+            const outcome = await queue.fail(job, failure);
+            if (outcome === 'failed') {
+              result.failed++;
+              log.error(`job ${job.id} (${job.kind} to ${destination}${job.incidentId ? ` for INC-${job.incidentId}` : ''}) failed after ${job.attempts} attempts: ${failure.code}`);
+            } else if (outcome === 'retry') {
+              result.retried++;
+              log.warn(`job ${job.id} (${job.kind} to ${destination}) attempt ${job.attempts} failed (${failure.code}); retrying`);
+            }
+            return outcome;
+          },
+          drop: async (job, reason, status = 'dropped') => {
+            open.delete(job.id);
+            const ok = await queue.drop(job, reason, status);
+            if (ok && status === 'dropped') result.dropped++;
+            return ok;
+          },
+          rateLimited: (ms) => {
+            stopped = true;
+            retryAfter = Math.max(retryAfter, ms);
+            queue.metrics.rateLimited?.(destination, ms);
+          },
+        };
+        try {
+          await handler.deliver(jobs, ctx);
+        } catch (err) {
+          const failure = handler.classify?.(err) ?? { code: errorCode(err) };
+          if (failure.retryAfterMs !== undefined) ctx.rateLimited(failure.retryAfterMs);
+          for (const job of jobs.filter((j) => open.has(j.id))) await ctx.fail(job, failure);
+        } finally {
+          for (const j of jobs) this.inFlight.delete(j.id);
+        }
+        // What the handler left untouched (a rate limit, a shutdown) goes back without an attempt.
+        await queue.release([...open], retryAfter);
+        if (stopped) {
+          waitAfter = retryAfter;
+          break;
+        }
+      }
+    } finally {
+      const sinceLast = performance.now() - lastSent;
+      await queue.releaseChannel(key, Math.max(waitAfter, pace - sinceLast)).catch((err: unknown) => log.warn(`job runner: could not release channel ${key} (${errorCode(err)})`));
+    }
+  }
+
+  /** Re-arms the timer for the next due instant, measured on the queue's clock. */
+  private async arm(): Promise<void> {
+    const { queue } = this.options;
+    const candidates = await Promise.all([queue.nextDueAt(this.destinations), ...this.sources.map((s) => s.nextDueAt())]);
+    const next = candidates.filter((c): c is number => c !== null).reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!Number.isFinite(next) || !this.started) return;
+    const delay = Math.min(2 ** 31 - 1, Math.max(5, next - (await queue.now())));
+    this.timer = setTimeout(() => this.wake(), delay);
+    this.timer.unref();
+  }
+}
+
+/** A short, PII-free description of an error: its code, or its class. */
+export function errorCode(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { code?: unknown; data?: { error?: unknown }; statusCode?: unknown; name?: unknown };
+    if (typeof e.data?.error === 'string') return e.data.error;
+    if (typeof e.statusCode === 'number') return `http_${e.statusCode}`;
+    if (typeof e.code === 'string') return e.code;
+    if (typeof e.name === 'string') return e.name;
+  }
+  return 'error';
+}
