@@ -114,37 +114,53 @@ const NEGATIVE_WINDOW = 32;
 const POSITIVE_LABEL =
   /(?:^|[^\p{L}])(?:p-?nr|pers\.?\s?nr|personnr|personnummer|personnumret|samordningsnummer|samordningsnumret|samordningsnr|sam\.?\s?nr|födelsenummer|personal\s+(?:identity|id)\s+number|ssn|barn|barnet|barnets|son|sonen|dotter|dottern|bebis|spädbarn|nyfödd|nyfödda|född|child|baby|daughter|born)(?![\p{L}])/iu;
 
+/** Between a label and its number: one to three of `.`, `:`, `#`, `=`, `-` or spaces. */
+const LABEL_END = String.raw`(?:\.?\s?(?:nr|no|nummer|number))?[.:#=\-\s]{1,3}$`;
+
+function labelPattern(words: readonly string[]): RegExp {
+  return new RegExp(String.raw`(?:^|[^\p{L}])(?:${words.join('|')})${LABEL_END}`, 'iu');
+}
+
 /**
- * A label that says the number is something else, directly before it and
- * separated from it by one to three of `.`, `:`, `#`, `=`, `-` or spaces
- * (`tel 070…`, `OCR: …`, `kl. …`, `Dnr …`); `tel070…` is no label.
+ * Labels that say the number is something else, directly before it and
+ * separated from it by a space or punctuation (`tel 070…`, `OCR: …`,
+ * `kl. …`, `Dnr …`; `tel070…` is no label). Each kind only exempts numbers
+ * that can be what it says:
+ *   - a phone label: a 10-digit number starting with 0 (Swedish phone numbers do),
+ *   - a time label: a number whose last four digits read as a clock time HHMM,
+ *   - a payment, order or case-number label: any number.
  */
-const NEGATIVE_LABEL = new RegExp(
-  String.raw`(?:^|[^\p{L}])(?:` +
-    [
-      // telephone
-      'tel', 'telefon', 'telefonnummer', 'telefonnr', 'tfn', 'mobil', 'mobilnummer', 'mobilnr', 'mob',
-      'ring', 'ringde', 'sms', 'sms:a', 'fax', 'phone', 'mobile', 'call', 'växel', 'vxl',
-      // payment
-      'ocr', 'ocr-nr', 'ocr-nummer', 'referens', 'referensnummer', 'ref', 'betalningsreferens',
-      'bankgiro', 'bg', 'pg', 'plusgiro', 'konto', 'kontonummer', 'kontonr', 'clearing',
-      'faktura', 'fakturanummer', 'fakturanr', 'invoice', 'order', 'ordernummer', 'ordernr',
-      // time
-      'kl', 'klockan', 'tid', 'tidpunkt', 'time', 'timestamp', 'tidsstämpel', 'loggad', 'loggat',
-      // case numbers
-      'dnr', 'diarienummer', 'diarienr', 'ärendenummer', 'ärendenr', 'case\\s+(?:no|nr|number|id)',
-      'ticket', 'inc',
-    ].join('|') +
-    String.raw`)(?:\.?\s?(?:nr|no|nummer|number))?[.:#=\-\s]{1,3}$`,
-  'iu',
-);
+const PHONE_LABEL = labelPattern([
+  'tel', 'telefon', 'telefonnummer', 'telefonnr', 'tfn', 'mobil', 'mobilnummer', 'mobilnr', 'mob',
+  'ring', 'ringde', 'sms', 'sms:a', 'fax', 'phone', 'mobile', 'call', 'växel', 'vxl',
+]);
+const TIME_LABEL = labelPattern([
+  'kl', 'klockan', 'tid', 'tidpunkt', 'time', 'timestamp', 'tidsstämpel', 'loggad', 'loggat', 'at',
+]);
+const REFERENCE_LABEL = labelPattern([
+  // payment
+  'ocr', 'ocr-nr', 'ocr-nummer', 'referens', 'referensnummer', 'ref', 'betalningsreferens',
+  'bankgiro', 'bg', 'pg', 'plusgiro', 'konto', 'kontonummer', 'kontonr', 'clearing',
+  'faktura', 'fakturanummer', 'fakturanr', 'invoice', 'order', 'ordernummer', 'ordernr',
+  // case numbers
+  'dnr', 'diarienummer', 'diarienr', 'ärendenummer', 'ärendenr', String.raw`case\s+(?:no|nr|number|id)`,
+  'ticket', 'inc',
+]);
 
 function hasPositiveLabel(before: string): boolean {
   return POSITIVE_LABEL.test(before);
 }
 
-function hasNegativeLabel(before: string): boolean {
-  return NEGATIVE_LABEL.test(before);
+/** True if a label directly before the candidate says it is something else it can be. */
+function hasNegativeLabel(before: string, c: Candidate): boolean {
+  if (REFERENCE_LABEL.test(before)) return true;
+  if (TIME_LABEL.test(before) && isClockTime(c.serial)) return true;
+  return c.tenDigit && c.yy[0] === '0' && PHONE_LABEL.test(before);
+}
+
+/** `HHMM` with HH ≤ 23 and MM ≤ 59. */
+function isClockTime(four: string): boolean {
+  return Number(four.slice(0, 2)) <= 23 && Number(four.slice(2)) <= 59;
 }
 
 // ---------------------------------------------------------------------------
@@ -187,6 +203,8 @@ type DayNumber = number;
 
 /** The fields of one candidate, read from its capture groups. */
 interface Candidate {
+  /** Written without century (YYMMDD…). */
+  tenDigit: boolean;
   centuries: readonly number[];
   yy: string;
   mm: string;
@@ -199,11 +217,11 @@ function candidateOf(groups: ReadonlyArray<string | undefined>): Candidate | und
   if (cc !== undefined && yy !== undefined && mm !== undefined && dd !== undefined && serial !== undefined) {
     const century = Number(cc);
     if (!SUPPORTED_CENTURIES.includes(century)) return undefined;
-    return { centuries: [century], yy, mm, dd, serial };
+    return { tenDigit: false, centuries: [century], yy, mm, dd, serial };
   }
   if (yy10 !== undefined && mm10 !== undefined && dd10 !== undefined && serial10 !== undefined) {
     const plus = sep10?.includes('+') === true;
-    return { centuries: plus ? CENTURIES_PLUS : CENTURIES_DEFAULT, yy: yy10, mm: mm10, dd: dd10, serial: serial10 };
+    return { tenDigit: true, centuries: plus ? CENTURIES_PLUS : CENTURIES_DEFAULT, yy: yy10, mm: mm10, dd: dd10, serial: serial10 };
   }
   return undefined;
 }
@@ -279,10 +297,7 @@ function daysBetween(a: DayNumber, b: DayNumber): number {
 
 /** `0000`–`0999` (a counter) or `HHMM` with HH ≤ 23 and MM ≤ 59 (a clock time). */
 function looksLikeStampSuffix(serial: string): boolean {
-  if (serial[0] === '0') return true;
-  const hh = Number(serial.slice(0, 2));
-  const mm = Number(serial.slice(2));
-  return hh <= 23 && mm <= 59;
+  return serial[0] === '0' || isClockTime(serial);
 }
 
 /**
@@ -335,7 +350,7 @@ export function maskPersonalNumbers(text: string, options: MaskOptions = {}): Ma
     const start = m.index;
     const before = shadow.slice(Math.max(0, start - POSITIVE_WINDOW), start);
     const labelled = hasPositiveLabel(before);
-    if (!strict && !labelled && hasNegativeLabel(before.slice(-NEGATIVE_WINDOW))) continue;
+    if (!strict && !labelled && hasNegativeLabel(before.slice(-NEGATIVE_WINDOW), candidate)) continue;
     if (today !== undefined && !plausibleOnDate(candidate, dates, today, labelled)) continue;
     out += text.slice(last, start) + PERSONAL_NUMBER_MASK;
     last = start + m[0].length;

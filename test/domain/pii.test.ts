@@ -554,6 +554,17 @@ describe('maskPersonalNumbers — labels', () => {
     }
   });
 
+  it('a phone label exempts only what can be a Swedish phone number (ten digits starting with 0)', () => {
+    expect(maskPersonalNumbers('Ringde 198112189876').count).toBe(1);
+    expect(maskPersonalNumbers('ring 811218-9876').count).toBe(1);
+    expect(maskPersonalNumbers('ring 0706280435').count).toBe(0);
+  });
+
+  it('a time label exempts only a number ending in a clock time', () => {
+    expect(maskPersonalNumbers('kl 811218-9876').count).toBe(1);
+    expect(maskPersonalNumbers('kl 20261120 1431').count).toBe(0);
+  });
+
   it('needs a space or punctuation between label and number: tel0706280435 is masked', () => {
     expect(maskPersonalNumbers('tel0706280435').count).toBe(1);
   });
