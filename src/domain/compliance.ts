@@ -352,6 +352,40 @@ export function computeCompliance(calendar: BusinessCalendar, input: ComplianceI
   };
 }
 
+/** One month's shares and counts, for the 12-month chart per goal. */
+export interface MonthPoint {
+  month: string;
+  incidentsResponse: number | null;
+  incidentsResolution: number | null;
+  ordersResolution: number | null;
+  problemsResponse: number | null;
+  problemsResolution: number | null;
+  availability: number | null;
+  downtimeMinutes: number;
+  unplannedOutages: number;
+}
+
+/** The figures of the `count` months ending with `lastMonth`, oldest first (the same facts for each). */
+export function complianceSeries(calendar: BusinessCalendar, input: Omit<ComplianceInput, 'month'>, lastMonth: string, count = 12): MonthPoint[] {
+  const points: MonthPoint[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    const month = shiftMonth(lastMonth, -i);
+    const c = computeCompliance(calendar, { ...input, month });
+    points.push({
+      month,
+      incidentsResponse: c.incidents.responseShare,
+      incidentsResolution: c.incidents.resolutionShare,
+      ordersResolution: c.orders.resolutionShare,
+      problemsResponse: c.problems.responseShare,
+      problemsResolution: c.problems.resolutionShare,
+      availability: c.availability.share,
+      downtimeMinutes: c.availability.downtimeMinutes,
+      unplannedOutages: c.outages.unplanned,
+    });
+  }
+  return points;
+}
+
 /** The month's first instant and the next month's first instant, in `zone`. */
 export function monthBounds(zone: string, month: string): { start: number; end: number } {
   const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);

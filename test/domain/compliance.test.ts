@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../src/config/contract.js';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
-import { atLeast, computeCompliance, monthBounds, monthOf, shiftMonth, type CaseFact, type ComplianceInput, type OutageFact } from '../../src/domain/compliance.js';
+import { atLeast, complianceSeries, computeCompliance, monthBounds, monthOf, shiftMonth, type CaseFact, type ComplianceInput, type OutageFact } from '../../src/domain/compliance.js';
 import { deadlinesFor } from '../../src/domain/deadlines.js';
 import { at } from '../support/time.js';
 
@@ -306,6 +306,15 @@ describe('planned changes (4.6) and security (4.11)', () => {
 });
 
 describe('months', () => {
+  it('the 12-month series ends with the month asked for and holds each month’s own figures', () => {
+    const outages = [outage('2026-03-03 10:00', '2026-03-03 11:00'), outage('2026-11-03 10:00', '2026-11-03 10:30')];
+    const cases = [incident('critical', '2026-11-24 09:00', { ack: '2026-11-24 09:40', resolved: '2026-11-24 10:00' })];
+    const series = complianceSeries(calendar, { now: AFTER, cases, outages }, '2026-11');
+    expect(series.map((p) => p.month)).toEqual(['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);
+    expect(series[3]).toMatchObject({ month: '2026-03', downtimeMinutes: 60, unplannedOutages: 1, incidentsResolution: null });
+    expect(series[11]).toMatchObject({ downtimeMinutes: 30, unplannedOutages: 1, incidentsResponse: 0, incidentsResolution: 1 });
+  });
+
   it('October 2026 in Stockholm runs from 1 October 00:00 (+02:00) to 1 November 00:00 (+01:00)', () => {
     expect(monthBounds('Europe/Stockholm', '2026-10')).toEqual({ start: Date.parse('2026-09-30T22:00:00Z'), end: Date.parse('2026-10-31T23:00:00Z') });
   });
