@@ -17,10 +17,14 @@
 // Connector calls need a bearer token this fake issued (401 otherwise), like the real one.
 // Token endpoint: POST /{tenant}/oauth2/v2.0/token with client_credentials; answers a
 // JWT-shaped access token. `tokenMode` = 'hang' | 'fail' makes it misbehave.
+// Run alone (`node --import tsx test/support/fake-teams.ts`) it serves on a free port,
+// prints {"serviceUrl","tokenUrl","baseUrl"} as one JSON line, lists its calls at
+// GET /_calls and forgets them on POST /_reset (for a bench in its own process).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import { pathToFileURL } from 'node:url';
 import { base64url } from 'jose';
 
 export type ConnectorKind = 'send' | 'reply' | 'update' | 'create' | 'member' | 'other';
@@ -159,11 +163,18 @@ export class FakeTeams {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.requestCount++;
     const raw = await readBody(req);
     const rawPath = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';
 
+    if (method === 'GET' && rawPath === '/_calls') {
+      return json(res, 200, { calls: this.calls, tokenRequests: this.tokenRequests.length, requestCount: this.requestCount });
+    }
+    if (method === 'POST' && rawPath === '/_reset') {
+      this.reset();
+      return json(res, 200, { ok: true });
+    }
+    this.requestCount++;
     if (method === 'POST' && /\/oauth2\/v2\.0\/token$/.test(rawPath)) {
       const form = parseQuery(raw.toString('utf8')) as Record<string, string>;
       const record = (status: number): void => {
@@ -281,4 +292,14 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+// ------------------------------------------------------------------------- run on its own
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const fake = await FakeTeams.start({ clientId: process.env.TEAMS_APP_ID, clientSecret: process.env.TEAMS_APP_PASSWORD });
+  process.stdout.write(`${JSON.stringify({ serviceUrl: fake.serviceUrl, tokenUrl: fake.tokenUrl, baseUrl: fake.baseUrl })}\n`);
+  const stop = () => void fake.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
