@@ -94,6 +94,15 @@ const weeklyHours = z
   .strict()
   .refine((h) => h.open < h.close, { message: ISSUE('openBeforeClose') });
 
+/**
+ * Length of one working day of an agency's support clock, in ms (its own support hours,
+ * else the contract's; an unknown or missing id gets the contract's).
+ */
+export function supportDayMs(contract: { supportHours: WeeklyHours; agencies: readonly Agency[] }, agencyId?: string): number {
+  const agency = agencyId === undefined ? undefined : contract.agencies.find((a) => a.id === agencyId);
+  return dayLengthMinutes(agency?.supportHours ?? contract.supportHours) * 60_000;
+}
+
 /** Length of one ordinary day of weekly hours, in minutes. */
 export function dayLengthMinutes(h: WeeklyHours): number {
   const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

@@ -3,7 +3,8 @@
 import type { Contacts, Contract } from '../config/contract.js';
 import type { ReminderMessage } from '../scheduler/reminders.js';
 import type { TimingSuggestion } from '../domain/priority.js';
-import { formatDuration, formatInstant, formatTarget, ordinal, priorityName } from '../i18n/format.js';
+import { supportDayMs } from '../config/contract.js';
+import { formatDuration, formatInstant, formatTarget, formatTimeLeft, ordinal, priorityName } from '../i18n/format.js';
 import type { Translator } from '../i18n/index.js';
 import type { IncidentView, TargetState } from '../services/incidents.js';
 
@@ -40,16 +41,14 @@ export function statusName(tr: Translator, status: IncidentView['status']): stri
   return tr.t(`bot.status.${status}`);
 }
 
-/** "senast fre 27 nov. 2026 17:15 (30 min) – 25 min kvar på supportklockan" */
-export function targetLine(tr: Translator, contract: Contract, label: string, s: TargetState): string {
+/** "senast fre 27 nov. 2026 17:15 (30 min) – 25 min kvar på supportklockan" (`agencyId` sets the length of a working day). */
+export function targetLine(tr: Translator, contract: Contract, label: string, s: TargetState, agencyId?: string): string {
   const due = formatInstant(tr, s.due, contract.timezone);
   const target = formatTarget(tr, s.target);
   const state =
-    s.state === 'running'
-      ? tr.t(s.target.clock === 'wall' || s.target.unit === 'calendarDays' ? 'bot.target.leftWall' : 'bot.target.left', { left: formatDuration(tr, s.left) })
-      : s.state === 'broken'
-        ? tr.t('bot.target.broken', { over: formatDuration(tr, -s.left) })
-        : s.state === 'met'
+    s.state === 'running' || s.state === 'broken'
+      ? timeLeftText(tr, contract, s, agencyId)
+      : s.state === 'met'
           ? tr.t('bot.target.met', { at: formatInstant(tr, s.metAt!, contract.timezone) })
           : tr.t('bot.target.missed', { at: formatInstant(tr, s.metAt!, contract.timezone) });
   return tr.t('bot.target.line', { label, due, target, state });
@@ -64,8 +63,8 @@ export function incidentText(tr: Translator, contract: Contract, v: IncidentView
   ];
   if (v.timing !== v.suggestedTiming) lines.push(tr.t('bot.incident.timingOverride', { suggested: v.suggestedTiming }));
   if (v.baseServices.length) lines.push(tr.t('bot.incident.services', { services: v.baseServices.join(', ') }));
-  lines.push(targetLine(tr, contract, tr.t('common.deadline.response'), v.response));
-  lines.push(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution));
+  lines.push(targetLine(tr, contract, tr.t('common.deadline.response'), v.response, v.orgId));
+  lines.push(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution, v.orgId));
   if (v.resolutionNote) lines.push(tr.t('bot.incident.note', { note: v.resolutionNote }));
   return lines.join('\n');
 }
@@ -74,7 +73,7 @@ export function incidentText(tr: Translator, contract: Contract, v: IncidentView
 export function incidentListLine(tr: Translator, contract: Contract, v: IncidentView): string {
   const next = v.status === 'open' ? (v.response.due <= v.resolution.due ? v.response : v.resolution) : v.resolution;
   const which = next === v.response ? tr.t('common.deadline.response') : tr.t('common.deadline.resolution');
-  const state = next.state === 'broken' ? tr.t('bot.target.broken', { over: formatDuration(tr, -next.left) }) : tr.t('bot.target.leftShort', { left: formatDuration(tr, next.left) });
+  const state = timeLeftText(tr, contract, next, v.orgId, true);
   return tr.t('bot.list.line', { ref: v.ref, priority: priorityName(tr, v.priority), status: statusName(tr, v.status), title: v.title, org: v.orgName, which, due: formatInstant(tr, next.due, contract.timezone), state });
 }
 
@@ -91,6 +90,7 @@ export function reminderText(tr: Translator, contract: Contract, m: ReminderMess
     due: formatInstant(tr, target.due, contract.timezone),
     left: formatDuration(tr, target.left),
     over: formatDuration(tr, -target.left),
+    remaining: timeLeftText(tr, contract, target, v.orgId),
   };
   const kind = m.reminder.kind === 'snooze' ? (target.left < 0 ? 'snoozeBroken' : 'snooze') : m.reminder.kind;
   const lines = [tr.t(`reminder.${kind}`, vars)];
@@ -99,6 +99,11 @@ export function reminderText(tr: Translator, contract: Contract, m: ReminderMess
   if (m.late) lines.push(tr.t('reminder.late', { due: formatInstant(tr, m.reminder.dueAt.getTime(), contract.timezone), by: formatDuration(tr, m.lateBy) }));
   lines.push(tr.t(m.reminder.target === 'response' ? 'reminder.nextAck' : 'reminder.nextResolve', { ref: v.ref, minutes: m.snoozeMinutes[0] }));
   return lines.join('\n');
+}
+
+/** Time left (or over) as the target counts it: see formatTimeLeft. */
+function timeLeftText(tr: Translator, contract: Contract, s: TargetState, agencyId?: string, short = false): string {
+  return formatTimeLeft(tr, s.target, s.left, { workingDayMs: supportDayMs(contract, agencyId), broken: s.state === 'broken', short });
 }
 
 function plainMentions(c: Contacts): string {

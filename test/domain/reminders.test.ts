@@ -110,7 +110,7 @@ describe('escalation contacts', () => {
     expect(contactsFor(contract, 'csn', 'critical', 2)).toMatchObject({ slackUsers: ['U0CHEF'], slackGroups: ['S0DRIFT'] });
   });
   it('refuse an agency that does not exist and a malformed id', () => {
-    expect(() => buildContract({ escalation: { agencies: { nasa: {} } } })).toThrow(/escalation\.agencies\.nasa: names no agency/);
-    expect(() => buildContract({ escalation: { default: { level1: { slackUsers: ['anna'] } } } })).toThrow(/must be a Slack user id/);
+    expect(() => buildContract({ escalation: { agencies: { nasa: {} } } }, undefined, { lang: 'en' })).toThrow(/escalation\.agencies\.nasa: names no agency/);
+    expect(() => buildContract({ escalation: { default: { level1: { slackUsers: ['anna'] } } } }, undefined, { lang: 'en' })).toThrow(/must be a Slack user id/);
   });
 });
