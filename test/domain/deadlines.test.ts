@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
-import { deadlinesFor, type CaseRef } from '../../src/domain/deadlines.js';
+import { deadlinesFor, dueAt, type CaseRef } from '../../src/domain/deadlines.js';
 import type { Priority } from '../../src/config/contract.js';
 import { at, local } from '../support/time.js';
 
@@ -164,5 +164,65 @@ describe('the clock model is configuration', () => {
   });
   it('an unknown agency is refused by name', () => {
     expect(() => deadlinesFor(calendar, { kind: 'incident', priority: 'low' }, at('2026-11-09 10:00'), 'nasa')).toThrow(/unknown agency "nasa"/);
+  });
+});
+
+// The largest targets the configuration allows (LIMITS in src/config/contract.ts) still
+// give a deadline, and the right one: no search runs away, whatever the contract says.
+describe('the largest targets a contract may set', () => {
+  const received = at('2027-01-04 08:00'); // Monday, the first working day of 2027
+
+  it('250 working days on the support clock end at closing on the 250th working day (27 December 2027)', () => {
+    const big = new BusinessCalendar(buildContract({ problemTargets: { low: { resolution: { amount: 250, unit: 'workingDays' } } } }));
+    const d = deadlinesFor(big, { kind: 'problem', priority: 'low' }, received, 'forsakringskassan');
+    expect(local(d.resolution)).toBe('Mon 2027-12-27 17:00');
+    // Counting back over the same span gives exactly 250 days of 9 hours.
+    expect(big.supportClock('forsakringskassan').between(received, d.resolution)).toBe(250 * 9 * 3_600_000);
+  });
+
+  it("2 125 hours, the most on Transportstyrelsen's 8.5-hour day, are its 250 working days", () => {
+    const big = new BusinessCalendar(buildContract({ problemTargets: { low: { resolution: { amount: 2125, unit: 'hours' } } } }));
+    const d = deadlinesFor(big, { kind: 'problem', priority: 'low' }, received, 'transportstyrelsen');
+    expect(local(d.resolution)).toBe('Mon 2027-12-27 16:30');
+  });
+
+  it('250 working days on the wall clock keep the time of day: Tuesday 28 December 2027 08:00', () => {
+    const big = new BusinessCalendar(buildContract({ problemTargets: { low: { resolution: { amount: 250, unit: 'workingDays', clock: 'wall' } } } }));
+    expect(local(deadlinesFor(big, { kind: 'problem', priority: 'low' }, received, 'forsakringskassan').resolution)).toBe('Tue 2027-12-28 08:00');
+  });
+
+  it('365 calendar days and 525 600 wall-clock minutes end a year later', () => {
+    const big = new BusinessCalendar(
+      buildContract({
+        problemTargets: { critical: { resolution: { amount: 365, unit: 'calendarDays' } } },
+        incidentTargets: { low: { resolution: { amount: 525_600, unit: 'minutes', clock: 'wall' } } },
+      }),
+    );
+    expect(local(deadlinesFor(big, { kind: 'problem', priority: 'critical' }, received, 'forsakringskassan').resolution)).toBe('Tue 2028-01-04 08:00');
+    // 2027 has no leap day and DST returns to winter time: 525 600 minutes later is the same wall time.
+    expect(local(deadlinesFor(big, { kind: 'incident', priority: 'low' }, received, 'forsakringskassan').resolution)).toBe('Tue 2028-01-04 08:00');
+  });
+
+  it('every table at its largest, from any weekday of a year, returns', () => {
+    const big = new BusinessCalendar(
+      buildContract({
+        incidentTargets: { low: { resolution: { amount: 250, unit: 'workingDays' } }, medium: { resolution: { amount: 2125, unit: 'hours' } } },
+        problemTargets: { low: { resolution: { amount: 250, unit: 'workingDays', clock: 'wall' } }, critical: { resolution: { amount: 365 } } },
+      }),
+    );
+    for (let day = 0; day < 366; day += 7) {
+      const t = received + day * 86_400_000 + 3_600_000 * (day % 24);
+      for (const ref of [{ kind: 'incident', priority: 'low' }, { kind: 'incident', priority: 'medium' }, { kind: 'problem', priority: 'low' }, { kind: 'problem', priority: 'critical' }] as CaseRef[]) {
+        const d = deadlinesFor(big, ref, t, 'transportstyrelsen');
+        expect(d.resolution).toBeGreaterThan(t);
+      }
+    }
+  });
+
+  it('a target beyond the bounds that slipped past validation is refused, not searched for', () => {
+    const clock = calendar.supportClock('forsakringskassan');
+    expect(() => dueAt(clock, { amount: 10_000_000, unit: 'workingDays', clock: 'support' }, received)).toThrow(/outside 0–250 workingDays/);
+    expect(() => dueAt(clock, { amount: 1e308, unit: 'minutes', clock: 'support' }, received)).toThrow(RangeError);
+    expect(() => dueAt(clock, { amount: Number.NaN, unit: 'hours', clock: 'wall' }, received)).toThrow(RangeError);
   });
 });
