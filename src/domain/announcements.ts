@@ -13,10 +13,9 @@
 //   late; a step at the very instant of publication is covered by the publication.
 //
 // Pure: the publication instant is passed in.
-import { DateTime } from 'luxon';
 import { stepId, type LadderStep, type RoutineRules } from '../config/routine.js';
 import type { BusinessCalendar } from './calendar.js';
-import { operatorSupportClock, subtractClockTime } from './routine-calendar.js';
+import { operatorSupportClock, shiftWallDays, subtractClockTime } from './routine-calendar.js';
 
 export interface ScheduledAnnouncement {
   /** Stable step name ("published", "before-1-weeks", "start", …): one send per party and step. */
@@ -64,12 +63,11 @@ export function stepInstant(
     case 'end':
       return window.end;
     case 'before': {
-      const start = DateTime.fromMillis(window.start, { zone: rules.zone });
       switch (step.unit) {
         case 'weeks':
-          return start.minus({ weeks: step.amount }).toMillis();
+          return shiftWallDays(calendar.opening, window.start, -7 * step.amount);
         case 'days':
-          return start.minus({ days: step.amount }).toMillis();
+          return shiftWallDays(calendar.opening, window.start, -step.amount);
         case 'hours':
           return window.start - step.amount * 3_600_000;
         case 'minutes':

@@ -9,10 +9,9 @@
 // the earliest extra hours that can still be requested.
 //
 // Pure: the time of the request is passed in.
-import { DateTime } from 'luxon';
 import type { RoutineRules } from '../config/routine.js';
 import type { BusinessCalendar } from './calendar.js';
-import { atLocalTime, operatorSupportClock } from './routine-calendar.js';
+import { atWallTime, clockTimeMs, operatorSupportClock, shiftWallDays } from './routine-calendar.js';
 
 /** How many weeks back or ahead a held meeting is looked for before giving up. */
 const SEARCH_WEEKS = 520;
@@ -42,37 +41,38 @@ export interface ExtraHoursCheck {
 
 /** The decision, the deadlines and whether a request made at `at` is in time. */
 export function checkExtraHours(request: ExtraHoursRequest, at: number, calendar: BusinessCalendar, rules: RoutineRules): ExtraHoursCheck {
+  const clock = calendar.opening;
   const meeting = decisionMeetingFor(request.from, calendar, rules);
-  const requestBy = requestDeadline(meeting, rules);
-  const materialBy = atLocalTime(DateTime.fromMillis(meeting, { zone: rules.zone }).toISODate()!, rules.extraHours.materialBy, rules.zone);
+  const requestBy = requestDeadline(meeting, calendar, rules);
+  const materialBy = atWallTime(clock, clock.dayAt(meeting).index, clockTimeMs(rules.extraHours.materialBy));
   const ok = at <= requestBy;
   return { ok, meeting, requestBy, materialBy, earliestPossible: ok ? null : earliestPossibleExtraHours(at, calendar, rules) };
 }
 
 /** The latest held decision meeting strictly before `from`. */
 export function decisionMeetingFor(from: number, calendar: BusinessCalendar, rules: RoutineRules): number {
-  const { meetingWeekday, meetingTime } = rules.extraHours;
-  const local = DateTime.fromMillis(from, { zone: rules.zone });
-  const back = (local.weekday - meetingWeekday + 7) % 7;
-  let day = local.startOf('day').minus({ days: back });
-  for (let n = 0; n < SEARCH_WEEKS; n++, day = day.minus({ weeks: 1 })) {
-    const meeting = atLocalTime(day.toISODate()!, meetingTime, rules.zone);
+  const clock = calendar.opening;
+  const time = clockTimeMs(rules.extraHours.meetingTime);
+  const day = clock.dayAt(from);
+  let index = day.index - ((day.weekday - rules.extraHours.meetingWeekday + 7) % 7);
+  for (let n = 0; n < SEARCH_WEEKS; n++, index -= 7) {
+    const meeting = atWallTime(clock, index, time);
     if (meeting < from && isMeetingDay(meeting, calendar)) return meeting;
   }
-  throw new Error(`no decision meeting is held in the ${SEARCH_WEEKS} weeks before ${local.toISO()}`);
+  throw new RangeError(`no decision meeting is held in the ${SEARCH_WEEKS} weeks before ${day.date}`);
 }
 
 /** The first held decision meeting whose request deadline is at or after `at`. */
 export function firstOpenMeeting(at: number, calendar: BusinessCalendar, rules: RoutineRules): number {
-  const { meetingWeekday, meetingTime, requestWeeks } = rules.extraHours;
-  const earliest = DateTime.fromMillis(at, { zone: rules.zone }).plus({ weeks: requestWeeks });
-  const ahead = (meetingWeekday - earliest.weekday + 7) % 7;
-  let day = earliest.startOf('day').plus({ days: ahead });
-  for (let n = 0; n < SEARCH_WEEKS; n++, day = day.plus({ weeks: 1 })) {
-    const meeting = atLocalTime(day.toISODate()!, meetingTime, rules.zone);
-    if (requestDeadline(meeting, rules) >= at && isMeetingDay(meeting, calendar)) return meeting;
+  const clock = calendar.opening;
+  const time = clockTimeMs(rules.extraHours.meetingTime);
+  const day = clock.dayAt(shiftWallDays(clock, at, 7 * rules.extraHours.requestWeeks));
+  let index = day.index + ((rules.extraHours.meetingWeekday - day.weekday + 7) % 7);
+  for (let n = 0; n < SEARCH_WEEKS; n++, index += 7) {
+    const meeting = atWallTime(clock, index, time);
+    if (requestDeadline(meeting, calendar, rules) >= at && isMeetingDay(meeting, calendar)) return meeting;
   }
-  throw new Error(`no decision meeting is held in the ${SEARCH_WEEKS} weeks after ${earliest.toISO()}`);
+  throw new RangeError(`no decision meeting is held in the ${SEARCH_WEEKS} weeks after ${day.date}`);
 }
 
 /**
@@ -88,8 +88,8 @@ export function earliestPossibleExtraHours(at: number, calendar: BusinessCalenda
 }
 
 /** The request deadline of a meeting: the same local time, the request notice earlier. */
-export function requestDeadline(meeting: number, rules: RoutineRules): number {
-  return DateTime.fromMillis(meeting, { zone: rules.zone }).minus({ weeks: rules.extraHours.requestWeeks }).toMillis();
+export function requestDeadline(meeting: number, calendar: BusinessCalendar, rules: RoutineRules): number {
+  return shiftWallDays(calendar.opening, meeting, -7 * rules.extraHours.requestWeeks);
 }
 
 function isMeetingDay(meeting: number, calendar: BusinessCalendar): boolean {

@@ -1,9 +1,10 @@
 // Calendar helpers shared by the information routine's rules (windows, announcement
 // ladder, extra opening hours). Pure: every function takes the instant it needs.
 import { DateTime } from 'luxon';
-import { BusinessClock, type BusinessCalendar } from './calendar.js';
+import { BusinessClock, type BusinessCalendar, type CalendarDay } from './calendar.js';
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 /** How far back `subtractClockTime` may look: ten years. */
 const BACK_LIMIT_DAYS = 3_660;
 
@@ -44,15 +45,44 @@ export function subtractClockTime(clock: BusinessClock, t: number, durationMs: n
   }
 }
 
-/** A local date (YYYY-MM-DD) at a local time (HH:MM) in `zone`, as epoch ms. */
-export function atLocalTime(date: string, time: string, zone: string): number {
-  const [hour, minute] = time.split(':').map(Number);
-  return DateTime.fromISO(date, { zone }).set({ hour, minute, second: 0, millisecond: 0 }).toMillis();
+// Wall-clock arithmetic on the calendar's cached days: on the 363 ordinary days a year
+// a local time is local midnight plus its milliseconds, so no time-zone lookup is
+// needed; on the two DST days luxon finds the instant (a wall time that does not exist
+// that night moves forward by the gap, as luxon does).
+
+/** The local wall time of `t`: its calendar day and the milliseconds since local midnight on the wall clock. */
+export function wallTime(clock: BusinessClock, t: number): { readonly day: CalendarDay; readonly ms: number } {
+  const day = clock.dayAt(t);
+  if (isOrdinary(clock, day)) return { day, ms: t - day.startMs };
+  const dt = DateTime.fromMillis(t, { zone: clock.zone });
+  return { day, ms: ((dt.hour * 60 + dt.minute) * 60 + dt.second) * 1000 + dt.millisecond };
 }
 
-/** The local date (YYYY-MM-DD) of an instant in `zone`. */
-export function localDate(t: number, zone: string): string {
-  return DateTime.fromMillis(t, { zone }).toISODate()!;
+/** The instant of wall time `ms` (since local midnight) on the local day `dayIndex`. */
+export function atWallTime(clock: BusinessClock, dayIndex: number, ms: number): number {
+  const day = clock.day(dayIndex);
+  if (isOrdinary(clock, day)) return day.startMs + ms;
+  const [year, month, dayOfMonth] = day.date.split('-').map(Number);
+  const hour = Math.floor(ms / 3_600_000);
+  const minute = Math.floor(ms / MINUTE_MS) % 60;
+  const second = Math.floor(ms / 1000) % 60;
+  return DateTime.fromObject({ year, month, day: dayOfMonth, hour, minute, second, millisecond: ms % 1000 }, { zone: clock.zone }).toMillis();
+}
+
+/** The same wall time `days` local days later (earlier when negative): weeks and days keep the wall time across DST. */
+export function shiftWallDays(clock: BusinessClock, t: number, days: number): number {
+  const w = wallTime(clock, t);
+  return atWallTime(clock, w.day.index + days, w.ms);
+}
+
+/** "HH:MM" → milliseconds since midnight. */
+export function clockTimeMs(time: string): number {
+  const [hour, minute] = time.split(':').map(Number);
+  return (hour * 60 + minute) * MINUTE_MS;
+}
+
+function isOrdinary(clock: BusinessClock, day: CalendarDay): boolean {
+  return clock.day(day.index + 1).startMs - day.startMs === DAY_MS;
 }
 
 /** `t` rounded up to a whole minute. */

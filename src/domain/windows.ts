@@ -11,10 +11,9 @@
 //
 // Pure: the time of the check is passed in. A refusal carries what would be accepted:
 // the earliest start, for a window of the same length, that meets every rule.
-import { DateTime } from 'luxon';
 import type { ReleaseDates, RoutineRules } from '../config/routine.js';
 import type { BusinessCalendar, BusinessClock } from './calendar.js';
-import { ceilMinute, localDate } from './routine-calendar.js';
+import { ceilMinute, shiftWallDays } from './routine-calendar.js';
 
 const MINUTE_MS = 60_000;
 /** How far ahead the earliest acceptable start is looked for (a window longer than every closed stretch has none). */
@@ -68,11 +67,11 @@ export function checkWindow(window: WindowInput, at: number, calendar: BusinessC
   const opening = calendar.opening;
   const problems: WindowProblem[] = [];
   const declaredRelease = window.release === true;
-  const onReleaseDate = releaseDateOf(start, rules);
+  const onReleaseDate = releaseDateOf(start, calendar, rules);
   const releaseOk = declaredRelease && (rules.releases.length === 0 || onReleaseDate !== null);
   const kind: WindowKind = window.emergency ? 'emergency' : releaseOk ? 'release' : 'normal';
   const needsNotice = kind === 'normal';
-  const noticeBound = noticeDeadline(at, rules);
+  const noticeBound = noticeDeadline(at, calendar, rules);
 
   if (end > start && !window.approvedExtension) {
     const overlap = openingOverlap(opening, start, end);
@@ -97,8 +96,8 @@ export function checkWindow(window: WindowInput, at: number, calendar: BusinessC
 }
 
 /** The first instant at which a window outside releases may start when published at `at`. */
-export function noticeDeadline(at: number, rules: RoutineRules): number {
-  return DateTime.fromMillis(at, { zone: rules.zone }).plus({ weeks: rules.noticeWeeks }).toMillis();
+export function noticeDeadline(at: number, calendar: BusinessCalendar, rules: RoutineRules): number {
+  return shiftWallDays(calendar.opening, at, 7 * rules.noticeWeeks);
 }
 
 /**
@@ -122,8 +121,8 @@ export function earliestStart(opening: BusinessClock, from: number, durationMs: 
 }
 
 /** The configured release (date or range, as written) that the window's local start date falls on, or null. */
-export function releaseDateOf(start: number, rules: RoutineRules): string | null {
-  const date = localDate(start, rules.zone);
+export function releaseDateOf(start: number, calendar: BusinessCalendar, rules: RoutineRules): string | null {
+  const date = calendar.opening.dayAt(start).date;
   for (const r of rules.releases) {
     if (typeof r === 'string' ? r === date : r.from <= date && date <= r.to) return releaseLabel(r);
   }

@@ -32,7 +32,7 @@ describe('a window outside opening hours with four weeks of notice is accepted',
   it('four weeks are counted in local time across the change to summer time', () => {
     // Published Saturday 6 March 2027 01:00 CET; four weeks later is 3 April 01:00 CEST (671 hours).
     const published = at('2027-03-06 01:00');
-    expect(local(noticeDeadline(published, rules))).toBe('Sat 2027-04-03 01:00');
+    expect(local(noticeDeadline(published, calendar, rules))).toBe('Sat 2027-04-03 01:00');
     expect(check('2027-04-03 01:00', '2027-04-03 05:00', {}, published).ok).toBe(true);
     expect(rulesOf(check('2027-04-03 00:59', '2027-04-03 05:00', {}, published))).toEqual(['notice']);
   });
