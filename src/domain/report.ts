@@ -103,6 +103,13 @@ export interface HeadlineItem {
   id: string;
   /** null when there was nothing to judge. */
   met: boolean | null;
+  /** The measure's name, e.g. "Incidents, resolved in time". */
+  label: string;
+  /** The result alone, e.g. "90 % (9 of 10)". */
+  result: string;
+  /** The goal alone, e.g. "≥ 90 %", "≤ 62:00", "≤ 4". */
+  goal: string;
+  /** The whole line: label, result and goal. */
   text: string;
 }
 
@@ -110,34 +117,29 @@ export interface HeadlineItem {
 export function headlineItems(report: MonthlyReport, tr: Translator): HeadlineItem[] {
   const f = formatter(tr);
   const items: HeadlineItem[] = [];
-  const share = (id: string, label: string, met: number, total: number, value: number | null, goal: number, ok: boolean | null) => {
-    const text =
-      value === null
-        ? tr.t('report.headline.nothing', { label, goal: f.percent(goal) })
-        : tr.t('report.headline.share', { label, value: f.percent(value), goal: f.percent(goal), met: f.int(met), total: f.int(total) });
-    items.push({ id, met: ok, text });
+  const t = (key: string, vars?: Record<string, string | number>) => tr.t(`report.${key}`, vars);
+  const add = (id: string, labelKey: string, met: boolean | null, result: string, goal: string) => {
+    const label = t(`goal.${labelKey}`);
+    items.push({ id, met, label, result, goal, text: t('headline.line', { label, result, goal }) });
   };
+  const share = (id: string, labelKey: string, met: number, total: number, value: number | null, goal: number, ok: boolean | null) =>
+    add(id, labelKey, ok, value === null ? t('headline.nothing') : t('headline.share', { value: f.percent(value), met: f.int(met), total: f.int(total) }), t('headline.atLeast', { goal: f.percent(goal) }));
   const { incidents: i, orders: o, problems: p, availability: a, outages: out } = report;
-  share('incidents.response', tr.t('report.goal.incidentsResponse'), i.responseMet, i.responseTotal, i.responseShare, i.goal, i.responseGoalMet);
-  share('incidents.resolution', tr.t('report.goal.incidentsResolution'), i.resolutionMet, i.resolved, i.resolutionShare, i.goal, i.resolutionGoalMet);
-  share('orders.resolution', tr.t('report.goal.ordersResolution'), o.resolutionMet, o.resolved, o.resolutionShare, o.goal, o.resolutionGoalMet);
-  share('problems.response', tr.t('report.goal.problemsResponse'), p.responseMet, p.responseTotal, p.responseShare, p.goal, p.responseGoalMet);
-  share('problems.resolution', tr.t('report.goal.problemsResolution'), p.resolutionMet, p.resolved, p.resolutionShare, p.goal, p.resolutionGoalMet);
-  items.push({
-    id: 'availability',
-    met: a.met,
-    text:
-      a.share === null
-        ? tr.t('report.headline.noOpening', { goal: f.percent(a.goal) })
-        : tr.t('report.headline.availability', { value: f.percent(a.share), goal: f.percent(a.goal), down: f.hm(a.downtimeMinutes), opening: f.hm(a.openingMinutes) }),
-  });
-  items.push({
-    id: 'downtimeYear',
-    met: a.yearToDate.met,
-    text: tr.t('report.headline.downtimeYear', { down: f.hm(a.yearToDate.downtimeMinutes), max: f.hm(a.yearToDate.maxDowntimeMinutes) }),
-  });
-  items.push({ id: 'outagesMonth', met: out.monthMet, text: tr.t('report.headline.outagesMonth', { count: out.unplanned, max: out.maxPerMonth }) });
-  items.push({ id: 'outagesYear', met: out.yearMet, text: tr.t('report.headline.outagesYear', { count: out.unplannedYearToDate, max: out.maxPerYear }) });
+  share('incidents.response', 'incidentsResponse', i.responseMet, i.responseTotal, i.responseShare, i.goal, i.responseGoalMet);
+  share('incidents.resolution', 'incidentsResolution', i.resolutionMet, i.resolved, i.resolutionShare, i.goal, i.resolutionGoalMet);
+  share('orders.resolution', 'ordersResolution', o.resolutionMet, o.resolved, o.resolutionShare, o.goal, o.resolutionGoalMet);
+  share('problems.response', 'problemsResponse', p.responseMet, p.responseTotal, p.responseShare, p.goal, p.responseGoalMet);
+  share('problems.resolution', 'problemsResolution', p.resolutionMet, p.resolved, p.resolutionShare, p.goal, p.resolutionGoalMet);
+  add(
+    'availability',
+    'availability',
+    a.met,
+    a.share === null ? t('headline.noOpening') : t('headline.availability', { value: f.percent(a.share), down: f.hm(a.downtimeMinutes), opening: f.hm(a.openingMinutes) }),
+    t('headline.atLeast', { goal: f.percent(a.goal) }),
+  );
+  add('downtimeYear', 'downtimeYear', a.yearToDate.met, f.hm(a.yearToDate.downtimeMinutes), t('headline.atMost', { max: f.hm(a.yearToDate.maxDowntimeMinutes) }));
+  add('outagesMonth', 'outagesMonth', out.monthMet, f.int(out.unplanned), t('headline.atMost', { max: f.int(out.maxPerMonth) }));
+  add('outagesYear', 'outagesYear', out.yearMet, f.int(out.unplannedYearToDate), t('headline.atMost', { max: f.int(out.maxPerYear) }));
   return items;
 }
 
@@ -184,7 +186,7 @@ export function reportToMarkdown(report: MonthlyReport, tr: Translator): string 
   if (!report.complete) out.push(`> ${t('md.incomplete', { asOf: f.instant(report.asOf) })}`, '');
 
   out.push(`## ${t('md.summary')}`, '');
-  table([t('col.goal'), t('col.result'), t('col.met')], headlineItems(report, tr).map((i) => [goalLabel(tr, i.id), i.text, mark(i.met)]));
+  table([t('col.measure'), t('col.result'), t('col.goal'), t('col.met')], headlineItems(report, tr).map((i) => [i.label, i.result, i.goal, mark(i.met)]));
 
   const groupHead = [t('col.group'), t('col.receivedCount'), t('col.resolved'), t('col.responseMet'), t('col.responseShare'), t('col.resolutionMet'), t('col.resolutionShare'), t('col.medianResponse'), t('col.medianResolution')];
   const groupRow = (name: string, g: CaseGroup) => [
@@ -242,10 +244,10 @@ export function reportToMarkdown(report: MonthlyReport, tr: Translator): string 
       [t('md.openingTime'), f.hm(a.openingMinutes), '', ''],
       [t('md.downtime'), f.hm(a.downtimeMinutes), '', ''],
       [t('md.availableTime'), f.hm(a.availableMinutes), '', ''],
-      [t('md.availabilityShare'), a.share === null ? '–' : f.percent(a.share), `≥ ${f.percent(a.goal)}`, mark(a.met)],
-      [t('md.downtimeYear'), f.hm(a.yearToDate.downtimeMinutes), `≤ ${f.hm(a.yearToDate.maxDowntimeMinutes)}`, mark(a.yearToDate.met)],
-      [t('md.outagesMonth'), f.int(o.unplanned), `≤ ${o.maxPerMonth}`, mark(o.monthMet)],
-      [t('md.outagesYear'), f.int(o.unplannedYearToDate), `≤ ${o.maxPerYear}`, mark(o.yearMet)],
+      [t('md.availabilityShare'), a.share === null ? '–' : f.percent(a.share), t('headline.atLeast', { goal: f.percent(a.goal) }), mark(a.met)],
+      [t('md.downtimeYear'), f.hm(a.yearToDate.downtimeMinutes), t('headline.atMost', { max: f.hm(a.yearToDate.maxDowntimeMinutes) }), mark(a.yearToDate.met)],
+      [t('md.outagesMonth'), f.int(o.unplanned), t('headline.atMost', { max: f.int(o.maxPerMonth) }), mark(o.monthMet)],
+      [t('md.outagesYear'), f.int(o.unplannedYearToDate), t('headline.atMost', { max: f.int(o.maxPerYear) }), mark(o.yearMet)],
     ],
   );
   out.push(`### ${t('md.outages')}`, '');
@@ -299,7 +301,7 @@ export function reportToCsv(report: MonthlyReport, tr: Translator): string {
     if (value !== null && typeof value === 'object') walk(section, '', '', value as Record<string, unknown>);
     else rows.push(['report', '', '', section, csvValue(value)]);
   }
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 /** Fields that hold a list of names (one CSV value), not a list of items (rows). */
@@ -372,7 +374,12 @@ function formatter(tr: Translator): Formatter {
       return tr.t('report.format.percent', { value: (tenths % 10 === 0 ? noDecimal : oneDecimal).format(tenths / 10) });
     },
     hm,
-    duration: (minutes) => (minutes < 24 * 60 ? hm(minutes) : tr.t('report.format.days', { n: oneDecimal.format(minutes / (24 * 60)) })),
+    duration: (minutes) => {
+      const m = Math.round(minutes);
+      if (m < 60) return tr.t('report.format.minutes', { m });
+      if (m < 24 * 60) return tr.t('report.format.hoursMinutes', { h: Math.floor(m / 60), m: m % 60 });
+      return tr.t('report.format.days', { n: oneDecimal.format(minutes / (24 * 60)) });
+    },
     instant: localMinute,
     instantOrDash: (iso) => (iso === null ? '–' : localMinute(iso)),
     monthName: (month, zone) => DateTime.fromFormat(month, 'yyyy-MM', { zone }).setLocale(locale).toFormat('LLLL yyyy'),
@@ -383,21 +390,6 @@ function title(report: MonthlyReport, tr: Translator, f: Formatter): string {
   const month = f.monthName(report.month, report.timezone);
   const agency = report.agency === null ? '' : tr.t('report.title.agency', { agency: report.agencyName ?? report.agency });
   return tr.t(report.complete ? 'report.title.complete' : 'report.title.running', { month, agency, asOf: f.instant(report.asOf) });
-}
-
-function goalLabel(tr: Translator, id: string): string {
-  const keys: Record<string, string> = {
-    'incidents.response': 'incidentsResponse',
-    'incidents.resolution': 'incidentsResolution',
-    'orders.resolution': 'ordersResolution',
-    'problems.response': 'problemsResponse',
-    'problems.resolution': 'problemsResolution',
-    availability: 'availability',
-    downtimeYear: 'downtimeYear',
-    outagesMonth: 'outagesMonth',
-    outagesYear: 'outagesYear',
-  };
-  return tr.t(`report.goal.${keys[id]}`);
 }
 
 function categoryName(tr: Translator, kind: string, category: string): string {

@@ -58,19 +58,31 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === ',') endField();
     else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+      endField();
+      rows.push(row);
+      row = [];
+      i++;
     } else field += ch;
   }
-  if (field !== '' || row.length) row.push(field), rows.push(row);
+  if (field !== '' || row.length) {
+    endField();
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -159,12 +171,21 @@ describe('the report as Markdown', () => {
     const md = reportToMarkdown(october(), en);
     expect(md).toMatch(/^\| High \| 10 \| 10 \| 10 \/ 10 \| 100 % ✅ \| 9 \/ 10 \| 90 % ✅ \|/m);
     expect(md).toMatch(/^\| Critical \| 1 \| 1 \| 1 \/ 1 \| 100 % ✅ \| 0 \/ 1 \| 0 % ❌ \|/m);
+    // Medians: work started a minute after receipt; the late critical one took 23 hours and a minute (wall clock).
+    expect(md).toMatch(/^\| High \|.*\| 1 min \| [^|]+ \|$/m);
+    expect(md).toMatch(/^\| Critical \|.*\| 1 min \| 23 h 1 min \|$/m);
   });
 
   it('a pipe in a text does not break the table, and a line break is flattened', () => {
     const md = reportToMarkdown(october(), sv);
     expect(md).toContain('Bevaka certifikat \\| larm');
     expect(md).toContain('Nätverk, "brandvägg" andra raden');
+  });
+
+  it('the summary has one row per goal: measure, result, goal, met', () => {
+    const md = reportToMarkdown(october(), en);
+    expect(md).toContain('| Incidents, resolved in time | 81.8 % (9 of 11) | ≥ 90 % | ❌ |');
+    expect(md).toContain('| Downtime so far this year | 2:00 | ≤ 62:00 | ✅ |');
   });
 
   it('availability is shown in hours:minutes and percent, reliability as a count against 4', () => {
@@ -180,11 +201,11 @@ describe('the compliance headline for chat', () => {
     const text = complianceHeadline(october(), en);
     const lines = text.split('\n');
     expect(lines[0]).toBe('Contract compliance October 2026');
-    expect(lines).toContain('✅ Incidents, started in time: 100 % (11 of 11, goal 90 %)');
-    expect(lines).toContain('❌ Incidents, resolved in time: 81.8 % (9 of 11, goal 90 %)');
-    expect(lines).toContain('✅ Availability: 98.9 % (goal 98 %), down 2:00 of 198:00 opening time');
-    expect(lines).toContain('✅ Orders, delivered in time: 100 % (1 of 1, goal 90 %)');
-    expect(lines).toContain('✅ Unplanned outages this month: 1 (at most 4)');
+    expect(lines).toContain('✅ Incidents, started in time: 100 % (11 of 11), goal ≥ 90 %');
+    expect(lines).toContain('❌ Incidents, resolved in time: 81.8 % (9 of 11), goal ≥ 90 %');
+    expect(lines).toContain('✅ Availability during opening hours: 98.9 %, down 2:00 of 198:00 opening time, goal ≥ 98 %');
+    expect(lines).toContain('✅ Orders, delivered in time: 100 % (1 of 1), goal ≥ 90 %');
+    expect(lines).toContain('✅ Unplanned outages this month: 1, goal ≤ 4');
     expect(text).toContain('Outside the targets (2): INC-1 (High, resolved late), INC-11 (Critical, resolved late)');
     expect(text).toContain('Security incidents: 1.');
   });
@@ -192,14 +213,14 @@ describe('the compliance headline for chat', () => {
   it('in Swedish, with a decimal comma and the month in Swedish', () => {
     const text = complianceHeadline(october(), sv);
     expect(text.split('\n')[0]).toBe('Uppföljning av avtalet oktober 2026');
-    expect(text).toContain('❌ Incidenter, åtgärdade i tid: 81,8 % (9 av 11, mål 90 %)');
+    expect(text).toContain('❌ Incidenter, åtgärdade i tid: 81,8 % (9 av 11), mål ≥ 90 %');
   });
 
   it('a month still running says so, and a goal with nothing to judge is neither met nor missed', () => {
     const c = computeCompliance(calendar, { month: '2026-11', now: at('2026-11-24 12:00'), agency: 'csn', cases: [], outages: [] });
     const text = complianceHeadline(buildReport(c, { generatedAt: at('2026-11-24 12:00'), contractVersion: 'x', agencyName: 'CSN' }), en);
     expect(text.split('\n')[0]).toBe('Contract compliance November 2026 – CSN, so far (to 2026-11-24 12:00)');
-    expect(text).toContain('➖ Problems, resolved in time: nothing closed to judge (goal 90 %)');
+    expect(text).toContain('➖ Problems, resolved in time: nothing closed to judge, goal ≥ 90 %');
     expect(text).toContain('No case outside its targets.');
   });
 });
