@@ -315,6 +315,11 @@ export function openIncidentsByPriority(prisma: {
   };
 }
 
+/** MetricsOptions.poolStats for the bot's Database: the pg pool's figures on PostgreSQL, nothing on PGlite. */
+export function poolStatsOf(database: { pool?: { totalCount: number; idleCount: number; waitingCount: number } }): () => PoolStats | undefined {
+  return () => (database.pool ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount } : undefined);
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([

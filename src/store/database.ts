@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type pg from 'pg';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { assertSchemaName, connectPostgresDriver, migrate, pgliteDriver } from './migrate.js';
@@ -16,6 +16,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   prisma: PrismaClient;
   kind: DatabaseKind;
+  /** PostgreSQL only: the pg pool under Prisma (read by the metrics: totalCount, idleCount, waitingCount). */
+  pool?: pg.Pool;
   /** Disconnects Prisma and closes the PGlite instance / pg pool it opened. */
   close(): Promise<void>;
 }
@@ -200,18 +202,22 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, log: (msg
   } finally {
     await driver.close();
   }
-  const adapter = new PrismaPg(config, schema === undefined ? undefined : { schema });
+  // The pool is created here (not inside the adapter) so that its figures can be read.
+  const pool = new pg.Pool(config);
+  const adapter = new PrismaPg(pool, { ...(schema === undefined ? {} : { schema }), disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter });
   let closed = false;
   log(`connected to PostgreSQL${schema === undefined ? '' : ` (schema ${schema})`}`);
   return {
     prisma,
     kind: 'postgres',
+    pool,
     async close() {
       if (closed) return;
       closed = true;
-      // Disposes the adapter, which ends the pg pool it created.
+      // Disposes the adapter, which ends the pool; a client that never connected has not.
       await prisma.$disconnect();
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -4,8 +4,9 @@ import { PGlite } from '@electric-sql/pglite';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpServer } from '../../src/http/server.js';
-import { createMetrics, errorCode, openIncidentsByPriority, type Metrics } from '../../src/observability/metrics.js';
+import { createMetrics, errorCode, openIncidentsByPriority, poolStatsOf, type Metrics } from '../../src/observability/metrics.js';
 import { openDatabase, type Database } from '../../src/store/index.js';
+import { postgresTarget } from '../support/databases.js';
 
 interface Family {
   name: string;
@@ -161,5 +162,22 @@ describe('/metrics', () => {
     expect(errorCode(Object.assign(new Error('An API error occurred: channel_not_found'), { code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }))).toBe('channel_not_found');
     expect(errorCode(Object.assign(new Error('A rate limit was exceeded'), { code: 'slack_webapi_rate_limited_error' }))).toBe('ratelimited');
     expect(errorCode(new Error('boom'))).toBe('error');
+  });
+
+  it('on PostgreSQL the pool under Prisma is reported: total, idle and waiting connections', async () => {
+    const pgdb = await postgresTarget.open();
+    try {
+      await Promise.all([1, 2, 3].map(() => pgdb.prisma.$queryRawUnsafe('SELECT 1 AS one FROM pg_sleep(0.05)')));
+      const { families } = await scrape(createMetrics({ defaultMetrics: false, poolStats: poolStatsOf(pgdb) }));
+      const pool = families.get('ssbtek_db_pool_connections');
+      expect(value(pool, { state: 'total' })).toBeGreaterThanOrEqual(1);
+      expect(value(pool, { state: 'idle' })).toBe(value(pool, { state: 'total' }));
+      expect(value(pool, { state: 'waiting' })).toBe(0);
+    } finally {
+      await pgdb.close();
+    }
+    // PGlite has no pool: the family is there, without samples.
+    const { families } = await scrape(createMetrics({ defaultMetrics: false, poolStats: poolStatsOf(db) }));
+    expect(value(families.get('ssbtek_db_pool_connections'), { state: 'total' })).toBeUndefined();
   });
 });
