@@ -22,13 +22,15 @@ const MINUTE_MS = 60_000;
  * How many calendar days one search of a clock open `openWeekdays` days a week may look
  * ahead. The longest stretch a valid configuration asks for is LIMITS.supportWorkingDays
  * working days (a target, or a reminder span, in any unit: contract.ts checks it against
- * the shortest support day), which takes ceil(250 × 7 / openWeekdays) calendar days
- * without holidays; twice that leaves room for holidays and half days, and a year more
- * covers a search that starts on the last day of such a stretch.
+ * the shortest support day). Each of the `extraClosed` dates the configuration lists can
+ * take one more open day, so ceil((250 + extraClosed) × 7 / openWeekdays) calendar days
+ * hold them all without holidays; twice that leaves room for holidays and half days
+ * (Sweden closes about 15 days a year), and a year more covers a search that starts on
+ * the last day of such a stretch.
  */
-export function scanLimitDays(openWeekdays: number): number {
+export function scanLimitDays(openWeekdays: number, extraClosed = 0): number {
   const perWeek = Math.min(7, Math.max(1, Math.floor(openWeekdays)));
-  return Math.ceil((LIMITS.supportWorkingDays * 7) / perWeek) * 2 + 366;
+  return Math.ceil(((LIMITS.supportWorkingDays + extraClosed) * 7) / perWeek) * 2 + 366;
 }
 
 /** The longest span `between` counts day by day: a century. */
@@ -75,6 +77,11 @@ export class HolidayTable {
 
   constructor(private readonly rules: Contract['holidays']) {
     this.source = new Holidays(rules.country);
+  }
+
+  /** How many extra closed dates the configuration lists (each can close one more day). */
+  get extraClosedCount(): number {
+    return this.rules.extraClosed.length;
   }
 
   /** The holiday rule for a local date (YYYY-MM-DD), or null on an ordinary day. */
@@ -127,7 +134,7 @@ export class BusinessClock {
     this.closeMinute = toMinutes(hours.close);
     this.halfCloseMinute = toMinutes(halfDayClose);
     this.workingDayMs = (this.closeMinute - this.openMinute) * MINUTE_MS;
-    this.scanLimitDays = scanLimitDays(new Set(hours.days).size);
+    this.scanLimitDays = scanLimitDays(new Set(hours.days).size, holidays.extraClosedCount);
     // An unknown zone makes every local time NaN, and no search could ever end.
     if (!IANAZone.isValidZone(zone)) throw new RangeError(`calendar: unknown time zone "${zone}"`);
     if (!(this.workingDayMs > 0)) throw new RangeError(`calendar: hours ${hours.open}–${hours.close} leave no time open`);
