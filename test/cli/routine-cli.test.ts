@@ -256,7 +256,7 @@ describe('usage errors', () => {
     const w = await run(['help', 'window', '--lang', 'en']);
     expect(w.stdout).toContain('(Mon–Fri 08:00–17:00, not on holidays)');
     expect(w.stdout).toContain('at least 4 weeks before its start');
-    expect(w.stdout).toContain('(no release dates configured)');
+    expect(w.stdout).toContain('a release (any date: no release dates are configured)');
     const e = await run(['extra-hours', '--help']);
     expect(e.stdout).toContain('beslutas på Driftleverantörens möte torsdag kl. 13:00 (4.1.2)');
     expect(e.stdout).toContain('senast 2 veckor före mötet');
