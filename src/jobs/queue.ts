@@ -299,7 +299,7 @@ export class JobQueue {
     const now = this.nowSql();
     await this.options.prisma.$executeRaw`
       UPDATE jobs SET claimed_by = NULL, claimed_until = NULL, attempts = GREATEST(0, attempts - 1),
-        due_at = GREATEST(due_at, ${now} + ${Math.round(delayMs)}::int * interval '1 millisecond')
+        due_at = CASE WHEN ${delayMs > 0} THEN GREATEST(due_at, ${now} + ${Math.round(delayMs)}::int * interval '1 millisecond') ELSE due_at END
       WHERE id = ANY(${ids}::int[]) AND claimed_by = ${this.owner} AND status = 'pending'`;
   }
 

@@ -297,13 +297,15 @@ export class JobRunner {
           await handler.deliver(jobs, ctx);
         } catch (err) {
           const failure = handler.classify?.(err) ?? { code: errorCode(err) };
+          // A rate limit is the channel's, not the jobs': they wait (released below) without using an attempt.
           if (failure.retryAfterMs !== undefined) ctx.rateLimited(failure.retryAfterMs);
-          for (const job of jobs.filter((j) => open.has(j.id))) await ctx.fail(job, failure);
+          else for (const job of jobs.filter((j) => open.has(j.id))) await ctx.fail(job, failure);
         } finally {
           for (const j of jobs) this.inFlight.delete(j.id);
         }
-        // What the handler left untouched (a rate limit, a shutdown) goes back without an attempt.
-        await queue.release([...open], retryAfter);
+        // What the handler left untouched (a rate limit, a shutdown) goes back without an
+        // attempt; the channel's next send slot (below) holds it back for Retry-After.
+        await queue.release([...open]);
         if (stopped) {
           waitAfter = retryAfter;
           break;

@@ -35,7 +35,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { pathToFileURL } from 'node:url';
 import { DateTime } from 'luxon';
-import { createApp, type App, type Logger } from '../../src/app.js';
+import { createApp, type App, type AppOptions, type Logger } from '../../src/app.js';
 import { buildContract } from '../../src/config/load.js';
 import type { Contract } from '../../src/config/contract.js';
 import { startSlack, type SlackHandle, type SlackOptions } from '../../src/platforms/slack/index.js';
@@ -106,7 +106,7 @@ export class FakeSlack {
   private readonly sockets = new Set<Socket>();
   private readonly wsClients = new Set<WsConnection>();
   private seq = 0;
-  private tsSeconds = 1_790_000_000;
+  private tsSeconds = 0;
 
   private constructor(
     private readonly server: Server,
@@ -354,7 +354,8 @@ export class FakeSlack {
   }
 
   private nextTs(): string {
-    this.tsSeconds += 1;
+    // Real seconds (so `oldest` filters work), never going back; the sequence keeps ts unique.
+    this.tsSeconds = Math.max(this.tsSeconds, Math.floor(Date.now() / 1000));
     return `${this.tsSeconds}.${String(++this.seq).padStart(6, '0')}`;
   }
 
@@ -777,7 +778,7 @@ export interface Bot {
  * Slack; the clock starts Tuesday 2026-11-24 10:00 (Stockholm) and moves when set.
  * close() stops both and closes the database.
  */
-export async function startBot(db: Database, options: Partial<SlackOptions> = {}, fakeOptions: FakeSlackOptions = {}, contract: Contract = buildContract()): Promise<Bot> {
+export async function startBot(db: Database, options: Partial<SlackOptions> = {}, fakeOptions: FakeSlackOptions = {}, contract: Contract = buildContract(), appOptions: Partial<AppOptions> = {}): Promise<Bot> {
   const fake = await FakeSlack.start(fakeOptions);
   const clock = { t: DateTime.fromISO('2026-11-24T10:00', { zone: 'Europe/Stockholm' }).toMillis() };
   const logs: Bot['logs'] = [];
@@ -786,7 +787,7 @@ export async function startBot(db: Database, options: Partial<SlackOptions> = {}
     warn: (msg) => logs.push({ level: 'warn', msg }),
     error: (msg, err) => logs.push({ level: 'error', msg, err }),
   };
-  const app = await createApp({ contract, database: db, now: () => clock.t, log });
+  const app = await createApp({ contract, database: db, now: () => clock.t, log, ...appOptions });
   // A short channel pace keeps tests quick; tests of pacing pass their own.
   const slack = await startSlack(app, { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', retries: 0, lang: 'sv', channelPaceMs: 100, ...options });
   const requester = fake.requester(`http://127.0.0.1:${slack.port}/slack/events`, SECRET);
