@@ -350,14 +350,14 @@ function checkSupportReach(c: z.infer<typeof contractShape>, ctx: z.RefinementCt
   }
   for (const o of ORDER_TYPES) targets.push([c.orderTargets[o].response, ['orderTargets', o, 'response']], [c.orderTargets[o].resolution, ['orderTargets', o, 'resolution']]);
   for (const [t, path] of targets) {
-    if (!t || t.clock !== 'support' || (t.unit !== 'minutes' && t.unit !== 'hours')) continue;
+    if (t?.clock !== 'support' || (t.unit !== 'minutes' && t.unit !== 'hours')) continue;
     check(t.amount * perUnit[t.unit], t.unit, [...path, 'amount']);
   }
   for (const p of PRIORITIES) {
     for (const which of ['response', 'resolution'] as const) {
       const l = c.reminders.incidents[p][which];
       const path = ['reminders', 'incidents', p, which];
-      l.warnBefore.forEach((s, i) => check(s.amount * perUnit[s.unit], s.unit, [...path, 'warnBefore', i, 'amount']));
+      for (const [i, s] of l.warnBefore.entries()) check(s.amount * perUnit[s.unit], s.unit, [...path, 'warnBefore', i, 'amount']);
       if (l.escalateAfter) check(l.escalateAfter.amount * perUnit[l.escalateAfter.unit], l.escalateAfter.unit, [...path, 'escalateAfter', 'amount']);
       if (l.repeatEvery) check(l.repeatEvery.amount * perUnit[l.repeatEvery.unit] * l.repeatMax, l.repeatEvery.unit, [...path, 'repeatMax']);
     }

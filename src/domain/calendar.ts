@@ -320,7 +320,10 @@ const midnights = new Map<string, Map<number, number>>();
 
 function localMidnight(zone: string, index: number): number {
   let byDay = midnights.get(zone);
-  if (!byDay) midnights.set(zone, (byDay = new Map()));
+  if (!byDay) {
+    byDay = new Map();
+    midnights.set(zone, byDay);
+  }
   let t = byDay.get(index);
   if (t === undefined) {
     const d = new Date(index * DAY_MS);
