@@ -38,7 +38,7 @@ export function announcementSchedule(
   const hasPublication = rules.ladder.some((s) => s.at === 'published');
   const out: Array<ScheduledAnnouncement & { order: number }> = [];
   rules.ladder.forEach((step, order) => {
-    const at = stepInstant(step, window, publishedAt, calendar, rules);
+    const at = stepInstant(step, window, publishedAt, calendar);
     if (at < publishedAt) return; // in the past at publication: skipped, never sent late
     if (step.at === 'before' && at === publishedAt && hasPublication) return; // the publication says it
     if (step.at === 'before' && at >= window.start) return; // cannot come before a start it announces
@@ -53,7 +53,6 @@ export function stepInstant(
   window: { readonly start: number; readonly end: number },
   publishedAt: number,
   calendar: BusinessCalendar,
-  rules: RoutineRules,
 ): number {
   switch (step.at) {
     case 'published':
