@@ -8,6 +8,8 @@
 //   date) or an emergency change (4.6.3) needs no notice, and its kind is recorded.
 // - The end must come after the start, and the start may not be in the past.
 // - Two windows on the same services at the same time are a warning, not a refusal.
+// - Time past the end in force that falls inside opening hours, not announced by the
+//   routine in time, counts as unavailability (overrunUnavailability).
 //
 // Pure: the time of the check is passed in. A refusal carries what would be accepted:
 // the earliest start, for a window of the same length, that meets every rule.
@@ -185,4 +187,48 @@ function releaseLabel(r: ReleaseDates): string {
 
 function releaseList(releases: readonly ReleaseDates[]): string {
   return releases.map(releaseLabel).join(', ');
+}
+
+/** An extension of a window's end, and when it was announced by the routine. */
+export interface WindowExtension {
+  readonly announcedAt: number;
+  readonly newEnd: number;
+}
+
+export interface Unavailability {
+  /** A stretch of opening hours inside the overrun, [from, to). */
+  readonly from: number;
+  readonly to: number;
+  readonly minutes: number;
+}
+
+/**
+ * The overrun that counts as unavailability (4.6.1): the time after the end in force
+ * that falls inside opening hours, when the window actually ended at `actualEnd`. The
+ * end in force starts as `announcedEnd`; an extension counts only when it was announced
+ * before the end then in force (in order of announcement), since "förlängning där
+ * information inte utgått enligt rutiner" is what the contract counts. One entry per
+ * stretch of opening hours, so an overrun into Monday 08:00–08:40 is 40 minutes.
+ */
+export function overrunUnavailability(
+  announcedEnd: number,
+  actualEnd: number,
+  extensions: readonly WindowExtension[],
+  calendar: BusinessCalendar,
+): Unavailability[] {
+  const opening = calendar.opening;
+  let endInForce = announcedEnd;
+  for (const e of [...extensions].sort((a, b) => a.announcedAt - b.announcedAt)) {
+    if (e.announcedAt < endInForce && e.newEnd > endInForce) endInForce = e.newEnd;
+  }
+  const out: Unavailability[] = [];
+  let t = endInForce;
+  while (t < actualEnd) {
+    const from = opening.nextOpening(t);
+    if (from >= actualEnd) break;
+    const to = Math.min(actualEnd, opening.dayAt(from).closeMs ?? from);
+    out.push({ from, to, minutes: Math.round((to - from) / MINUTE_MS) });
+    t = to;
+  }
+  return out;
 }

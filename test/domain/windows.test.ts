@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
 import { routineRules } from '../../src/config/routine.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
-import { checkWindow, noticeDeadline, overlapWarnings, type WindowInput } from '../../src/domain/windows.js';
+import { checkWindow, noticeDeadline, overlapWarnings, overrunUnavailability, type WindowInput } from '../../src/domain/windows.js';
 import { at, local } from '../support/time.js';
 
 const contract = buildContract();
@@ -207,5 +207,29 @@ describe('overlapping windows on the same services are a warning, not a refusal'
   });
   it('a window is not warned about itself when it is moved', () => {
     expect(overlapWarnings({ id: 'WIN-1', start: at('2027-03-06 01:30'), end: at('2027-03-06 02:00'), services: ['csn'] }, planned).map((o) => o.id)).toEqual(['WIN-4']);
+  });
+});
+
+describe('an overrun not announced by the routine counts as unavailability (4.6.1)', () => {
+  const end = at('2027-03-01 06:00'); // a window Sunday night that should end Monday 06:00
+  const overrun = (actualEnd: string, extensions: Array<{ announcedAt: string; newEnd: string }> = []) =>
+    overrunUnavailability(end, at(actualEnd), extensions.map((e) => ({ announcedAt: at(e.announcedAt), newEnd: at(e.newEnd) })), calendar).map((u) => `${local(u.from)}–${local(u.to).slice(-5)} ${u.minutes} min`);
+  it('an overrun into Monday 08:00–08:40 records 40 minutes of unavailability', () => {
+    expect(overrun('2027-03-01 08:40')).toEqual(['Mon 2027-03-01 08:00–08:40 40 min']);
+  });
+  it('an overrun that ends before opening costs nothing', () => {
+    expect(overrun('2027-03-01 07:59')).toEqual([]);
+  });
+  it('an extension announced before the end covers the overrun', () => {
+    expect(overrun('2027-03-01 08:40', [{ announcedAt: '2027-03-01 05:30', newEnd: '2027-03-01 09:00' }])).toEqual([]);
+  });
+  it('an extension announced after the end does not: the time past the announced end counts', () => {
+    expect(overrun('2027-03-01 08:40', [{ announcedAt: '2027-03-01 06:10', newEnd: '2027-03-01 09:00' }])).toEqual(['Mon 2027-03-01 08:00–08:40 40 min']);
+  });
+  it('an overrun past an extension in force counts from the extended end', () => {
+    expect(overrun('2027-03-01 09:15', [{ announcedAt: '2027-03-01 05:30', newEnd: '2027-03-01 09:00' }])).toEqual(['Mon 2027-03-01 09:00–09:15 15 min']);
+  });
+  it('an overrun through a whole day and into the next counts each stretch of opening hours', () => {
+    expect(overrun('2027-03-02 10:00')).toEqual(['Mon 2027-03-01 08:00–17:00 540 min', 'Tue 2027-03-02 08:00–10:00 120 min']);
   });
 });
