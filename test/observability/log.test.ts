@@ -120,3 +120,25 @@ describe('describeCommand', () => {
     expect(describeCommand(`${PNR_12} hjälp`)).toBe('(unparsed)');
   });
 });
+
+describe('one line per command and per job', () => {
+  it('a command is logged by name, id, outcome and duration, never by its text, and counted', async () => {
+    const { recordCommand, recordJob } = await import('../../src/observability/records.js');
+    const { createMetrics } = await import('../../src/observability/metrics.js');
+    const out = memory();
+    const log = createLog({ destination: out, level: 'info' });
+    const metrics = createMetrics({ defaultMetrics: false });
+    recordCommand(log, metrics, { command: 'resolve', incident: 'INC-4', outcome: 'ok', ms: 12.4, source: 'slack', actor: 'U1' });
+    recordJob(log, metrics, { kind: 'reminder', job: 81, outcome: 'done', ms: 40, latenessMs: 130 });
+    recordJob(log, metrics, { kind: 'chat.card', job: 82, outcome: 'failed', ms: 5, attempt: 8, error: 'channel_not_found' });
+    expect(out.records()).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'command', command: 'resolve', incident: 'INC-4', outcome: 'ok', ms: 12, source: 'slack' }),
+      expect.objectContaining({ level: 'info', msg: 'job', kind: 'reminder', job: 81, outcome: 'done', latenessMs: 130 }),
+      expect.objectContaining({ level: 'warn', msg: 'job failed for good', kind: 'chat.card', error: 'channel_not_found' }),
+    ]);
+    const text = await metrics.text();
+    expect(text).toMatch(/^ssbtek_commands_total\{kind="resolve",outcome="ok"\} 1$/m);
+    expect(text).toMatch(/^ssbtek_jobs_failed_total\{kind="chat.card"\} 1$/m);
+    expect(text).toMatch(/^ssbtek_reminder_lateness_seconds_count\{kind="reminder"\} 1$/m);
+  });
+});
