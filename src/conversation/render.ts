@@ -97,7 +97,7 @@ export function reminderText(tr: Translator, contract: Contract, m: ReminderMess
   const who = m.contacts ? mention(m.contacts) : '';
   if (who) lines.push(tr.t('reminder.pinging', { who }));
   if (m.late) lines.push(tr.t('reminder.late', { due: formatInstant(tr, m.reminder.dueAt.getTime(), contract.timezone), by: formatDuration(tr, m.lateBy) }));
-  lines.push(tr.t(m.reminder.target === 'response' ? 'reminder.nextAck' : 'reminder.nextResolve', { ref: v.ref, minutes: m.snoozeMinutes[0] }));
+  lines.push(tr.t(m.reminder.target === 'response' ? 'reminder.nextAck' : 'reminder.nextResolve', { ref: v.ref, minutes: m.snoozeMinutes[0] ?? '' }));
   return lines.join('\n');
 }
 

@@ -140,7 +140,7 @@ describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group
     await new Promise((r) => setTimeout(r, 100));
     expect(await incidentCount()).toBe(incidents);
     expect(bot.fake.calls.length).toBe(calls);
-    expect(bot.fake.responses.filter((r) => r.id === decodeURIComponent(fields.response_url.split('/response/')[1]))).toEqual([]);
+    expect(bot.fake.responses.filter((r) => r.id === decodeURIComponent((fields.response_url ?? '').split('/response/')[1] ?? ''))).toEqual([]);
   });
 
   it('a request older than five minutes is refused with 401 even when correctly signed', async () => {

@@ -22,7 +22,7 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
   it('starts by verifying the token (auth.test) with the bot token as Bearer', () => {
     const auth = bot.fake.callsOf('auth.test');
     expect(auth).toHaveLength(1);
-    expect(auth[0].auth).toBe('Bearer xoxb-test-token');
+    expect(auth[0]?.auth).toBe('Bearer xoxb-test-token');
   });
 
   it('/ssbtek incident opens the modal with Påverkan, Tidpunkt (suggested, with why), title, agency, services, description, security', async () => {
@@ -47,11 +47,11 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
     expect(view.blocks[6].element.type).toBe('checkboxes');
     expect(JSON.parse(view.private_metadata)).toMatchObject({ c: 'C0GENERAL', l: 'sv' });
     // The user's language came from Slack.
-    expect(bot.fake.callsOf('users.info')[0].body).toMatchObject({ user: 'U0REPORTER', include_locale: 'true' });
+    expect(bot.fake.callsOf('users.info')[0]?.body).toMatchObject({ user: 'U0REPORTER', include_locale: 'true' });
   });
 
   it('submitting the modal opens the incident, posts the card to the incident channel and confirms privately to the reporter', async () => {
-    const view = openedView(bot.fake.callsOf('views.open')[0]);
+    const view = openedView(bot.fake.callsOf('views.open')[0]!);
     const submission = bot.requester.viewSubmission(view, { impact: '1', title: 'Inga svar från SSBTEK', org: 'skatteverket', services: 'Inkomster, Bostadsbidrag', description: 'Alla anrop ger timeout <!channel>', security: 'ja' }, 'U0REPORTER');
     const res = await bot.requester.interaction(submission);
     expect(res.status).toBe(200);

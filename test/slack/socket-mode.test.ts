@@ -21,7 +21,7 @@ describe('Slack over Socket Mode', () => {
     expect(bot.slack.port).toBeUndefined();
     const open = bot.fake.callsOf('apps.connections.open');
     expect(open).toHaveLength(1);
-    expect(open[0].auth).toBe('Bearer xapp-1-A0SSBTEK-test');
+    expect(open[0]?.auth).toBe('Bearer xapp-1-A0SSBTEK-test');
     await bot.fake.socketConnected();
   });
 
