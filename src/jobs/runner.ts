@@ -225,7 +225,10 @@ export class JobRunner {
     const key = `${destination}:${channel ?? ''}`;
     const pace = handler.paceMs;
     const baseLease = this.options.leaseMs;
-    if (!(await queue.holdChannel(key, baseLease))) {
+    // The channel hold is short and renewed before every message: a sender that dies blocks
+    // its channel for a couple of seconds, not for a whole claim's lease.
+    const holdLease = Math.max(2_500, 2 * pace + 500);
+    if (!(await queue.holdChannel(key, holdLease))) {
       result.busy++;
       return;
     }
@@ -236,9 +239,10 @@ export class JobRunner {
         // Wait for the pace before claiming, so the message takes everything due by then.
         const gap = lastSent + pace - performance.now();
         if (gap > 0) await sleep(gap);
-        // A claim must be finishable within its lease: one pace per job plus the base.
-        const lease = baseLease + this.options.batch * pace;
-        await queue.renewChannel(key, lease);
+        // Every claim of the batch is renewed before each message, so a lease needs to cover
+        // one message (its pace and the call) plus the base margin, however long the batch.
+        const lease = baseLease + 2 * pace;
+        if (!(await queue.renewChannel(key, holdLease))) break;
         const jobs = await queue.claim(destination, channel, this.options.batch, lease);
         if (jobs.length === 0) break;
         for (const j of jobs) this.inFlight.add(j.id);
@@ -257,8 +261,9 @@ export class JobRunner {
             const wait = lastSent + pace - performance.now();
             if (!firstSend && wait > 0) await sleep(wait);
             firstSend = false;
-            await queue.renewChannel(key, lease);
-            return queue.renew(ids, lease);
+            await queue.renewChannel(key, holdLease);
+            const mine = await queue.renew([...open], lease);
+            return new Set(ids.filter((id) => mine.has(id)));
           },
           sent: () => {
             lastSent = performance.now();

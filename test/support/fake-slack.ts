@@ -69,6 +69,8 @@ export interface FakeSlackOptions {
   rateLimit?: { perChannelPerSecond: number; retryAfterSeconds?: number };
   /** Only these tokens are valid (default: any xoxb-… / xapp-… token not revoked). */
   tokens?: string[];
+  /** chat.postMessage into these channels always answers HTTP 500 (a destination that never recovers). */
+  brokenChannels?: string[];
 }
 
 /** A message as the fake keeps it (for conversations.history/replies). */
@@ -79,6 +81,8 @@ export interface StoredMessage {
   text?: string;
   blocks?: unknown;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** When the fake accepted it (Date.now()). */
+  at: number;
 }
 
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
@@ -277,7 +281,8 @@ export class FakeSlack {
         if (url.pathname.startsWith('/api/')) {
           const method = url.pathname.slice('/api/'.length);
           this.check(method, body);
-          const httpStatus = this.httpFailures.get(method)?.shift();
+          const broken = method === 'chat.postMessage' && this.options.brokenChannels?.includes(String(body.channel ?? '')) ? 500 : undefined;
+          const httpStatus = broken ?? this.httpFailures.get(method)?.shift();
           if (httpStatus !== undefined) {
             if (!this.options.quiet) this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: `http_${httpStatus}` } });
             res.writeHead(httpStatus, { 'content-type': 'text/plain' });
@@ -372,7 +377,7 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const ts = this.nextTs();
         const metadata = body.metadata && typeof body.metadata === 'object' && typeof body.metadata.event_type === 'string' ? { event_type: body.metadata.event_type, event_payload: body.metadata.event_payload ?? {} } : undefined;
-        this.store({ channel: String(body.channel), ts, thread_ts: body.thread_ts, text: body.text, blocks: body.blocks, metadata });
+        this.store({ channel: String(body.channel), ts, thread_ts: body.thread_ts, text: body.text, blocks: body.blocks, metadata, at: Date.now() });
         return { ok: true, channel: body.channel, ts, message: { type: 'message', text: body.text, ts, bot_id: 'B0BOT', thread_ts: body.thread_ts, blocks: body.blocks, ...(metadata ? { metadata } : {}) } };
       }
       case 'chat.update': {

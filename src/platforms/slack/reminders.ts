@@ -39,7 +39,7 @@ export interface SlackRemindersOptions {
   digestThreshold: number;
   /** A reminder sent this long after its due time says it is late. */
   lateAfterMs?: number;
-  /** Reminders per digest message (Block Kit allows 50 blocks). */
+  /** Reminders per digest message (a line each; a message holds 40,000 characters). */
   digestSize?: number;
 }
 
@@ -145,7 +145,7 @@ export class SlackReminders {
   private async digest(items: Ready[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
     const { client, contract, lang, log } = this.options;
     const tr = translator(lang);
-    const size = this.options.digestSize ?? 20;
+    const size = this.options.digestSize ?? 100;
     for (let i = 0; i < items.length && !ctx.stopped; i += size) {
       let chunk = items.slice(i, i + size);
       const channel = ctx.channel!;
@@ -158,11 +158,16 @@ export class SlackReminders {
         chunk = kept;
         if (chunk.length === 0) continue;
       }
-      const text = [tr.t('jobs.digest.title', { count: chunk.length }), ...chunk.map((c) => reminderText(tr, contract, c.message, mentions))].join('\n\n');
       const mine = await ctx.beforeSend(chunk.map((c) => c.job.id));
       const sending = chunk.filter((c) => mine.has(c.job.id));
       if (sending.length === 0) continue;
-      const body = sending.length === chunk.length ? text : [tr.t('jobs.digest.title', { count: sending.length }), ...sending.map((c) => reminderText(tr, contract, c.message, mentions))].join('\n\n');
+      // One line per reminder: what is due and whom it pings (the buttons are on each card).
+      const line = (c: Ready) => {
+        const first = reminderText(tr, contract, c.message, mentions).split('\n')[0]!;
+        const who = c.message.contacts ? mentions(c.message.contacts) : '';
+        return who ? `${first} ${tr.t('reminder.pinging', { who })}` : first;
+      };
+      const body = [tr.t('jobs.digest.title', { count: sending.length }), ...sending.map(line)].join('\n');
       try {
         await client.chat.postMessage({ channel, text: body.slice(0, 3000), blocks: textBlocks(tr, body), unfurl_links: false, unfurl_media: false, metadata: announcer.metadata(sending.map((c) => c.job.id)) });
         ctx.sent();
