@@ -98,8 +98,7 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
       FROM incidents, generate_series(1, ${REMINDERS - 1}) AS g WHERE id = ${template.id}`;
     const ids = (await db.prisma.incident.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
     expect(ids).toHaveLength(REMINDERS);
-    const [{ now: dbNow }] = await db.prisma.$queryRaw<Array<{ now: Date }>>`SELECT now() AS now`;
-    const start = new Date(dbNow).getTime() + 2_000;
+    const start = (await loader.jobs.queue.now()) + 2_000;
     // One resolution warning each, due over SPREAD_MS; the first LADDERS incidents get a second rung 1.5 s later.
     await db.prisma.$executeRaw`
       INSERT INTO reminders (incident_id, target, kind, seq, level, due_at, deadline_at, status)

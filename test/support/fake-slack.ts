@@ -519,9 +519,9 @@ export class WsConnection {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (;;) {
       if (this.buffer.length < 2) return;
-      const opcode = this.buffer[0] & 0x0f;
-      const masked = (this.buffer[1] & 0x80) !== 0;
-      let length = this.buffer[1] & 0x7f;
+      const opcode = this.buffer[0]! & 0x0f;
+      const masked = (this.buffer[1]! & 0x80) !== 0;
+      let length = this.buffer[1]! & 0x7f;
       let offset = 2;
       if (length === 126) {
         if (this.buffer.length < 4) return;
@@ -536,7 +536,7 @@ export class WsConnection {
       if (masked) offset += 4;
       if (this.buffer.length < offset + length) return;
       const payload = Buffer.from(this.buffer.subarray(offset, offset + length));
-      if (masked) for (let i = 0; i < payload.length; i++) payload[i] ^= this.buffer[maskOffset + (i % 4)];
+      if (masked) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ this.buffer[maskOffset + (i % 4)]!;
       this.buffer = this.buffer.subarray(offset + length);
       if (opcode === 0x1) this.onText(payload.toString('utf8'));
       else if (opcode === 0x9) this.frame(0xa, payload);
@@ -672,7 +672,7 @@ export class SlackRequester {
   /** POSTs `/ssbtek <text>`; `responseId` names its response_url (default cmd<n>). */
   async command(text: string, options: CommandOptions = {}): Promise<SignedResult & { fields: Record<string, string>; responseId: string }> {
     const fields = this.commandFields(text, options);
-    const responseId = decodeURIComponent(fields.response_url.split('/response/')[1]);
+    const responseId = decodeURIComponent(fields.response_url!.split('/response/')[1]!);
     const result = await postSigned(this.url, this.secret, new URLSearchParams(fields).toString(), options);
     return { ...result, fields, responseId };
   }
@@ -840,7 +840,7 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   const out: Record<string, any> = {};
   for (const [key, value] of Object.entries(form)) {
     const text = Array.isArray(value) ? value[value.length - 1] : value;
-    out[key] = JSON_FIELDS.has(key) ? safeParse(text) : text;
+    out[key] = text === undefined ? text : JSON_FIELDS.has(key) ? safeParse(text) : text;
   }
   return out;
 }
