@@ -4,11 +4,11 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { PrismaClient } from '../generated/prisma/client.js';
+// The drivers and the Prisma client are loaded when a store is first opened (import() below),
+// so that commands that never open one (`ssbtek priority`, `timing` …) start without them.
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import type { PrismaClient } from '../generated/prisma/client.js';
 import { assertSchemaName, connectPostgresDriver, migrate, pgliteDriver } from './migrate.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -145,6 +145,9 @@ export function lockDataDir(dir: string): () => void {
 }
 
 async function openPglite(options: OpenDatabaseOptions, log: (msg: string) => void): Promise<Database> {
+  // Loaded while PGlite starts (it compiles its WebAssembly meanwhile).
+  const prismaForPglite = Promise.all([import('../generated/prisma/client.js'), import('pglite-prisma-adapter')]);
+  prismaForPglite.catch(() => {});
   let pglite = options.pglite;
   const owned = pglite === undefined;
   let unlock = (): void => {};
@@ -161,6 +164,7 @@ async function openPglite(options: OpenDatabaseOptions, log: (msg: string) => vo
     }
     const started = performance.now();
     try {
+      const { PGlite } = await import('@electric-sql/pglite');
       pglite = await PGlite.create(location);
     } catch (error) {
       unlock();
@@ -171,6 +175,7 @@ async function openPglite(options: OpenDatabaseOptions, log: (msg: string) => vo
   const instance = pglite;
   try {
     await migrate(pgliteDriver(instance), { migrationsDir: options.migrationsDir, log });
+    const [{ PrismaClient }, { PrismaPGlite }] = await prismaForPglite;
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(instance) });
     let closed = false;
     return {
@@ -203,6 +208,7 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, log: (msg
     await driver.close();
   }
   // The pool is created here (not inside the adapter) so that its figures can be read.
+  const [{ default: pg }, { PrismaPg }, { PrismaClient }] = await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('../generated/prisma/client.js')]);
   const pool = new pg.Pool(config);
   const adapter = new PrismaPg(pool, { ...(schema === undefined ? {} : { schema }), disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter });

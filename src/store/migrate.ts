@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type pg from 'pg';
 
 /** The minimal SQL surface the migrator needs; implemented for PGlite and for node-postgres. */
 export interface SqlDriver {
@@ -333,7 +333,9 @@ export function assertSchemaName(schema: string): void {
  */
 export async function connectPostgresDriver(config: pg.ClientConfig, schema?: string): Promise<ClosableSqlDriver> {
   if (schema !== undefined) assertSchemaName(schema);
-  const client = new pg.Client(config);
+  // Loaded here, not at the top: commands that never open a store start without it.
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client(config);
   await client.connect();
   try {
     if (schema !== undefined) await client.query(`SET search_path TO ${quoteIdent(schema)}`);
