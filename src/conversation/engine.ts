@@ -4,7 +4,7 @@
 // kind back and renders it. Roles, lifecycle checks, validation and error texts are all
 // here or below; no adapter holds one.
 import type { Contract } from '../config/contract.js';
-import { isAllowed, allowedActions, type LifecycleAction, type ManagerAction } from '../domain/lifecycle.js';
+import { allowedActions, isAllowed, isIncidentStatus, type LifecycleAction, type ManagerAction } from '../domain/lifecycle.js';
 import { capEcho } from '../domain/text.js';
 import { formatInstant } from '../i18n/format.js';
 import { translator, type Lang, type Translator } from '../i18n/index.js';
@@ -159,7 +159,7 @@ export class Conversation {
     const missing = (['impact', 'title'] as const).filter((k) => !values[k]);
     if (missing.length) return errorReply('errors.command.incidentMissing', tr.t('errors.command.incidentMissing', { fields: missing.map((k) => tr.t(`bot.fieldName.${k}`)).join(', ') }));
     const checked = validateIncidentForm(tr, this.deps.contract, { ...values, security: values.security ?? '' });
-    if (!checked.ok) return errorReply('errors.form', Object.values(checked.errors).join('\n'));
+    if (!checked.ok) return errorReply('errors.incident.fields', Object.values(checked.errors).join('\n'));
     const v = checked.values;
     const view = await this.deps.incidents.open(
       { impact: v.impact, timing: v.timing, title: v.title, orgId: v.org, description: v.description, security: v.security, baseServices: v.services, idempotencyKey: ctx.deliveryId },
@@ -278,11 +278,9 @@ export function translateUserError(tr: Translator, err: UserError): string {
 /** "Kan inte stänga INC-4: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza." */
 function transitionText(tr: Translator, ref: string, status: string, action: string): string {
   const refusal = tr.t(`bot.refuse.${action}`, { ref, status: tr.t(`bot.statusWord.${status}`) });
-  const possible = isStatus(status) ? allowedActions(status).map((a) => commandWord(commandFor(a), tr.lang)) : [];
+  const possible = isIncidentStatus(status) ? allowedActions(status).map((a) => commandWord(commandFor(a), tr.lang)) : [];
   return `${refusal} ${possible.length ? tr.t('bot.refuse.possible', { actions: possible.join(', ') }) : tr.t('bot.refuse.nothing')}`;
 }
-
-const isStatus = (s: string): s is 'open' | 'acknowledged' | 'resolved' | 'closed' => ['open', 'acknowledged', 'resolved', 'closed'].includes(s);
 
 function commandFor(action: LifecycleAction): CommandName {
   return COMMANDS.find((c) => c.action === action)!.name;
