@@ -321,9 +321,15 @@ export class HttpServer {
 
     const timeoutMs = options.timeoutMs ?? this.handlerTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
+    let late = false;
+    const work = Promise.resolve().then(() => found.handler(request, res));
+    // A handler that fails after its deadline (already answered 503) is logged, never an unhandled rejection.
+    work.catch((err: unknown) => {
+      if (late) this.log?.warn(`http: ${method} ${routeName} failed after its deadline (${err instanceof Error ? err.name : typeof err})`);
+    });
     try {
       await Promise.race([
-        Promise.resolve().then(() => found.handler(request, res)),
+        work,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new HandlerTimeout(timeoutMs)), timeoutMs);
           timer.unref();
@@ -331,6 +337,7 @@ export class HttpServer {
       ]);
     } catch (err) {
       if (err instanceof HandlerTimeout) {
+        late = true;
         this.log?.warn(`http: ${method} ${routeName} did not answer within ${timeoutMs} ms`);
         return this.fail(raw, res, new HttpError(503, STATUS_TEXT[503]!, { 'retry-after': '1' }));
       }

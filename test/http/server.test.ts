@@ -169,6 +169,26 @@ describe('faults and timeouts', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('a handler that fails after its deadline was answered is logged, and the process carries on', async () => {
+    const warnings: string[] = [];
+    const { url } = await start(
+      (s) =>
+        s.route(
+          'GET',
+          '/late',
+          async (_req, res) => {
+            await sleep(150);
+            res.writeHead(200); // the 503 went out already: this throws
+          },
+          { timeoutMs: 50 },
+        ),
+      { log: { warn: (m) => warnings.push(m), error() {} } },
+    );
+    expect((await fetch(`${url}/late`)).status).toBe(503);
+    await sleep(200);
+    expect(warnings).toEqual(['http: GET /late did not answer within 50 ms', 'http: GET /late failed after its deadline (Error)']);
+  });
+
   it('a client that sends its headers too slowly gets 408 and the connection is closed', async () => {
     const { server } = await start((s) => s.route('GET', '/livez', (_req, res) => sendText(res, 200, 'ok')), { headersTimeoutMs: 200, requestTimeoutMs: 400 });
     const started = Date.now();
