@@ -56,6 +56,20 @@ export interface ConversationDeps {
   authorize?: Authorize;
   /** Where faults go (never to the chat). The context names the command, never its text. */
   logError?: (err: unknown, context: string) => void;
+  /** Told once per command handled (a log line, metrics): its name and outcome, never its text. */
+  onCommand?: (record: CommandRecord) => void;
+}
+
+/** One handled command, as logs and metrics see it (fits observability's recordCommand). */
+export interface CommandRecord {
+  /** The command's name; "unparsed" for a line the parser refused. */
+  command: CommandName | 'unparsed';
+  outcome: 'ok' | 'user_error' | 'denied' | 'fault';
+  ms: number;
+  incident?: string;
+  source: string;
+  delivery?: string;
+  actor: string;
 }
 
 export class Conversation {
@@ -64,7 +78,7 @@ export class Conversation {
   /** A typed line: parse, then execute. Never throws. */
   async handle(line: string, ctx: RequestContext): Promise<Reply> {
     const command = parse(line);
-    if (isParseError(command)) return this.refuse(command, ctx.lang);
+    if (isParseError(command)) return this.refuse(command, ctx.lang, ctx);
     return this.execute(command, ctx);
   }
 
@@ -73,21 +87,39 @@ export class Conversation {
     return parse(line);
   }
 
-  /** The reply to a line that did not parse. */
-  refuse(error: ParseError, lang: Lang): Reply {
+  /** The reply to a line that did not parse (`ctx` only for the record of it). */
+  refuse(error: ParseError, lang: Lang, ctx?: RequestContext): Reply {
     const tr = translator(lang);
+    if (ctx) this.record(error.command ?? 'unparsed', 'user_error', 0, ctx);
     return errorReply(error.key, this.translateParseError(tr, error));
   }
 
   /** Runs one command for `ctx.actor`. Never throws: faults become a translated message. */
   async execute(command: Command, ctx: RequestContext): Promise<Reply> {
     const tr = translator(ctx.lang);
+    const started = performance.now();
+    const incident = 'id' in command && command.id !== undefined ? incidentRef(command.id) : undefined;
     try {
-      return await this.run(command, ctx, tr);
+      const reply = await this.run(command, ctx, tr);
+      this.record(command.name, reply.kind === 'error' || reply.kind === 'formErrors' ? 'user_error' : 'ok', performance.now() - started, ctx, incident);
+      return reply;
     } catch (err) {
-      if (isUserError(err)) return errorReply(refusalKey(err), translateUserError(tr, err));
+      if (isUserError(err)) {
+        this.record(command.name, err.code === 'permission.denied' ? 'denied' : 'user_error', performance.now() - started, ctx, incident);
+        return errorReply(refusalKey(err), translateUserError(tr, err));
+      }
       this.deps.logError?.(err, `command ${command.name}`);
+      this.record(command.name, 'fault', performance.now() - started, ctx, incident);
       return errorReply('errors.internal', tr.t('errors.internal'));
+    }
+  }
+
+  private record(command: CommandRecord['command'], outcome: CommandRecord['outcome'], ms: number, ctx: RequestContext, incident?: string): void {
+    if (!this.deps.onCommand) return;
+    try {
+      this.deps.onCommand({ command, outcome, ms, source: ctx.actor.source, actor: ctx.actor.id, ...(incident ? { incident } : {}), ...(ctx.deliveryId ? { delivery: ctx.deliveryId } : {}) });
+    } catch {
+      // A failing log or metric never fails the command.
     }
   }
 

@@ -94,6 +94,21 @@ describe('the conversation', () => {
     expect(allowed).toMatchObject({ kind: 'card', change: 'resolved' });
   });
 
+  it('each handled command is recorded by name and outcome, never by what was typed', async () => {
+    const records: unknown[] = [];
+    const observed = new Conversation({ incidents: app.incidents, contract: app.contract, now: clock.now, authorize: () => false, onCommand: (r) => records.push({ ...r, ms: typeof r.ms }) });
+    await observed.handle('status INC-1', sv);
+    await observed.handle('ack INC-999', { ...sv, deliveryId: 'd1' });
+    await observed.handle('radera 811218-9876', sv);
+    await observed.handle('close INC-1', sv);
+    expect(records).toEqual([
+      { command: 'status', outcome: 'ok', ms: 'number', incident: 'INC-1', source: 'console', actor: 'anna' },
+      { command: 'ack', outcome: 'user_error', ms: 'number', incident: 'INC-999', source: 'console', actor: 'anna', delivery: 'd1' },
+      { command: 'unparsed', outcome: 'user_error', ms: 'number', source: 'console', actor: 'anna' },
+      { command: 'close', outcome: 'denied', ms: 'number', incident: 'INC-1', source: 'console', actor: 'anna' },
+    ]);
+  });
+
   it('help lists every command', async () => {
     const reply = await app.conversation.handle('help', en);
     for (const word of ['incident', 'status', 'list', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze']) expect(reply.text).toContain(`  ${word}`);

@@ -36,7 +36,7 @@ export function registerActions(bolt: BoltApp, deps: HandlerDeps): void {
     const where = 'kind' in command ? 'button' : `button ${command.name}`;
     await guarded(deps, tr, where, (text) => tell(deps, client, target, text), async () => {
       if ('kind' in command) {
-        await tell(deps, client, target, deps.conversation.refuse(command, lang).text);
+        await tell(deps, client, target, deps.conversation.refuse(command, lang, { actor, lang }).text);
         return;
       }
       if (!(await deps.refs.claimDelivery(`slack:trigger:${body.trigger_id}`))) return;

@@ -23,7 +23,7 @@ export function slashCommandListener(deps: HandlerDeps): (args: SlashCommandArgs
     const where = isParseError(parsed) ? 'command' : `command ${parsed.name}`;
     await guarded(deps, tr, where, (text) => reply({ text }), async () => {
       if (isParseError(parsed)) {
-        const refused = deps.conversation.refuse(parsed, lang);
+        const refused = deps.conversation.refuse(parsed, lang, { actor, lang });
         await reply({ text: truncate(refused.text, 3000), blocks: textBlocks(tr, refused.text) });
         return;
       }
