@@ -1,10 +1,10 @@
 // Slack's /slack/events on the bot's own HTTP server: a real Bolt App with the custom
 // receiver, requests signed as Slack signs them. Bolt opens no port of its own.
 import { createHmac } from 'node:crypto';
-import { App as BoltApp, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App as BoltApp, LogLevel, webApi, type Logger as BoltLogger } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpServer } from '../../src/http/server.js';
-import { createSlackReceiver, type SlackReceiver } from '../../src/platforms/slack/receiver.js';
+import { createSlackReceiver, slackPlatformCheck, type SlackReceiver } from '../../src/platforms/slack/receiver.js';
 
 const SECRET = 'test-signing-secret-8f1c';
 
@@ -112,5 +112,15 @@ describe('POST /slack/events on the bot server', () => {
     expect(res.status).toBe(503);
     expect(received).toEqual([]);
     await receiver.start(); // afterEach stops Bolt again
+  });
+});
+
+describe('slackPlatformCheck', () => {
+  it('passes when auth.test answers ok, and fails with the reason otherwise', async () => {
+    await expect(slackPlatformCheck({ auth: { test: async () => ({ ok: true }) } }).check()).resolves.toBeUndefined();
+    await expect(slackPlatformCheck({ auth: { test: async () => ({ ok: false, error: 'invalid_auth' }) } }).check()).rejects.toThrow('auth.test: invalid_auth');
+    await expect(slackPlatformCheck({ auth: { test: () => Promise.reject(new Error('getaddrinfo ENOTFOUND slack.com')) } }).check()).rejects.toThrow(/ENOTFOUND/);
+    // Bolt's own client fits as it is.
+    expect(slackPlatformCheck(new webApi.WebClient('xoxb-test')).name).toBe('slack');
   });
 });

@@ -18,6 +18,7 @@
 import type { ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPResponseAck, type App as BoltApp, type Logger as BoltLogger, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { BufferedIncomingMessage } from '@slack/bolt';
+import type { PlatformCheck } from '../../http/health.js';
 import { sendJson, type HttpRequest, type HttpServer } from '../../http/server.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -131,3 +132,19 @@ class HttpServerReceiver implements SlackReceiver {
 export function createSlackReceiver(options: SlackReceiverOptions): SlackReceiver {
   return new HttpServerReceiver(options);
 }
+
+/**
+ * Slack's check for /readyz: `auth.test` with the bot token (it fails on an unreachable
+ * Slack and on a revoked token alike). /readyz caches the answer (30 s when good), so
+ * probes cost about two calls a minute per replica, far inside the method's rate limit.
+ */
+export function slackPlatformCheck(client: { auth: { test(): Promise<{ ok?: boolean; error?: string }> } }): PlatformCheck {
+  return {
+    name: 'slack',
+    async check() {
+      const result = await client.auth.test();
+      if (result.ok === false) throw new Error(`auth.test: ${result.error ?? 'not ok'}`);
+    },
+  };
+}
+
