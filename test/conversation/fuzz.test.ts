@@ -16,7 +16,9 @@ import { ConsoleSession } from '../../src/platforms/console/session.js';
 import type { Database } from '../../src/store/index.js';
 import { pgliteTarget } from '../support/databases.js';
 import { TestClock, testApp } from '../support/app.js';
-import { checkMessage, checkModal } from '../support/fake-slack.js';
+import { checkMessage, checkModal, startBot } from '../support/fake-slack.js';
+import { isParseError, parse } from '../../src/conversation/commands.js';
+import { commandText } from '../../src/platforms/slack/commands.js';
 import { at } from '../support/time.js';
 
 const SEED = Number(process.env.SSBTEK_FUZZ_SEED ?? 20_261_129);
@@ -205,8 +207,10 @@ describe('fuzzing the command language (seeded)', () => {
   let maxId = 5;
   const idSource = random(SEED + 1);
   const next = generator(SEED, () => 1 + idSource.int(maxId + 2));
+  const values = random(SEED + 2);
+  const VALUE_POOL = [...TEXTS, ...PNRS, ...ODD, '1', '2', '3', '4', '0', '9', 'ja', 'nej', 'kanske', 'skatteverket', 'csn', 'nasa', 'Återrapporterat per telefon', `x${PNRS[0]}`];
 
-  it(`${LINES} lines through the terminal and the Slack slash command: no fault, no stack trace, no personnummer, nothing stored when refused`, async () => {
+  it(`${LINES} lines through the terminal, the Slack slash command and modal submissions: no fault, no stack trace, no personnummer, nothing stored when refused`, async () => {
     const started = performance.now();
     const terminal = recording();
     const session = new ConsoleSession(terminal.conversation, app.contract, { actor: { id: 'anna', source: 'console' }, lang: 'sv' });
@@ -235,6 +239,16 @@ describe('fuzzing the command language (seeded)', () => {
         reached = terminal.executed();
         // A form is asked for a few lines at most; then it is dropped (as Ctrl+C does).
         if (session.asking && idSource.int(3) === 0) session.cancelForm();
+      } else if (n % 10 === 1) {
+        // A modal submission: what the modal listener does (the form's check, then execute).
+        const form = values.pick(['incident', 'resolve', 'priority'] as const);
+        const submitted = Object.fromEntries(['impact', 'timing', 'title', 'org', 'services', 'description', 'security', 'note', 'reason'].map((f) => [f, values.int(5) ? values.pick(VALUE_POOL) : undefined]));
+        const hidden = { i: values.pick([1, 2, maxId, maxId + 5, 'x', PNRS[0]!]), im: values.pick([1, 2, 3, 4]), tm: values.pick([1, 2, 3, 4]) };
+        const reply = await slack.conversation.submitForm(form, submitted, hidden, { actor: { id: 'U0FUZZ', source: 'slack' }, lang: 'sv', forms: true, deliveryId: `fuzz-view-${n}` });
+        reached = slack.executed();
+        slack.take();
+        kind = reply.kind;
+        text = `${reply.text}\n${reply.kind === 'formErrors' ? Object.values(reply.errors).join('\n') : ''}`;
       } else {
         const sent: Record<string, unknown>[] = [];
         const opened: Record<string, unknown>[] = [];
@@ -282,4 +296,41 @@ describe('fuzzing the command language (seeded)', () => {
     expect(tally.form).toBeGreaterThan(0);
     process.env.SSBTEK_FUZZ_REPORT && console.log(`fuzz: ${LINES} lines in ${seconds.toFixed(1)} s (seed ${SEED})`, tally);
   }, 240_000);
+
+  it('a sample of 300 lines as signed HTTP requests to the real Bolt app: each answered, none a fault, nothing stored when refused', async () => {
+    const bot = await startBot(await pgliteTarget.open(), { incidentChannel: 'C0INCIDENTS' });
+    try {
+      const sample = generator(SEED + 3, () => 1 + idSource.int(3));
+      const count = async () => [await bot.db.prisma.incident.count(), await bot.db.prisma.incidentEvent.count(), await bot.db.prisma.auditEntry.count()].join(',');
+      const issues: string[] = [];
+      for (let n = 0; n < 300; n++) {
+        const line = sample().slice(0, 3000);
+        const from = bot.fake.calls.length;
+        const before = await count();
+        const res = await bot.requester.command(line, { user: 'U0HTTP' });
+        if (res.status !== 200) issues.push(`${JSON.stringify(line)}: HTTP ${res.status}`);
+        let answer: string | null = null;
+        for (let i = 0; i < 300 && answer === null; i++) {
+          const response = bot.fake.responses.find((r) => r.id === res.responseId);
+          const opened = bot.fake.calls.slice(from).find((c) => c.method === 'views.open');
+          if (response) answer = JSON.stringify(response.body);
+          else if (opened) answer = JSON.stringify(opened.body);
+          else await new Promise((r) => setTimeout(r, 5));
+        }
+        await bot.slack.idle();
+        if (answer === null) issues.push(`${JSON.stringify(line)}: no answer`);
+        else {
+          if (/Något gick fel hos boten/.test(answer)) issues.push(`${JSON.stringify(line)}: fault reply`);
+          if (STACK.test(answer)) issues.push(`${JSON.stringify(line)}: stack trace`);
+          if (maskPersonalNumbers(answer).count > 0) issues.push(`${JSON.stringify(line)}: a personnummer in the answer`);
+        }
+        if (isParseError(parse(commandText(line))) && (await count()) !== before) issues.push(`${JSON.stringify(line)}: refused but stored`);
+      }
+      expect(issues).toEqual([]);
+      expect(bot.fake.violations).toEqual([]);
+      expect(bot.logs.filter((l) => l.level === 'error')).toEqual([]);
+    } finally {
+      await bot.close();
+    }
+  }, 120_000);
 });
