@@ -9,7 +9,7 @@ import { parseLevel, type Level } from '../domain/priority.js';
 import { sanitizeInput } from '../domain/text.js';
 import { tokenize, type Token } from './parse.js';
 
-export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze';
+export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze' | 'note';
 export type FormId = 'incident' | 'resolve' | 'priority';
 
 /** The incident form's fields, also the keys of `incident key=value …`. */
@@ -30,7 +30,9 @@ export type Command =
   | { name: 'close'; id: number }
   /** Without levels or reason: the priority form (or a refusal). */
   | { name: 'priority'; id: number; impact?: Level; timing?: Level; reason?: string }
-  | { name: 'snooze'; id: number; minutes?: number };
+  | { name: 'snooze'; id: number; minutes?: number }
+  /** A line on the timeline that changes nothing else. */
+  | { name: 'note'; id: number; text: string };
 
 /** A line that is not a command, or a command with arguments that cannot be right. */
 export interface ParseError {
@@ -84,6 +86,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'priority', words: { sv: ['prioritet', 'prio'], en: ['priority', 'reprioritise'] }, mutates: true, action: 'priority', form: 'priority', keys: ['impact', 'timing'], freeText: true },
   { name: 'close', words: { sv: ['stäng', 'stang', 'avsluta'], en: ['close'] }, mutates: true, action: 'close', form: null, keys: [], freeText: false },
   { name: 'snooze', words: { sv: ['snooza', 'vänta'], en: ['snooze'] }, mutates: true, action: 'snooze', form: null, keys: [], freeText: false },
+  { name: 'note', words: { sv: ['notera', 'anteckna'], en: ['note', 'remark'] }, mutates: true, action: 'note', form: null, keys: [], freeText: true },
   { name: 'help', words: { sv: ['hjälp', 'hjalp'], en: ['help', '?'] }, mutates: false, action: null, form: null, keys: [], freeText: false },
 ];
 
@@ -238,6 +241,11 @@ const SCHEMAS: Record<CommandName, z.ZodType<Command, Arguments>> = {
     const timing = parseWith(levelArg('timing'), a.fields.timing, ctx);
     const reason = freeText(a.words.slice(1));
     return { name: 'priority' as const, id, ...(impact ? { impact } : {}), ...(timing ? { timing } : {}), ...(reason ? { reason } : {}) };
+  }),
+  note: z.object({ words: z.array(z.string()), fields: z.object({}) }).transform((a, ctx) => {
+    const id = parseWith(idArg, a.words[0], ctx);
+    const text = freeText(a.words.slice(1));
+    return text ? { name: 'note' as const, id, text } : fail(ctx, 'errors.command.noteText');
   }),
   snooze: z.object({ words: z.array(z.string()), fields: z.object({}) }).transform((a, ctx) => {
     const id = parseWith(idArg, a.words[0], ctx);

@@ -180,6 +180,8 @@ export class Conversation {
       }
       case 'snooze':
         return this.snooze(cmd.id, cmd.minutes, ctx, tr, now);
+      case 'note':
+        return this.show(tr, await incidents.note(cmd.id, cmd.text, ctx.actor, now), 'noted');
     }
   }
 

@@ -8,10 +8,11 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 /**
  * What a person can do to an incident. `open` creates one (it has no status before);
- * `snooze` pauses its reminders and leaves the status as it is; `priority` sets a new
- * Påverkan/Tidpunkt and leaves the status as it is.
+ * `snooze` pauses its reminders, `priority` sets a new Påverkan/Tidpunkt and `note` adds
+ * a line to its timeline (a remark, a monitoring alert that fired again), all three
+ * leaving the status as it is.
  */
-export const LIFECYCLE_ACTIONS = ['open', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze'] as const;
+export const LIFECYCLE_ACTIONS = ['open', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze', 'note'] as const;
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /** Who may take an action: anyone, or a manager (incidentansvarig). */
@@ -24,6 +25,7 @@ const ROLE: Record<LifecycleAction, Role> = {
   open: 'anyone',
   ack: 'anyone',
   snooze: 'anyone',
+  note: 'anyone',
   resolve: 'manager',
   priority: 'manager',
   reopen: 'manager',
@@ -40,12 +42,14 @@ const ROLE: Record<LifecycleAction, Role> = {
  *   report), a closed one cannot change at all.
  * - Only open and acknowledged incidents have deadlines running, so only they have
  *   reminders to snooze.
+ * - A note changes nothing but the timeline, so it is taken in every status (an alert
+ *   may fire again after an incident was closed).
  */
 const TRANSITIONS: Record<IncidentStatus, Partial<Record<Exclude<LifecycleAction, 'open'>, IncidentStatus>>> = {
-  open: { ack: 'acknowledged', resolve: 'resolved', priority: 'open', snooze: 'open' },
-  acknowledged: { resolve: 'resolved', priority: 'acknowledged', snooze: 'acknowledged' },
-  resolved: { reopen: 'acknowledged', priority: 'resolved', close: 'closed' },
-  closed: {},
+  open: { ack: 'acknowledged', resolve: 'resolved', priority: 'open', snooze: 'open', note: 'open' },
+  acknowledged: { resolve: 'resolved', priority: 'acknowledged', snooze: 'acknowledged', note: 'acknowledged' },
+  resolved: { reopen: 'acknowledged', priority: 'resolved', close: 'closed', note: 'resolved' },
+  closed: { note: 'closed' },
 };
 
 /** The status a new incident starts in. */

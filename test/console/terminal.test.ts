@@ -34,7 +34,7 @@ describe('the bot in a terminal', () => {
     expect(run.stdout).toContain('Påverkan:\n  1 – Totalt avbrott i flödet, inga anrop kan besvaras');
     expect(run.stdout).toContain('Incident INC-1 är registrerad.\nINC-1 · MEDEL · Öppen\nInga svar från Skatteverket för [personnummer]');
     expect(run.stdout).toContain('INC-1 är kvitterad: arbetet har påbörjats.');
-    expect(run.stdout).toContain('Kan inte kvittera INC-1: den är påbörjad. Det som går nu: åtgärdad, prioritet, snooza.');
+    expect(run.stdout).toContain('Kan inte kvittera INC-1: den är påbörjad. Det som går nu: åtgärdad, prioritet, snooza, notera.');
     expect(run.stdout).toContain('Påverkan måste vara 1, 2, 3 eller 4 (inte "5").');
     expect(run.stdout).not.toMatch(/\bat .*\.ts:\d+/);
     expect(run.stdout).not.toContain('9876');

@@ -64,12 +64,12 @@ describe('the conversation', () => {
   });
 
   it('a refused change names the action and the incident, says why, and what can be done instead', async () => {
-    expect((await app.conversation.handle('close INC-1', sv)).text).toBe('Kan inte stänga INC-1: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza.');
-    expect((await app.conversation.handle('close INC-1', en)).text).toBe('Cannot close INC-1: it is open. What can be done now: ack, resolve, priority, snooze.');
+    expect((await app.conversation.handle('close INC-1', sv)).text).toBe('Kan inte stänga INC-1: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza, notera.');
+    expect((await app.conversation.handle('close INC-1', en)).text).toBe('Cannot close INC-1: it is open. What can be done now: ack, resolve, priority, snooze, note.');
     await app.conversation.handle('resolve INC-1 Återrapporterat i telefon', sv);
     await app.conversation.handle('close INC-1', sv);
-    expect(await app.conversation.handle('ack INC-1', sv)).toMatchObject({ kind: 'error', code: 'bot.refuse.ack', text: 'Kan inte kvittera INC-1: den är stängd. Den kan inte ändras mer.' });
-    expect((await app.conversation.handle('ack INC-1', en)).text).toBe('Cannot acknowledge INC-1: it is closed. It cannot change any more.');
+    expect(await app.conversation.handle('ack INC-1', sv)).toMatchObject({ kind: 'error', code: 'bot.refuse.ack', text: 'Kan inte kvittera INC-1: den är stängd. Det som går nu: notera.' });
+    expect((await app.conversation.handle('ack INC-1', en)).text).toBe('Cannot acknowledge INC-1: it is closed. What can be done now: note.');
   });
 
   it('a fault below becomes a translated message, logged, never a stack trace', async () => {
@@ -111,6 +111,6 @@ describe('the conversation', () => {
 
   it('help lists every command', async () => {
     const reply = await app.conversation.handle('help', en);
-    for (const word of ['incident', 'status', 'list', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze']) expect(reply.text).toContain(`  ${word}`);
+    for (const word of ['incident', 'status', 'list', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze', 'note']) expect(reply.text).toContain(`  ${word}`);
   });
 });

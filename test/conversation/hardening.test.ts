@@ -130,7 +130,7 @@ describe.each(databases)('the conversation refuses safely on $name', (target) =>
   it('a form is refused before it is shown when the status does not allow the action or the person may not', async () => {
     await app.conversation.handle('resolve INC-1 Klart igen', sv);
     await app.conversation.handle('close INC-1', sv);
-    expect((await app.conversation.handle('resolve INC-1', { ...sv, forms: true })).text).toBe('Kan inte markera INC-1 som åtgärdad: den är stängd. Den kan inte ändras mer.');
+    expect((await app.conversation.handle('resolve INC-1', { ...sv, forms: true })).text).toBe('Kan inte markera INC-1 som åtgärdad: den är stängd. Det som går nu: notera.');
     const guarded = new Conversation({ incidents: app.incidents, contract: app.contract, now: clock.now, authorize: () => false });
     expect((await guarded.handle('priority INC-2', { ...sv, forms: true })).text).toBe('Du har inte behörighet att ändra prioritet. Be en incidentansvarig.');
   });

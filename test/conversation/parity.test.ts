@@ -63,6 +63,11 @@ const CASES: Record<CommandName, [string, Expect][]> = {
     ['snooze INC-1 7', 'refused'],
     ['snooze INC-3', 'refused'],
   ],
+  note: [
+    ['note INC-1 Larmet kom igen', 'changes'],
+    ['notera INC-1', 'refused'],
+    ['note INC-3 Efter stängningen: orsaken hittad', 'changes'],
+  ],
   help: [
     ['help', 'answers'],
     ['hjälp', 'answers'],

@@ -5,7 +5,7 @@ import { allowedActions, INCIDENT_STATUSES, isActive, isAllowed, LIFECYCLE_ACTIO
 
 describe('the incident lifecycle', () => {
   it('an open incident can be acknowledged, resolved, reprioritised and snoozed, not reopened or closed', () => {
-    expect(allowedActions('open')).toEqual(['ack', 'resolve', 'priority', 'snooze']);
+    expect(allowedActions('open')).toEqual(['ack', 'resolve', 'priority', 'snooze', 'note']);
     expect(nextStatus('open', 'ack')).toBe('acknowledged');
     expect(nextStatus('open', 'resolve')).toBe('resolved');
     expect(nextStatus('open', 'close')).toBeNull();
@@ -13,20 +13,21 @@ describe('the incident lifecycle', () => {
   });
 
   it('an acknowledged incident is resolved next; it cannot be acknowledged twice', () => {
-    expect(allowedActions('acknowledged')).toEqual(['resolve', 'priority', 'snooze']);
+    expect(allowedActions('acknowledged')).toEqual(['resolve', 'priority', 'snooze', 'note']);
     expect(nextStatus('acknowledged', 'ack')).toBeNull();
   });
 
   it('a resolved incident is reopened (back in work) or closed, and can still get a new priority; its reminders are over', () => {
-    expect(allowedActions('resolved')).toEqual(['reopen', 'priority', 'close']);
+    expect(allowedActions('resolved')).toEqual(['reopen', 'priority', 'close', 'note']);
     expect(nextStatus('resolved', 'reopen')).toBe('acknowledged');
     expect(nextStatus('resolved', 'close')).toBe('closed');
     expect(isAllowed('resolved', 'snooze')).toBe(false);
   });
 
-  it('a closed incident cannot change at all', () => {
-    expect(allowedActions('closed')).toEqual([]);
-    for (const action of LIFECYCLE_ACTIONS) expect(nextStatus('closed', action)).toBeNull();
+  it('a closed incident cannot change; only a note can still be added to its timeline', () => {
+    expect(allowedActions('closed')).toEqual(['note']);
+    for (const action of LIFECYCLE_ACTIONS.filter((a) => a !== 'note')) expect(nextStatus('closed', action)).toBeNull();
+    expect(nextStatus('closed', 'note')).toBe('closed');
   });
 
   it('opening creates an open incident and is nothing else', () => {
@@ -35,16 +36,17 @@ describe('the incident lifecycle', () => {
     expect(nextStatus(null, 'ack')).toBeNull();
   });
 
-  it('priority and snooze leave the status as it is', () => {
+  it('priority, snooze and a note leave the status as it is', () => {
     for (const status of ['open', 'acknowledged'] as const) {
       expect(nextStatus(status, 'priority')).toBe(status);
       expect(nextStatus(status, 'snooze')).toBe(status);
     }
+    for (const status of INCIDENT_STATUSES) expect(nextStatus(status, 'note')).toBe(status);
   });
 
-  it('resolving, reprioritising, reopening and closing need a manager; opening, acknowledging and snoozing anyone', () => {
+  it('resolving, reprioritising, reopening and closing need a manager; opening, acknowledging, snoozing and notes anyone', () => {
     expect(LIFECYCLE_ACTIONS.filter((a) => roleFor(a) === 'manager')).toEqual(['resolve', 'reopen', 'priority', 'close']);
-    expect(LIFECYCLE_ACTIONS.filter((a) => roleFor(a) === 'anyone')).toEqual(['open', 'ack', 'snooze']);
+    expect(LIFECYCLE_ACTIONS.filter((a) => roleFor(a) === 'anyone')).toEqual(['open', 'ack', 'snooze', 'note']);
   });
 
   it('deadlines run (reminders, the open list) only while open or acknowledged', () => {
