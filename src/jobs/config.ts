@@ -13,7 +13,7 @@ const schema = z.object({
   SSBTEK_JOB_BACKOFF_MS: int(2_000, 10, 3_600_000),
   SSBTEK_JOB_BACKOFF_MAX_MS: int(300_000, 10, 86_400_000),
   SSBTEK_JOB_LEASE_MS: int(30_000, 1_000, 3_600_000),
-  SSBTEK_JOB_BATCH: int(100, 1, 10_000),
+  SSBTEK_JOB_BATCH: int(500, 1, 10_000),
   SSBTEK_DIGEST_THRESHOLD: int(5, 1, 10_000),
   SSBTEK_CHANNEL_PACE_MS: int(1_000, 0, 60_000),
 });
@@ -27,7 +27,7 @@ export interface JobSettings {
   backoffMaxMs: number;
   /** Base lease of a claim; a claim is sized up for its batch and renewed while sending (SSBTEK_JOB_LEASE_MS, default 30 s). */
   leaseMs: number;
-  /** Jobs claimed at a time per channel (SSBTEK_JOB_BATCH, default 100). */
+  /** Jobs claimed at a time per channel (SSBTEK_JOB_BATCH, default 500). */
   batch: number;
   /** More reminders than this due for one channel at once go out as one digest (SSBTEK_DIGEST_THRESHOLD, default 5). */
   digestThreshold: number;

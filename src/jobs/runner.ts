@@ -32,6 +32,8 @@ export interface DeliveryContext {
   /** Call after each message the platform accepted (starts the pace interval). */
   sent(): void;
   complete(job: ClaimedJob): Promise<'done' | 'again' | 'lost'>;
+  /** Completes jobs that carry no revision to coalesce (reminders in a digest) in one statement. */
+  completeMany(jobs: ClaimedJob[]): Promise<number>;
   fail(job: ClaimedJob, failure: JobFailure): Promise<'retry' | 'failed' | 'lost'>;
   drop(job: ClaimedJob, reason: string, status?: 'dropped' | 'done'): Promise<boolean>;
   /** The platform asked to slow down: the channel (and this batch's unsent jobs) wait this long. */
@@ -273,6 +275,12 @@ export class JobRunner {
             const outcome = await queue.complete(job);
             if (outcome === 'done') result.delivered++;
             return outcome;
+          },
+          completeMany: async (done) => {
+            for (const job of done) open.delete(job.id);
+            const n = await queue.completeMany(done);
+            result.delivered += n;
+            return n;
           },
           fail: async (job, failure) => {
             open.delete(job.id);

@@ -179,6 +179,17 @@ export class ReminderScheduler implements JobSource {
         if (group) group.push(r);
         else groups.set(k, [r]);
       }
+      // Where each incident lives on each destination, in two queries per destination.
+      const incidentIds = [...new Set(due.map((r) => r.incident_id))];
+      const places = new Map<string, { refs: Map<number, string>; cards: Map<number, string> }>();
+      for (const destination of destinations.keys()) {
+        const refRows = await tx.chatReference.findMany({ where: { incidentId: { in: incidentIds }, platform: destination }, orderBy: { id: 'desc' }, select: { incidentId: true, channelId: true } });
+        const cardRows = await tx.job.findMany({ where: { dedupeKey: { in: incidentIds.map((id) => cardKey(destination, id)) } }, select: { incidentId: true, channel: true } });
+        places.set(destination, {
+          refs: new Map(refRows.map((r) => [r.incidentId!, r.channelId])),
+          cards: new Map(cardRows.filter((c) => c.channel).map((c) => [c.incidentId!, c.channel!])),
+        });
+      }
       const drops: Array<{ id: number; reason: string }> = [];
       const sent: Array<{ id: number; late: number }> = [];
       const jobs: JobInput[] = [];
@@ -200,9 +211,8 @@ export class ReminderScheduler implements JobSource {
         const contacts = latest.level === 0 ? null : contactsFor(contract, incident.orgId, incident.priority, latest.level >= 2 ? 2 : 1);
         fired.push({ reminder: latest, incident, contacts, lateBy, late: lateBy > this.lateAfterMs, snoozeMinutes: [...contract.reminders.snoozeMinutes] });
         for (const destination of destinations.keys()) {
-          const ref = await tx.chatReference.findFirst({ where: { incidentId: incident.id, platform: destination }, orderBy: { id: 'asc' }, select: { channelId: true } });
-          const card = ref ? null : await tx.job.findUnique({ where: { dedupeKey: cardKey(destination, incident.id) }, select: { channel: true } });
-          const threadChannel = ref?.channelId ?? card?.channel ?? destinations.get(destination)?.incidentChannel ?? null;
+          const known = places.get(destination)!;
+          const threadChannel = known.refs.get(incident.id) ?? known.cards.get(incident.id) ?? destinations.get(destination)?.incidentChannel ?? null;
           const base = { reminderId: latest.id, target: latest.target, kind: latest.kind, seq: latest.seq, level: latest.level, dueAt: latest.dueAt.toISOString(), deadlineAt: latest.deadlineAt.toISOString() };
           const job = (place: 'thread' | 'channel', channel: string) => ({
             kind: 'reminder',
@@ -215,7 +225,7 @@ export class ReminderScheduler implements JobSource {
             revision: latest.seq,
           });
           if (threadChannel) jobs.push(job('thread', threadChannel));
-          const escalation = destination === 'slack' ? contacts?.slackChannel : undefined;
+          const escalation = destination === 'slack' ? contacts?.slack.channel : undefined;
           if (escalation && escalation !== threadChannel) jobs.push(job('channel', escalation));
           if (!threadChannel && !escalation) log.info(`reminder ${latest.id} about ${incident.ref}: no ${destination} channel is known; not posted there`);
         }

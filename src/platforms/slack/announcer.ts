@@ -99,6 +99,24 @@ export class SlackAnnouncer implements DeliveryHandler {
     return { event_type: DELIVERY_EVENT, event_payload: { job_ids: jobIds.join(',') } };
   }
 
+  /** After a takeover: which of these jobs are already in the channel (one lookup for all). */
+  async findDeliveredMany(jobs: ClaimedJob[], channel: string): Promise<Set<number>> {
+    const found = new Set<number>();
+    if (jobs.length === 0) return found;
+    const oldest = Math.min(...jobs.map((j) => j.createdAt.getTime()));
+    const wanted = new Set(jobs.map((j) => j.id));
+    try {
+      const res = await this.options.client.conversations.history({ channel, oldest: String(Math.floor(oldest / 1000) - 60), include_all_metadata: true, limit: 200 });
+      for (const m of (res.messages ?? []) as Array<{ metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>) {
+        if (m.metadata?.event_type !== DELIVERY_EVENT) continue;
+        for (const id of String(m.metadata.event_payload?.job_ids ?? '').split(',').map(Number)) if (wanted.has(id)) found.add(id);
+      }
+    } catch (err) {
+      this.options.log.warn(`Slack: could not look for ${jobs.length} jobs in ${channel} before resending (${errorCode(err)}); sending`);
+    }
+    return found;
+  }
+
   /**
    * After a takeover: was this job already delivered (a message with its id in the
    * metadata, in the thread when `threadTs` is given, else in the channel)?

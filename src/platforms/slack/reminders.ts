@@ -39,7 +39,7 @@ export interface SlackRemindersOptions {
   digestThreshold: number;
   /** A reminder sent this long after its due time says it is late. */
   lateAfterMs?: number;
-  /** Reminders per digest message (a line each; a message holds 40,000 characters). */
+  /** Reminders per digest message (a line each, in sections of 3,000 characters; default 400). */
   digestSize?: number;
 }
 
@@ -64,6 +64,11 @@ export class SlackReminders {
       const seen = newest.get(k);
       if (!seen || seen.dueAt.getTime() < job.dueAt.getTime() || (seen.dueAt.getTime() === job.dueAt.getTime() && seen.revision < job.revision)) newest.set(k, job);
     }
+    // Later rungs already sent or on their way, for every incident of the batch in one query.
+    const later = await this.options.prisma.job.findMany({
+      where: { kind: 'reminder', destination: 'slack', incidentId: { in: [...new Set(jobs.map((j) => j.incidentId!))] }, status: { in: ['done', 'pending'] } },
+      select: { id: true, incidentId: true, channel: true, dueAt: true, payload: true },
+    });
     const ready: Ready[] = [];
     for (const job of jobs) {
       const payload = job.payload as ReminderJobPayload;
@@ -72,7 +77,7 @@ export class SlackReminders {
         await ctx.drop(job, 'superseded by a later reminder');
         continue;
       }
-      const reason = await this.stale(job, payload, views.get(job.incidentId!), at);
+      const reason = this.stale(job, payload, views.get(job.incidentId!), at, later);
       if (reason) {
         await ctx.drop(job, reason);
         continue;
@@ -92,15 +97,13 @@ export class SlackReminders {
   }
 
   /** Why a reminder must not go out any more, or null. */
-  private async stale(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView | undefined, at: number): Promise<string | null> {
+  private stale(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView | undefined, at: number, later: Array<{ id: number; incidentId: number | null; channel: string | null; dueAt: Date; payload: unknown }>): string | null {
     if (!incident) return 'incident gone';
     if (!activeTargets(incident.status).includes(p.target) || targetDeadline(incident, p.target) !== new Date(p.deadlineAt).getTime()) return `no longer relevant (${incident.status})`;
     if (p.kind === 'warning' && at > new Date(p.deadlineAt).getTime()) return 'deadline passed before the warning went out';
     // A later rung of the same target already went out (or is going): never say an older one after it.
-    const newer = await this.options.prisma.job.count({
-      where: { kind: 'reminder', destination: 'slack', incidentId: job.incidentId, channel: job.channel, status: { in: ['done', 'pending'] }, dueAt: { gt: job.dueAt }, payload: { path: ['target'], equals: p.target } },
-    });
-    return newer > 0 ? 'superseded by a later reminder' : null;
+    const newer = later.some((l) => l.id !== job.id && l.incidentId === job.incidentId && l.channel === job.channel && l.dueAt.getTime() > job.dueAt.getTime() && (l.payload as ReminderJobPayload).target === p.target);
+    return newer ? 'superseded by a later reminder' : null;
   }
 
   private message(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView, at: number): ReminderMessage {
@@ -141,41 +144,57 @@ export class SlackReminders {
     }
   }
 
-  /** One message in the channel for many reminders (in chunks that fit a message). */
+  /**
+   * One message in the channel for many reminders: a line each, in chunks of at most
+   * `digestSize` lines and 90,000 characters (Block Kit: 50 sections of 3,000).
+   */
   private async digest(items: Ready[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
     const { client, contract, lang, log } = this.options;
     const tr = translator(lang);
-    const size = this.options.digestSize ?? 100;
-    for (let i = 0; i < items.length && !ctx.stopped; i += size) {
-      let chunk = items.slice(i, i + size);
-      const channel = ctx.channel!;
-      if (chunk.some((c) => c.job.takeover)) {
-        const kept: Ready[] = [];
-        for (const c of chunk) {
-          if (c.job.takeover && (await announcer.findDelivered(c.job, channel))) await ctx.drop(c.job, 'already posted (found by its metadata)', 'done');
-          else kept.push(c);
-        }
-        chunk = kept;
-        if (chunk.length === 0) continue;
+    const channel = ctx.channel!;
+    // One line per reminder: what is due and whom it pings (the buttons are on each card).
+    const line = (c: Ready) => {
+      const first = reminderText(tr, contract, c.message, mentions).split('\n')[0]!;
+      const who = c.message.contacts ? mentions(c.message.contacts) : '';
+      return who ? `${first} ${tr.t('reminder.pinging', { who })}` : first;
+    };
+    let pending = items;
+    // After a takeover, what the previous sender already got into Slack is not sent again.
+    const taken = pending.filter((c) => c.job.takeover);
+    if (taken.length) {
+      const found = await announcer.findDeliveredMany(taken.map((c) => c.job), channel);
+      for (const c of taken.filter((t) => found.has(t.job.id))) await ctx.drop(c.job, 'already posted (found by its metadata)', 'done');
+      pending = pending.filter((c) => !found.has(c.job.id));
+    }
+    const size = this.options.digestSize ?? 400;
+    const chunks: Array<Array<{ item: Ready; text: string }>> = [];
+    let chars = 0;
+    for (const item of pending) {
+      const text = line(item);
+      const last = chunks.at(-1);
+      if (!last || last.length >= size || chars + text.length > 90_000) {
+        chunks.push([{ item, text }]);
+        chars = text.length;
+      } else {
+        last.push({ item, text });
+        chars += text.length + 1;
       }
-      const mine = await ctx.beforeSend(chunk.map((c) => c.job.id));
-      const sending = chunk.filter((c) => mine.has(c.job.id));
+    }
+    for (const chunk of chunks) {
+      if (ctx.stopped) return;
+      const mine = await ctx.beforeSend(chunk.map((c) => c.item.job.id));
+      const sending = chunk.filter((c) => mine.has(c.item.job.id));
       if (sending.length === 0) continue;
-      // One line per reminder: what is due and whom it pings (the buttons are on each card).
-      const line = (c: Ready) => {
-        const first = reminderText(tr, contract, c.message, mentions).split('\n')[0]!;
-        const who = c.message.contacts ? mentions(c.message.contacts) : '';
-        return who ? `${first} ${tr.t('reminder.pinging', { who })}` : first;
-      };
-      const body = [tr.t('jobs.digest.title', { count: sending.length }), ...sending.map(line)].join('\n');
+      const body = [tr.t('jobs.digest.title', { count: sending.length }), ...sending.map((c) => c.text)].join('\n');
+      const jobs = sending.map((c) => c.item.job);
       try {
-        await client.chat.postMessage({ channel, text: body.slice(0, 3000), blocks: textBlocks(tr, body), unfurl_links: false, unfurl_media: false, metadata: announcer.metadata(sending.map((c) => c.job.id)) });
+        await client.chat.postMessage({ channel, text: body.slice(0, 3000), blocks: textBlocks(tr, body), unfurl_links: false, unfurl_media: false, metadata: announcer.metadata(jobs.map((j) => j.id)) });
         ctx.sent();
       } catch (err) {
-        for (const c of sending) await announcer.failed(c.job, err, ctx);
+        for (const job of jobs) await announcer.failed(job, err, ctx);
         continue;
       }
-      for (const c of sending) await ctx.complete(c.job);
+      await ctx.completeMany(jobs);
       log.info(`Slack: ${sending.length} reminders in one digest in ${channel}`);
     }
   }
