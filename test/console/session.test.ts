@@ -89,7 +89,7 @@ describe('the terminal session', () => {
     expect(await piped.feed(`resolve INC-${id}`)).toBe(`Skriv hur INC-${id} återrapporterades: resolve INC-${id} <text>.`);
     const keyboard = session();
     keyboard.interactive = true;
-    expect(await keyboard.feed(`resolve INC-${id}`)).toContain('Hur återrapporterades det?:');
+    expect(await keyboard.feed(`resolve INC-${id}`)).toContain('Hur återrapporterades det?\n> ');
     expect(keyboard.asking).toBe(true);
     expect(await keyboard.feed('Per telefon till SPOC')).toContain(`INC-${id} är åtgärdad och återrapporterad.`);
   });

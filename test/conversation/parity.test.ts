@@ -153,7 +153,7 @@ describe('the same command gives the same outcome in the terminal and in Slack',
             const modal = answered.modal;
             expect(modal, line).toBeDefined();
             // The same fields: the terminal asks the required ones, the modal shows them all.
-            const asked = printed.split('\n').filter((l) => /^\S.*:$/.test(l)).map((l) => l.slice(0, -1));
+            const asked = printed.split('\n').filter((l) => /^\S.*[:?]$/.test(l)).map((l) => l.replace(/:$/, ''));
             const labels = modal.blocks.filter((b: any) => b.type === 'input' && !b.optional).map((b: any) => b.label.text);
             expect(asked, line).toEqual(labels.slice(0, 1));
             session.cancelForm();

@@ -112,7 +112,7 @@ export class ConsoleSession {
   }
 
   private question(field: FormField): string {
-    const lines = [`${field.label}:`];
+    const lines = [/[?:]$/.test(field.label) ? field.label : `${field.label}:`];
     if (field.id === 'org' && field.options) lines.push(...field.options.map((o, i) => `  ${i + 1}. ${o.value} – ${o.label}`));
     else if (field.options) lines.push(...field.options.map((o) => `  ${o.label}`));
     if (field.hint) lines.push(`  (${field.hint})`);
