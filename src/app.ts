@@ -11,6 +11,9 @@ import { Outbox } from './jobs/outbox.js';
 import { JobQueue, type JobMetrics } from './jobs/queue.js';
 import { JobRunner } from './jobs/runner.js';
 import { openDatabase, type Database } from './store/index.js';
+import { ContractVersions } from './services/contract-versions.js';
+import { checkContractAgainstStore } from './services/startup.js';
+import { RoleService } from './services/roles.js';
 
 export interface AppOptions {
   contract: Contract;
@@ -51,6 +54,8 @@ export interface App {
   /** The job queue, its runner (started with the scheduler) and the chat outbox. */
   jobs: { queue: JobQueue; runner: JobRunner; outbox: Outbox; settings: JobSettings };
   conversation: Conversation;
+  /** Who holds a role, for every surface (services/roles.ts). */
+  roles: RoleService;
   now: () => number;
   log: Logger;
   close(): Promise<void>;
@@ -66,6 +71,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   const database =
     options.database ??
     (await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir && `${options.dataDir.replace(/\/$/, '')}/pglite`, log: (m) => log.info(m) }));
+  try {
+    // A configuration that would strand open incidents is refused before anything runs.
+    await checkContractAgainstStore(database.prisma, contract);
+  } catch (err) {
+    if (!options.database) await database.close();
+    throw err;
+  }
+  const versions = new ContractVersions({ contract, calendar }, database.prisma, (version, reason) =>
+    log.warn(`incidents of contract version ${version} are shown by the current contract: ${reason}`),
+  );
+  const roles = new RoleService(contract);
   const reminders = new ReminderService({ prisma: database.prisma, contract, calendar });
   // An injected clock (tests, simulations) drives the queue too; otherwise the database's clock does.
   const settings: JobSettings = { ...jobSettingsFromEnv(), ...options.jobs };
@@ -84,6 +100,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     prisma: database.prisma,
     contract,
     calendar,
+    versions,
     hooks: [reminders.planHook, outbox.hook],
     onListenerError: (err) => log.error('a listener failed after a committed change', err),
   });
@@ -96,7 +113,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     reminders,
     contract,
     now,
-    authorize: options.authorize,
+    authorize: options.authorize ?? roles.authorize,
     logError: (err, context) => log.error(`fault while handling ${context}`, err),
   });
   return {
@@ -108,6 +125,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     scheduler,
     sinks,
     jobs: { queue, runner, outbox, settings },
+    roles,
     conversation,
     now,
     log,

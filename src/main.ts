@@ -1,31 +1,46 @@
 // `npm start`: reads the environment and the contract, opens the store, and serves
 // the terminal (and, when their credentials are set, the chat platforms).
+//
+// Start-up failures the user can fix are one translated line on stderr and exit code 2;
+// anything else is one line too (the details go to the log at debug level) and exit 1.
+// The process exits only after stdout has drained, so piped output is never cut off.
 import 'dotenv/config';
 import { userInfo } from 'node:os';
-import { createApp, type Logger } from './app.js';
+import { createApp, type App, type Logger } from './app.js';
 import { readEnv } from './config/env.js';
 import { ConfigError, loadContract } from './config/load.js';
-import { translator } from './i18n/index.js';
+import { langFromLocale, translator, type Translator } from './i18n/index.js';
 import { ConsoleSession } from './platforms/console/session.js';
 import { runConsole } from './platforms/console/run.js';
 import { ConsoleReminderSink } from './platforms/console/reminders.js';
 import { slackOptionsFromEnv, startSlack, type SlackOptions } from './platforms/slack/index.js';
+import { classifyStoreError, StartupError } from './services/startup.js';
+
+/** How long a SIGTERM may take before the process leaves anyway. */
+const STOP_DEADLINE_MS = 8_000;
 
 function logger(level: string): Logger {
   const quiet = level === 'warn' || level === 'error';
+  const debug = level === 'debug';
   const stamp = () => new Date().toISOString();
+  const describe = (err: unknown) => (err instanceof Error ? (debug ? (err.stack ?? err.message) : `${err.name}: ${err.message.split('\n')[0]}`) : String(err));
   return {
-    info: (msg) => { if (!quiet) process.stderr.write(`${stamp()} info  ${msg}\n`); },
+    info: (msg) => {
+      if (!quiet) process.stderr.write(`${stamp()} info  ${msg}\n`);
+    },
     warn: (msg) => process.stderr.write(`${stamp()} warn  ${msg}\n`),
-    error: (msg, err) => process.stderr.write(`${stamp()} error ${msg}${err ? `: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` : ''}\n`),
+    error: (msg, err) => process.stderr.write(`${stamp()} error ${msg}${err ? `: ${describe(err)}` : ''}\n`),
   };
 }
 
 async function main(): Promise<number> {
+  // The language of start-up messages: SSBTEK_LANG as the bot reads it, before the rest is validated.
+  let tr: Translator = translator(langFromLocale(process.env.SSBTEK_LANG));
   let env, contract;
   let slackOptions: SlackOptions | null;
   try {
     env = readEnv();
+    tr = translator(env.SSBTEK_LANG);
     contract = loadContract(env.SSBTEK_CONFIG);
     slackOptions = slackOptionsFromEnv(env);
   } catch (err) {
@@ -37,8 +52,16 @@ async function main(): Promise<number> {
   }
   const interactive = Boolean(process.stdin.isTTY);
   const log = logger(interactive && env.SSBTEK_LOG_LEVEL === 'info' ? 'warn' : env.SSBTEK_LOG_LEVEL);
-  const tr = translator(env.SSBTEK_LANG);
-  const app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
+  let app: App;
+  try {
+    app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
+  } catch (err) {
+    const known = classifyStoreError(err, { url: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR ?? 'data' });
+    if (!known) throw err;
+    if (env.SSBTEK_LOG_LEVEL === 'debug') log.error('could not start', err);
+    process.stderr.write(`${tr.t('startup.prefix', { message: tr.t(`startup.${known.code}`, known.params) })}\n`);
+    return 2;
+  }
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
   let slack;
@@ -53,24 +76,38 @@ async function main(): Promise<number> {
   // Reminders are printed in the terminal only when someone is there to read them.
   if (!slack || interactive) app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));
   app.scheduler.start(Date.now, env.SSBTEK_SCHEDULER_POLL_MS);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await slack?.stop();
-    await app.close();
+
+  // SIGTERM (and SIGINT when no terminal is reading): stop reading commands at once, let the
+  // one in flight finish, close the store, and leave within STOP_DEADLINE_MS whatever happens.
+  const stopRequested = new AbortController();
+  let released: () => void = () => {};
+  const serving = new Promise<void>((resolve) => (released = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested.signal.aborted) return;
+    log.info(`${signal}: stopping`);
+    stopRequested.abort();
+    released();
+    setTimeout(() => {
+      log.warn(`still stopping after ${STOP_DEADLINE_MS} ms: leaving now`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  process.on('SIGTERM', onSignal);
+  // In a terminal, Ctrl+C belongs to the console (it cancels a form; twice leaves).
+  if (!interactive) process.on('SIGINT', onSignal);
+
   if (!slack || interactive) {
-    await runConsole(session, { input: process.stdin, output: process.stdout, interactive }, tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') }));
+    const banner = tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') });
+    await runConsole(session, { input: process.stdin, output: process.stdout, interactive, signal: stopRequested.signal }, banner);
   }
-  if (slack) {
+  if (slack && !stopRequested.signal.aborted) {
     // A service (or a terminal that was closed): serve Slack until a signal stops the process.
     process.stderr.write(`${tr.t('console.servingSlack')}\n`);
-    await new Promise<never>(() => {});
+    if (interactive) process.on('SIGINT', onSignal);
+    await serving;
   }
-  await stop();
+  await slack?.stop();
+  await app.close();
   return 0;
 }
 
@@ -82,10 +119,29 @@ function safeUserName(): string {
   }
 }
 
+/** Resolves once everything written to stdout so far has been handed to the OS. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) return resolve();
+    stream.write('', () => resolve());
+  });
+}
+
+async function exit(code: number): Promise<never> {
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+}
+
 main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`ssbtek: could not start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+  (code) => exit(code),
+  (err: unknown) => {
+    const tr = translator(langFromLocale(process.env.SSBTEK_LANG));
+    if (err instanceof StartupError) {
+      process.stderr.write(`${tr.t('startup.prefix', { message: tr.t(`startup.${err.code}`, err.params) })}\n`);
+      return exit(2);
+    }
+    if (process.env.SSBTEK_LOG_LEVEL === 'debug') process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`${tr.t('startup.prefix', { message: tr.t('startup.fault', { name: err instanceof Error ? err.name : typeof err }) })}\n`);
+    return exit(1);
   },
 );

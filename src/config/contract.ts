@@ -175,17 +175,50 @@ const ladder = z
   .strict();
 export type Ladder = z.infer<typeof ladder>;
 
-/** Who is pinged: Slack users (U…), user groups (S…), and a channel for the message. */
-const contacts = z
-  .object({
-    slackUsers: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { message: ISSUE('slackUser') })).default([]),
-    slackGroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, { message: ISSUE('slackGroup') })).default([]),
-    slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, { message: ISSUE('slackChannel') }).optional(),
-  })
-  .strict();
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]+$/, { message: ISSUE('slackUser') });
+const slackGroupId = z.string().regex(/^S[A-Z0-9]+$/, { message: ISSUE('slackGroup') });
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]+$/, { message: ISSUE('slackChannel') });
+/** A Microsoft Entra object id (a GUID): how Teams names a person. */
+const entraObjectId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: ISSUE('teamsUser') });
+/** A Teams conversation id (channel or chat), e.g. 19:…@thread.tacv2. */
+const teamsConversationId = z.string().regex(/^[^\s]{3,300}$/, { message: ISSUE('teamsChannel') });
+
+/** Legacy fields (slackUsers, slackGroups, slackChannel) read as `slack: { users, groups, channel }`. */
+export const LEGACY_CONTACT_FIELDS = { slackUsers: 'users', slackGroups: 'groups', slackChannel: 'channel' } as const;
+
+function readLegacyContacts(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (!entries.some(([k]) => k in LEGACY_CONTACT_FIELDS)) return value;
+  const out: Record<string, unknown> = {};
+  const slack: Record<string, unknown> = { ...((value as { slack?: Record<string, unknown> }).slack ?? {}) };
+  for (const [key, v] of entries) {
+    if (key in LEGACY_CONTACT_FIELDS) slack[LEGACY_CONTACT_FIELDS[key as keyof typeof LEGACY_CONTACT_FIELDS]] = v;
+    else if (key !== 'slack') out[key] = v;
+  }
+  return { ...out, slack };
+}
+
+/**
+ * Who is pinged at one escalation level, and where, per platform: Slack users (U…), user
+ * groups (S…) and a channel; Teams users (Entra object ids) and a channel. The domain hands
+ * this neutral target to each platform, which turns it into its own mentions.
+ */
+const contacts = z.preprocess(
+  readLegacyContacts,
+  z
+    .object({
+      slack: z
+        .object({ users: z.array(slackUserId).max(LIMITS.listItems).default([]), groups: z.array(slackGroupId).max(LIMITS.listItems).default([]), channel: slackChannelId.optional() })
+        .strict()
+        .prefault({}),
+      teams: z.object({ users: z.array(entraObjectId).max(LIMITS.listItems).default([]), channel: teamsConversationId.optional() }).strict().prefault({}),
+    })
+    .strict(),
+);
 export type Contacts = z.infer<typeof contacts>;
 
-const escalationLevels = z.object({ level1: contacts.default({ slackUsers: [], slackGroups: [] }), level2: contacts.default({ slackUsers: [], slackGroups: [] }) }).strict();
+const escalationLevels = z.object({ level1: contacts.prefault({}), level2: contacts.prefault({}) }).strict();
 export type EscalationLevels = z.infer<typeof escalationLevels>;
 
 const priorityName = z.enum(PRIORITIES);
@@ -303,6 +336,25 @@ const contractShape = z
         agencies: z.record(z.string(), z.object({ default: escalationLevels.optional(), critical: escalationLevels.optional(), high: escalationLevels.optional(), medium: escalationLevels.optional(), low: escalationLevels.optional() }).strict()),
       })
       .strict(),
+    /**
+     * Who holds a role, per platform (deny by default): with no list anywhere everyone may do
+     * everything; once any list is set, an actor of a platform without a list holds no role.
+     * Slack lists take user ids (U…) and user groups (S…), Teams Entra object ids, the
+     * console user names (SSBTEK_USER).
+     */
+    roles: z
+      .object({
+        manager: z
+          .object({
+            slack: z.array(z.union([slackUserId, slackGroupId])).max(LIMITS.listItems).optional(),
+            teams: z.array(entraObjectId).max(LIMITS.listItems).optional(),
+            console: z.array(z.string().min(1).max(200)).max(LIMITS.listItems).optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** The information routine (4.1.2, 4.6, 6): releases, announcement ladder, disturbance notices; see routine.ts. */
     routine: routineSchema.prefault({}),
   })

@@ -107,5 +107,5 @@ function timeLeftText(tr: Translator, contract: Contract, s: TargetState, agency
 }
 
 function plainMentions(c: Contacts): string {
-  return [...c.slackUsers, ...c.slackGroups].join(', ');
+  return [...c.slack.users, ...c.slack.groups, ...c.teams.users].join(', ');
 }

@@ -93,10 +93,12 @@ export function contactsFor(contract: Contract, orgId: string, priority: Priorit
   const levels: EscalationLevels = agency?.[priority] ?? agency?.default ?? contract.escalation.default;
   if (level === 1) return levels.level1;
   const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+  const [one, two] = [levels.level1, levels.level2];
+  const slackChannel = two.slack.channel ?? one.slack.channel;
+  const teamsChannel = two.teams.channel ?? one.teams.channel;
   return {
-    slackUsers: union(levels.level1.slackUsers, levels.level2.slackUsers),
-    slackGroups: union(levels.level1.slackGroups, levels.level2.slackGroups),
-    slackChannel: levels.level2.slackChannel ?? levels.level1.slackChannel,
+    slack: { users: union(one.slack.users, two.slack.users), groups: union(one.slack.groups, two.slack.groups), ...(slackChannel ? { channel: slackChannel } : {}) },
+    teams: { users: union(one.teams.users, two.teams.users), ...(teamsChannel ? { channel: teamsChannel } : {}) },
   };
 }
 

@@ -5,9 +5,12 @@
 import type { Contract, Priority, Target } from '../config/contract.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { deadlinesFor, targetsFor, timeLeft } from '../domain/deadlines.js';
+import { DateTime } from 'luxon';
 import { maskPersonalNumbers } from '../domain/pii.js';
+import { sanitizeInput, sanitizeLine, textLength } from '../domain/text.js';
 import { isLevel, priorityOf, suggestTiming, type Level, type TimingSuggestion } from '../domain/priority.js';
 import type { Incident, Prisma, PrismaClient } from '../store/index.js';
+import { ContractVersions } from './contract-versions.js';
 import { UserError } from './errors.js';
 
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
@@ -40,10 +43,10 @@ export interface OpenIncidentInput {
   idempotencyKey?: string;
 }
 
-export type ChangeKind = 'opened' | 'acknowledged' | 'resolved' | 'reopened' | 'reprioritised' | 'closed';
+export type ChangeKind = 'opened' | 'acknowledged' | 'resolved' | 'reopened' | 'reprioritised' | 'closed' | 'noted';
 
 /** Runs inside the change's transaction (reminders are written this way). */
-export type ChangeHook = (tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number) => Promise<void>;
+export type ChangeHook = (tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number, actor: Actor) => Promise<void>;
 
 /** Told after a change has committed (chat messages are updated this way). */
 export interface CommittedChange {
@@ -106,16 +109,19 @@ export interface IncidentServiceDeps {
   calendar: BusinessCalendar;
   hooks?: ChangeHook[];
   onListenerError?: (err: unknown) => void;
+  /** Contract versions by which stored incidents are judged; built from contract+calendar when absent. */
+  versions?: ContractVersions;
 }
 
 export class IncidentService {
   private readonly hooks: readonly ChangeHook[];
   private readonly listeners: CommitListener[] = [];
-  /** Configuration versions known to be in config_snapshots (written once per process). */
-  private readonly storedVersions = new Set<string>();
+  /** The stored contract versions: every incident is judged by its own. */
+  readonly versions: ContractVersions;
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.hooks = [...(deps.hooks ?? [])];
+    this.versions = deps.versions ?? new ContractVersions({ contract: deps.contract, calendar: deps.calendar }, deps.prisma);
   }
 
   /**
@@ -139,8 +145,9 @@ export class IncidentService {
     const timing = input.timing === undefined ? suggestion.timing : requireLevel(input.timing, 'timing');
     const orgId = input.orgId?.trim() || contract.defaultAgency;
     if (!calendar.hasAgency(orgId)) throw new UserError('agency.unknown', { org: orgId, known: contract.agencies.map((a) => a.id).join(', ') });
-    const title = cleanTitle(input.title);
-    const description = cleanText(input.description ?? '');
+    const clean = cleaner(contract.timezone, now);
+    const title = clean.title(input.title);
+    const description = clean.text(input.description ?? '');
     const priority = priorityOf(contract, impact, timing);
     const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, receivedAt, orgId);
 
@@ -150,20 +157,20 @@ export class IncidentService {
     }
     try {
       const incident = await prisma.$transaction(async (tx) => {
-        await this.storeSnapshot(tx);
+        await this.versions.ensureCurrentStored(tx);
         const created = await tx.incident.create({
           data: {
             title,
             description,
             orgId,
-            baseServices: (input.baseServices ?? []).map((s) => s.trim()).filter(Boolean).map(cleanTitle),
+            baseServices: (input.baseServices ?? []).map((s) => sanitizeLine(s)).filter(Boolean).map(clean.title),
             impact,
             timing,
             suggestedTiming: suggestion.timing,
             priority,
             security: input.security ?? false,
             status: 'open',
-            reporter: actor.id,
+            reporter: actorId(actor),
             source: actor.source,
             receivedAt: new Date(receivedAt),
             responseDueAt: new Date(deadlines.response!),
@@ -189,25 +196,25 @@ export class IncidentService {
   async acknowledge(id: number, actor: Actor, now: number): Promise<IncidentView> {
     return this.change(id, 'acknowledged', actor, now, (current) => {
       if (current.status !== 'open') throw transition(current, 'ack');
-      return { status: 'acknowledged', acknowledgedAt: new Date(now), acknowledgedBy: actor.id };
+      return { status: 'acknowledged', acknowledgedAt: new Date(now), acknowledgedBy: actorId(actor) };
     });
   }
 
   /** Resolved = fixed and reported back to the reporter (5); the note says how. */
   async resolve(id: number, note: string, actor: Actor, now: number): Promise<IncidentView> {
-    const text = cleanText(note);
+    const text = cleaner(this.deps.contract.timezone, now).text(note);
     if (!text) throw new UserError('incident.noteRequired', { ref: incidentRef(id) });
     return this.change(id, 'resolved', actor, now, (current) => {
       if (current.status !== 'open' && current.status !== 'acknowledged') throw transition(current, 'resolve');
       // Resolving an unacknowledged incident also starts it: the response is met now.
-      const ack = current.acknowledgedAt ? {} : { acknowledgedAt: new Date(now), acknowledgedBy: actor.id };
-      return { ...ack, status: 'resolved', resolvedAt: new Date(now), resolvedBy: actor.id, resolutionNote: text };
+      const ack = current.acknowledgedAt ? {} : { acknowledgedAt: new Date(now), acknowledgedBy: actorId(actor) };
+      return { ...ack, status: 'resolved', resolvedAt: new Date(now), resolvedBy: actorId(actor), resolutionNote: text };
     }, { note: text });
   }
 
   /** Back to work after a resolution that did not hold; the original deadlines stand. */
   async reopen(id: number, reason: string, actor: Actor, now: number): Promise<IncidentView> {
-    const text = cleanText(reason);
+    const text = cleaner(this.deps.contract.timezone, now).text(reason);
     return this.change(id, 'reopened', actor, now, (current) => {
       if (current.status !== 'resolved') throw transition(current, 'reopen');
       return { status: current.acknowledgedAt ? 'acknowledged' : 'open', resolvedAt: null, resolvedBy: null, resolutionNote: null };
@@ -216,14 +223,15 @@ export class IncidentService {
 
   /** New Påverkan/Tidpunkt with a reason; deadlines are recomputed from the original receipt. */
   async reprioritise(id: number, change: { impact: number; timing: number }, reason: string, actor: Actor, now: number): Promise<IncidentView> {
-    const { contract, calendar } = this.deps;
     const impact = requireLevel(change.impact, 'impact');
     const timing = requireLevel(change.timing, 'timing');
-    const text = cleanText(reason);
+    const text = cleaner(this.deps.contract.timezone, now).text(reason);
     if (!text) throw new UserError('incident.reasonRequired', { ref: incidentRef(id) });
     return this.change(id, 'reprioritised', actor, now, (current) => {
       if (current.status === 'closed') throw transition(current, 'priority');
       if (current.impact === impact && current.timing === timing) throw new UserError('incident.samePriority', { ref: incidentRef(id) });
+      // The new deadlines come from the contract the incident was opened under, from the original receipt.
+      const { contract, calendar } = this.versions.get(current.configVersion);
       const priority = priorityOf(contract, impact, timing);
       const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, current.receivedAt.getTime(), current.orgId);
       return {
@@ -232,40 +240,46 @@ export class IncidentService {
         priority,
         responseDueAt: new Date(deadlines.response!),
         resolutionDueAt: new Date(deadlines.resolution),
-        configVersion: contract.version,
       };
-    }, { reason: text }, (tx) => this.storeSnapshot(tx));
+    }, { reason: text });
   }
 
-  /** Keeps the exact configuration behind the deadlines being stored. */
-  private async storeSnapshot(tx: Prisma.TransactionClient): Promise<void> {
-    const { contract } = this.deps;
-    if (this.storedVersions.has(contract.version)) return;
-    await tx.configSnapshot.upsert({ where: { version: contract.version }, create: { version: contract.version, content: contract as unknown as Prisma.InputJsonValue }, update: {} });
+  /**
+   * A line on the incident's timeline (and its chat thread) that changes no state: a
+   * monitoring alert that fired again or cleared, a public notice, an operator's remark.
+   * `data` is kept with the event (e.g. `{ source: 'alertmanager', status: 'resolved' }`).
+   */
+  async note(id: number, text: string, actor: Actor, now: number, data: Record<string, unknown> = {}): Promise<IncidentView> {
+    const clean = cleaner(this.deps.contract.timezone, now).text(text);
+    if (!clean) throw new UserError('incident.noteRequired', { ref: incidentRef(id) });
+    return this.change(id, 'noted', actor, now, () => ({}), { ...data, note: clean });
   }
 
   async close(id: number, actor: Actor, now: number): Promise<IncidentView> {
     return this.change(id, 'closed', actor, now, (current) => {
       if (current.status !== 'resolved') throw transition(current, 'close');
-      return { status: 'closed', closedAt: new Date(now), closedBy: actor.id };
+      return { status: 'closed', closedAt: new Date(now), closedBy: actorId(actor) };
     });
   }
 
   async get(id: number, now: number): Promise<IncidentView> {
     const incident = await this.deps.prisma.incident.findUnique({ where: { id } });
     if (!incident) throw new UserError('incident.notFound', { ref: incidentRef(id) });
+    await this.versions.preload([incident.configVersion]);
     return this.view(incident, now);
   }
 
   /** Several incidents in one query, by id; ids that do not exist are absent. */
   async getMany(ids: number[], now: number): Promise<Map<number, IncidentView>> {
     const rows = await this.deps.prisma.incident.findMany({ where: { id: { in: [...new Set(ids)] } } });
+    await this.versions.preload(rows.map((r) => r.configVersion));
     return new Map(rows.map((r) => [r.id, this.view(r, now)]));
   }
 
   /** Open and acknowledged incidents, the most urgent deadline first. */
   async listOpen(now: number): Promise<IncidentView[]> {
     const rows = await this.deps.prisma.incident.findMany({ where: { status: { in: ['open', 'acknowledged'] } }, orderBy: { id: 'asc' } });
+    await this.versions.preload(rows.map((r) => r.configVersion));
     const views = rows.map((r) => this.view(r, now));
     const nextDue = (v: IncidentView) => (v.status === 'open' ? Math.min(v.response.due, v.resolution.due) : v.resolution.due);
     return views.sort((a, b) => nextDue(a) - nextDue(b) || a.id - b.id);
@@ -275,9 +289,12 @@ export class IncidentService {
     return this.deps.prisma.incidentEvent.findMany({ where: { incidentId: id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] });
   }
 
-  /** Builds the status view: targets, time left on the support clock, broken or met. */
+  /**
+   * Builds the status view: targets, time left on the support clock, broken or met, all by
+   * the contract version the incident's deadlines came from (preload it first).
+   */
   view(incident: Incident, now: number): IncidentView {
-    const { calendar, contract } = this.deps;
+    const { calendar, contract } = this.versions.get(incident.configVersion);
     const priority = incident.priority as Priority;
     const pair = targetsFor(contract, { kind: 'incident', priority });
     const clock = calendar.hasAgency(incident.orgId) ? calendar.supportClock(incident.orgId) : calendar.supportClock(contract.defaultAgency);
@@ -325,13 +342,12 @@ export class IncidentService {
     now: number,
     decide: (current: Incident) => Prisma.IncidentUpdateInput,
     eventData: Record<string, unknown> = {},
-    extra?: (tx: Prisma.TransactionClient) => Promise<void>,
   ): Promise<IncidentView> {
     const updated = await this.deps.prisma.$transaction(async (tx) => {
       const current = await tx.incident.findUnique({ where: { id } });
       if (!current) throw new UserError('incident.notFound', { ref: incidentRef(id) });
+      await this.versions.preload([current.configVersion], tx);
       const data = decide(current);
-      await extra?.(tx);
       const result = await tx.incident.updateMany({ where: { id, revision: current.revision }, data: { ...(data as Prisma.IncidentUpdateManyMutationInput), revision: { increment: 1 } } });
       if (result.count !== 1) throw new UserError('incident.conflict', { ref: incidentRef(id) });
       const after = (await tx.incident.findUnique({ where: { id } }))!;
@@ -343,7 +359,7 @@ export class IncidentService {
 
   private async committed(incident: Incident, change: ChangeKind, actor: Actor, now: number, detail: Record<string, unknown>): Promise<IncidentView> {
     // The snapshot written in that transaction is now committed: no need to write it again.
-    if (change === 'opened' || change === 'reprioritised') this.storedVersions.add(this.deps.contract.version);
+    if (change === 'opened') this.versions.markCurrentStored();
     const view = this.view(incident, now);
     for (const listener of this.listeners) {
       try {
@@ -365,11 +381,11 @@ export class IncidentService {
     data: Record<string, unknown>,
   ): Promise<void> {
     const at = new Date(now);
-    await tx.incidentEvent.create({ data: { incidentId: after.id, at, actor: actor.id, type: kind, data: data as Prisma.InputJsonValue } });
+    await tx.incidentEvent.create({ data: { incidentId: after.id, at, actor: actorId(actor), type: kind, data: data as Prisma.InputJsonValue } });
     await tx.auditEntry.create({
       data: {
         at,
-        actor: actor.id,
+        actor: actorId(actor),
         entityType: 'incident',
         entityId: incidentRef(after.id),
         action: kind,
@@ -377,8 +393,13 @@ export class IncidentService {
         after: snapshot(after) as Prisma.InputJsonValue,
       },
     });
-    for (const hook of this.hooks) await hook(tx, after, kind, now);
+    for (const hook of this.hooks) await hook(tx, after, kind, now, actor);
   }
+}
+
+/** An actor as stored and audited: never a personnummer, whatever a platform or SSBTEK_USER said. */
+export function actorId(actor: Actor): string {
+  return maskPersonalNumbers(sanitizeLine(actor.id), { strict: true }).text;
 }
 
 function requireLevel(value: number, field: 'impact' | 'timing'): Level {
@@ -386,17 +407,30 @@ function requireLevel(value: number, field: 'impact' | 'timing'): Level {
   return value;
 }
 
-function cleanTitle(text: string): string {
-  const cleaned = maskPersonalNumbers((text ?? '').replace(/\s+/g, ' ').trim()).text;
-  if (!cleaned) throw new UserError('incident.titleRequired');
-  if (cleaned.length > TITLE_MAX) throw new UserError('incident.titleTooLong', { max: TITLE_MAX, length: cleaned.length });
-  return cleaned;
-}
-
-function cleanText(text: string): string {
-  const cleaned = maskPersonalNumbers((text ?? '').trim()).text;
-  if (cleaned.length > TEXT_MAX) throw new UserError('incident.textTooLong', { max: TEXT_MAX, length: cleaned.length });
-  return cleaned;
+/**
+ * Free text as it is stored: control, escape and bidi-override characters and NUL removed
+ * (they could drive an operator's terminal or fail in PostgreSQL), personnummer masked
+ * (judged against today's date in the contract's zone), and within its limit in
+ * user-perceived characters (an emoji is one).
+ */
+function cleaner(zone: string, now: number) {
+  const today = DateTime.fromMillis(now, { zone }).toISODate() ?? undefined;
+  const mask = (text: string) => maskPersonalNumbers(text, { today }).text;
+  return {
+    title(text: string): string {
+      const cleaned = mask(sanitizeLine(text ?? ''));
+      if (!cleaned) throw new UserError('incident.titleRequired');
+      const length = textLength(cleaned);
+      if (length > TITLE_MAX) throw new UserError('incident.titleTooLong', { max: TITLE_MAX, length });
+      return cleaned;
+    },
+    text(text: string): string {
+      const cleaned = mask(sanitizeInput(text ?? '').trim());
+      const length = textLength(cleaned);
+      if (length > TEXT_MAX) throw new UserError('incident.textTooLong', { max: TEXT_MAX, length });
+      return cleaned;
+    },
+  };
 }
 
 function transition(current: Incident, action: string): UserError {

@@ -92,19 +92,41 @@ interface LockInfo {
   since: string;
 }
 
+/** The embedded store's folder is held by another live process. */
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly holder: { pid: number; host: string; since: string },
+  ) {
+    super(`PGlite data folder ${dir} is in use by process ${holder.pid} on ${holder.host} since ${holder.since}`);
+    this.name = 'DataDirLockedError';
+  }
+}
+
+/**
+ * Whether `pid` is a running process. A zombie (killed, not yet reaped by its parent, as
+ * right after `kill -9` under a shell or npm) is not: it can hold no database pages.
+ */
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }
 
 export function lockDataDir(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE);
   if (heldLocks.has(file)) {
-    throw new Error(`PGlite data folder ${dir} is already open in this process; share the Database instead of opening it twice.`);
+    throw new DataDirLockedError(dir, { pid: process.pid, host: os.hostname(), since: 'now' });
   }
   const mine: LockInfo = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
   for (let attempt = 0; ; attempt++) {
@@ -122,13 +144,7 @@ export function lockDataDir(dir: string): () => void {
       const stale =
         other === undefined ||
         (other.host === mine.host && (other.pid === process.pid || !processAlive(other.pid)));
-      if (!stale) {
-        throw new Error(
-          `PGlite data folder ${dir} is in use by process ${other!.pid} on ${other!.host} since ${other!.since}. ` +
-            `The embedded database serves one process at a time: stop that process, use PostgreSQL ` +
-            `(a postgresql:// URL) for several processes, or delete ${file} if that process is gone.`,
-        );
-      }
+      if (!stale) throw new DataDirLockedError(dir, other!);
       unlinkSync(file);
     }
   }

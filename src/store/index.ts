@@ -5,6 +5,7 @@ export {
   parsePostgresUrl,
   DEFAULT_DATA_DIR,
   lockDataDir,
+  DataDirLockedError,
   type Database,
   type DatabaseKind,
   type OpenDatabaseOptions,

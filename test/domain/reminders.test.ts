@@ -95,22 +95,36 @@ describe('what is still worth sending', () => {
 });
 
 describe('escalation contacts', () => {
+  const TEAMS_CHEF = '3f2504e0-4f89-11d3-9a0c-0305e82c3301';
   const contract = buildContract({
     escalation: {
-      default: { level1: { slackGroups: ['S0DRIFT'] }, level2: { slackUsers: ['U0CHEF'] } },
-      agencies: { transportstyrelsen: { critical: { level1: { slackUsers: ['U0TS1'], slackChannel: 'C0TSJOUR' }, level2: { slackUsers: ['U0TSCHEF'] } } } },
+      default: { level1: { slack: { groups: ['S0DRIFT'] } }, level2: { slack: { users: ['U0CHEF'] }, teams: { users: [TEAMS_CHEF] } } },
+      agencies: {
+        transportstyrelsen: {
+          critical: { level1: { slack: { users: ['U0TS1'], channel: 'C0TSJOUR' }, teams: { channel: '19:ts@thread.tacv2' } }, level2: { slack: { users: ['U0TSCHEF'] } } },
+        },
+      },
     },
   });
   it('use the agency and priority entry when there is one', () => {
-    expect(contactsFor(contract, 'transportstyrelsen', 'critical', 1)).toMatchObject({ slackUsers: ['U0TS1'], slackChannel: 'C0TSJOUR' });
-    expect(contactsFor(contract, 'transportstyrelsen', 'critical', 2)).toEqual({ slackUsers: ['U0TS1', 'U0TSCHEF'], slackGroups: [], slackChannel: 'C0TSJOUR' });
+    expect(contactsFor(contract, 'transportstyrelsen', 'critical', 1)).toMatchObject({ slack: { users: ['U0TS1'], channel: 'C0TSJOUR' } });
+    expect(contactsFor(contract, 'transportstyrelsen', 'critical', 2)).toEqual({
+      slack: { users: ['U0TS1', 'U0TSCHEF'], groups: [], channel: 'C0TSJOUR' },
+      teams: { users: [], channel: '19:ts@thread.tacv2' },
+    });
   });
-  it('fall back to the default otherwise', () => {
-    expect(contactsFor(contract, 'transportstyrelsen', 'high', 1)).toMatchObject({ slackGroups: ['S0DRIFT'] });
-    expect(contactsFor(contract, 'csn', 'critical', 2)).toMatchObject({ slackUsers: ['U0CHEF'], slackGroups: ['S0DRIFT'] });
+  it('fall back to the default otherwise, level 2 keeping level 1 in the loop on every platform', () => {
+    expect(contactsFor(contract, 'transportstyrelsen', 'high', 1)).toMatchObject({ slack: { groups: ['S0DRIFT'] } });
+    expect(contactsFor(contract, 'csn', 'critical', 2)).toMatchObject({ slack: { users: ['U0CHEF'], groups: ['S0DRIFT'] }, teams: { users: [TEAMS_CHEF] } });
+  });
+  it('still read the older Slack-only fields (slackUsers, slackGroups, slackChannel)', () => {
+    const legacy = buildContract({ escalation: { default: { level1: { slackGroups: ['S0DRIFT'], slackChannel: 'C0JOUR' }, level2: { slackUsers: ['U0CHEF'] } } } });
+    expect(contactsFor(legacy, 'csn', 'high', 2)).toEqual({ slack: { users: ['U0CHEF'], groups: ['S0DRIFT'], channel: 'C0JOUR' }, teams: { users: [] } });
   });
   it('refuse an agency that does not exist and a malformed id', () => {
     expect(() => buildContract({ escalation: { agencies: { nasa: {} } } }, undefined, { lang: 'en' })).toThrow(/escalation\.agencies\.nasa: names no agency/);
+    expect(() => buildContract({ escalation: { default: { level1: { slack: { users: ['anna'] } } } } }, undefined, { lang: 'en' })).toThrow(/must be a Slack user id/);
     expect(() => buildContract({ escalation: { default: { level1: { slackUsers: ['anna'] } } } }, undefined, { lang: 'en' })).toThrow(/must be a Slack user id/);
+    expect(() => buildContract({ escalation: { default: { level2: { teams: { users: ['anna'] } } } } }, undefined, { lang: 'en' })).toThrow(/must be an Entra object id/);
   });
 });

@@ -84,12 +84,12 @@ describe.each(databases)('reminder scheduler on $name', (target) => {
     await app.scheduler.tick(clock.now());
     const breach = app.sink.take();
     expect(breach.map(said)).toEqual(['response:breach']);
-    expect(breach[0]!.contacts).toMatchObject({ slackGroups: ['S0DRIFT'] });
+    expect(breach[0]!.contacts).toMatchObject({ slack: { groups: ['S0DRIFT'] } });
     clock.set(at('2026-11-09 11:00'));
     await app.scheduler.tick(clock.now());
     const eleven = app.sink.take();
     expect(eleven.map(said)).toEqual(['response:escalation']);
-    expect(eleven[0]!.contacts).toMatchObject({ slackUsers: ['U0CHEF'], slackGroups: ['S0DRIFT'] });
+    expect(eleven[0]!.contacts).toMatchObject({ slack: { users: ['U0CHEF'], groups: ['S0DRIFT'] } });
     // The 10:45 and 11:00 repeats were due in the same pass: said once, as the escalation.
     expect(await db.prisma.reminder.count({ where: { kind: 'repeat', status: 'dropped', dropReason: { contains: 'superseded' } } })).toBe(2);
   });

@@ -14,6 +14,8 @@ export interface ConsoleIo {
   input: Readable;
   output: Writable;
   interactive: boolean;
+  /** Aborted on SIGTERM: no further line is read; the one being handled finishes. */
+  signal?: AbortSignal;
 }
 
 const PROMPT = 'ssbtek> ';
@@ -21,6 +23,8 @@ const PROMPT = 'ssbtek> ';
 export async function runConsole(session: ConsoleSession, io: ConsoleIo, banner: string): Promise<void> {
   const rl = createInterface({ input: io.input, output: io.interactive ? io.output : undefined, terminal: io.interactive });
   session.interactive = io.interactive;
+  if (io.signal?.aborted) return void rl.close();
+  io.signal?.addEventListener('abort', () => rl.close(), { once: true });
   const write = (text: string) => {
     if (text) io.output.write(text.endsWith('> ') ? terminalSafe(text) : `${terminalSafe(text)}\n`);
   };
@@ -51,6 +55,10 @@ export async function runConsole(session: ConsoleSession, io: ConsoleIo, banner:
     });
   }
   for await (const line of rl) {
+    // The embedded store answers through microtasks only: without a turn of the event loop
+    // between lines, a piped stream of commands would hold off signals (SIGTERM) until it ends.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (io.signal?.aborted) break;
     interrupted = false;
     write(await session.feed(line));
     if (io.interactive && !session.asking) rl.prompt();

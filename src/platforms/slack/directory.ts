@@ -75,6 +75,19 @@ export class SlackDirectory {
     return false;
   }
 
+  /** Whether the user is in any of these user groups (for the role check in services/roles.ts). */
+  async memberOfAny(userId: string, groups: string[]): Promise<boolean> {
+    for (const group of groups) {
+      try {
+        if ((await this.membersOf(group)).has(userId)) return true;
+      } catch (err) {
+        // Fail closed: a member of another listed group may still pass.
+        this.options.log.error(`Slack: could not read the members of user group ${group}`, err);
+      }
+    }
+    return false;
+  }
+
   /** The Conversation's authorize seam: resolve, priority, close and reopen need a manager. */
   readonly authorize: Authorize = (_action, actor) => (actor.source === 'slack' ? this.isManager(actor.id) : true);
 

@@ -12,7 +12,7 @@ import { LIMITS, section, truncate, type Rendered } from './text.js';
 
 /** Slack mentions for escalation contacts: users and user groups. */
 export function mentions(contacts: Contacts): string {
-  return [...contacts.slackUsers.map((u) => `<@${u}>`), ...contacts.slackGroups.map((g) => `<!subteam^${g}>`)].join(' ');
+  return [...contacts.slack.users.map((u) => `<@${u}>`), ...contacts.slack.groups.map((g) => `<!subteam^${g}>`)].join(' ');
 }
 
 export function reminderMessage(tr: Translator, contract: Contract, m: ReminderMessage): Rendered {

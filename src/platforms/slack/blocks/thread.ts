@@ -26,5 +26,7 @@ export function threadText(tr: Translator, c: Pick<CommittedChange, 'change' | '
       );
     case 'closed':
       return tr.t('slack.thread.closed', { who: by });
+    case 'noted':
+      return truncateMrkdwn(tr.t('slack.thread.noted', { who: by, note: detail('note') }), LIMITS.sectionText);
   }
 }
