@@ -128,7 +128,7 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     authorize: directory.authorize,
     logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err),
   });
-  registerHandlers(bolt, { conversation, incidents: app.incidents, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
+  registerHandlers(bolt, { conversation, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
   // Every process on this store now writes Slack deliveries; this one also delivers them.
   await outbox.register('slack', options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}, app.jobs.queue.owner);
   const unregister = runner.register(announcer);
