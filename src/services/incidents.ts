@@ -1,107 +1,33 @@
 // The incident lifecycle (4.3): open, acknowledge, resolve, reopen, reprioritise,
-// close, and the views a person asks for. Every method takes the time as input and
-// does its writes in one transaction: the incident, its timeline event, the audit
-// entry and whatever the change hooks add (reminders) commit together or not at all.
-import type { Contract, Priority, Target } from '../config/contract.js';
+// close, note, and the views a person asks for. Which action is allowed in which status
+// comes from the lifecycle table (domain/lifecycle.ts). Every method takes the time as
+// input and does its writes in one transaction: the incident, its timeline event, the
+// audit entry and whatever the change hooks add (reminders, chat deliveries) commit
+// together or not at all.
+import type { Contract } from '../config/contract.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
-import { deadlinesFor, targetsFor, timeLeft } from '../domain/deadlines.js';
-import { DateTime } from 'luxon';
-import { maskPersonalNumbers } from '../domain/pii.js';
-import { sanitizeInput, sanitizeLine, textLength } from '../domain/text.js';
+import { deadlinesFor } from '../domain/deadlines.js';
+import { INITIAL_STATUS, isIncidentStatus, nextStatus, type LifecycleAction } from '../domain/lifecycle.js';
 import { isLevel, priorityOf, suggestTiming, type Level, type TimingSuggestion } from '../domain/priority.js';
 import type { Incident, Prisma, PrismaClient } from '../store/index.js';
 import { ContractVersions } from './contract-versions.js';
 import { UserError } from './errors.js';
+import { actorId, cleaner } from './free-text.js';
+import { sanitizeLine } from '../domain/text.js';
+import {
+  incidentRef,
+  type Actor,
+  type ChangeHook,
+  type ChangeKind,
+  type CommitListener,
+  type IncidentStatus,
+  type IncidentView,
+  type OpenIncidentInput,
+} from './incident-types.js';
+import { incidentView } from './incident-view.js';
 
-export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved', 'closed'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-export const SOURCES = ['console', 'slack', 'teams', 'cli', 'monitoring'] as const;
-export type Source = (typeof SOURCES)[number];
-
-export const TITLE_MAX = 150;
-export const TEXT_MAX = 3000;
-
-/** Who acts: a platform user id, shown and audited as is. */
-export interface Actor {
-  id: string;
-  name?: string;
-  source: Source;
-}
-
-export interface OpenIncidentInput {
-  impact: number;
-  /** Tidpunkt; the suggestion for the receipt instant when omitted. */
-  timing?: number;
-  title: string;
-  orgId?: string;
-  baseServices?: string[];
-  description?: string;
-  security?: boolean;
-  /** When the incident was received; defaults to `now`. */
-  receivedAt?: number;
-  /** A platform delivery id: a retried delivery returns the first incident. */
-  idempotencyKey?: string;
-}
-
-export type ChangeKind = 'opened' | 'acknowledged' | 'resolved' | 'reopened' | 'reprioritised' | 'closed' | 'noted';
-
-/** Runs inside the change's transaction (reminders are written this way). */
-export type ChangeHook = (tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number, actor: Actor) => Promise<void>;
-
-/** Told after a change has committed (chat messages are updated this way). */
-export interface CommittedChange {
-  incident: IncidentView;
-  change: ChangeKind;
-  actor: Actor;
-  /** The event's text data: a reason or a resolution note. */
-  detail: Record<string, unknown>;
-}
-export type CommitListener = (change: CommittedChange) => void | Promise<void>;
-
-/** One target's state, as the status and list views show it. */
-export interface TargetState {
-  target: Target;
-  due: number;
-  /** Time left as the target counts it (support clock unless wall/calendar days); negative when overdue. */
-  left: number;
-  /** When the target was met (ack for response, resolve for resolution), else null. */
-  metAt: number | null;
-  state: 'running' | 'met' | 'missed' | 'broken';
-}
-
-export interface IncidentView {
-  id: number;
-  ref: string;
-  title: string;
-  description: string;
-  orgId: string;
-  orgName: string;
-  baseServices: string[];
-  impact: Level;
-  timing: Level;
-  suggestedTiming: Level;
-  priority: Priority;
-  security: boolean;
-  status: IncidentStatus;
-  reporter: string;
-  receivedAt: number;
-  response: TargetState;
-  resolution: TargetState;
-  configVersion: string;
-  resolutionNote: string | null;
-  acknowledgedBy: string | null;
-  resolvedBy: string | null;
-  revision: number;
-}
-
-export const incidentRef = (id: number) => `INC-${id}`;
-
-/** Parses "INC-12", "inc-12" or "12"; throws a UserError otherwise. */
-export function parseIncidentRef(text: string | undefined): number {
-  const m = /^(?:INC-?)?(\d{1,9})$/i.exec((text ?? '').trim());
-  if (!m) throw new UserError('incident.badId', { given: text ?? '' });
-  return Number(m[1]);
-}
+export * from './incident-types.js';
+export { actorId } from './free-text.js';
 
 export interface IncidentServiceDeps {
   prisma: PrismaClient;
@@ -169,7 +95,7 @@ export class IncidentService {
             suggestedTiming: suggestion.timing,
             priority,
             security: input.security ?? false,
-            status: 'open',
+            status: INITIAL_STATUS,
             reporter: actorId(actor),
             source: actor.source,
             receivedAt: new Date(receivedAt),
@@ -194,10 +120,11 @@ export class IncidentService {
   }
 
   async acknowledge(id: number, actor: Actor, now: number): Promise<IncidentView> {
-    return this.change(id, 'acknowledged', actor, now, (current) => {
-      if (current.status !== 'open') throw transition(current, 'ack');
-      return { status: 'acknowledged', acknowledgedAt: new Date(now), acknowledgedBy: actorId(actor) };
-    });
+    return this.change(id, 'acknowledged', actor, now, (current) => ({
+      status: allowed(current, 'ack'),
+      acknowledgedAt: new Date(now),
+      acknowledgedBy: actorId(actor),
+    }));
   }
 
   /** Resolved = fixed and reported back to the reporter (5); the note says how. */
@@ -205,20 +132,17 @@ export class IncidentService {
     const text = cleaner(this.deps.contract.timezone, now).text(note);
     if (!text) throw new UserError('incident.noteRequired', { ref: incidentRef(id) });
     return this.change(id, 'resolved', actor, now, (current) => {
-      if (current.status !== 'open' && current.status !== 'acknowledged') throw transition(current, 'resolve');
+      const status = allowed(current, 'resolve');
       // Resolving an unacknowledged incident also starts it: the response is met now.
       const ack = current.acknowledgedAt ? {} : { acknowledgedAt: new Date(now), acknowledgedBy: actorId(actor) };
-      return { ...ack, status: 'resolved', resolvedAt: new Date(now), resolvedBy: actorId(actor), resolutionNote: text };
+      return { ...ack, status, resolvedAt: new Date(now), resolvedBy: actorId(actor), resolutionNote: text };
     }, { note: text });
   }
 
   /** Back to work after a resolution that did not hold; the original deadlines stand. */
   async reopen(id: number, reason: string, actor: Actor, now: number): Promise<IncidentView> {
     const text = cleaner(this.deps.contract.timezone, now).text(reason);
-    return this.change(id, 'reopened', actor, now, (current) => {
-      if (current.status !== 'resolved') throw transition(current, 'reopen');
-      return { status: current.acknowledgedAt ? 'acknowledged' : 'open', resolvedAt: null, resolvedBy: null, resolutionNote: null };
-    }, text ? { reason: text } : {});
+    return this.change(id, 'reopened', actor, now, (current) => ({ status: allowed(current, 'reopen'), resolvedAt: null, resolvedBy: null, resolutionNote: null }), text ? { reason: text } : {});
   }
 
   /** New Påverkan/Tidpunkt with a reason; deadlines are recomputed from the original receipt. */
@@ -228,13 +152,14 @@ export class IncidentService {
     const text = cleaner(this.deps.contract.timezone, now).text(reason);
     if (!text) throw new UserError('incident.reasonRequired', { ref: incidentRef(id) });
     return this.change(id, 'reprioritised', actor, now, (current) => {
-      if (current.status === 'closed') throw transition(current, 'priority');
+      const status = allowed(current, 'priority');
       if (current.impact === impact && current.timing === timing) throw new UserError('incident.samePriority', { ref: incidentRef(id) });
       // The new deadlines come from the contract the incident was opened under, from the original receipt.
       const { contract, calendar } = this.versions.get(current.configVersion);
       const priority = priorityOf(contract, impact, timing);
       const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, current.receivedAt.getTime(), current.orgId);
       return {
+        status,
         impact,
         timing,
         priority,
@@ -252,14 +177,11 @@ export class IncidentService {
   async note(id: number, text: string, actor: Actor, now: number, data: Record<string, unknown> = {}): Promise<IncidentView> {
     const clean = cleaner(this.deps.contract.timezone, now).text(text);
     if (!clean) throw new UserError('incident.noteRequired', { ref: incidentRef(id) });
-    return this.change(id, 'noted', actor, now, () => ({}), { ...data, note: clean });
+    return this.change(id, 'noted', actor, now, (current) => ({ status: allowed(current, 'note') }), { ...data, note: clean });
   }
 
   async close(id: number, actor: Actor, now: number): Promise<IncidentView> {
-    return this.change(id, 'closed', actor, now, (current) => {
-      if (current.status !== 'resolved') throw transition(current, 'close');
-      return { status: 'closed', closedAt: new Date(now), closedBy: actorId(actor) };
-    });
+    return this.change(id, 'closed', actor, now, (current) => ({ status: allowed(current, 'close'), closedAt: new Date(now), closedBy: actorId(actor) }));
   }
 
   async get(id: number, now: number): Promise<IncidentView> {
@@ -294,41 +216,7 @@ export class IncidentService {
    * the contract version the incident's deadlines came from (preload it first).
    */
   view(incident: Incident, now: number): IncidentView {
-    const { calendar, contract } = this.versions.get(incident.configVersion);
-    const priority = incident.priority as Priority;
-    const pair = targetsFor(contract, { kind: 'incident', priority });
-    const clock = calendar.hasAgency(incident.orgId) ? calendar.supportClock(incident.orgId) : calendar.supportClock(contract.defaultAgency);
-    const state = (target: Target, due: Date, metAt: Date | null): TargetState => {
-      const dueMs = due.getTime();
-      const met = metAt?.getTime() ?? null;
-      if (met !== null) return { target, due: dueMs, left: 0, metAt: met, state: met <= dueMs ? 'met' : 'missed' };
-      const left = timeLeft(clock, target, now, dueMs);
-      return { target, due: dueMs, left, metAt: null, state: now > dueMs ? 'broken' : 'running' };
-    };
-    return {
-      id: incident.id,
-      ref: incidentRef(incident.id),
-      title: incident.title,
-      description: incident.description,
-      orgId: incident.orgId,
-      orgName: contract.agencies.find((a) => a.id === incident.orgId)?.name ?? incident.orgId,
-      baseServices: incident.baseServices,
-      impact: incident.impact as Level,
-      timing: incident.timing as Level,
-      suggestedTiming: incident.suggestedTiming as Level,
-      priority,
-      security: incident.security,
-      status: incident.status as IncidentStatus,
-      reporter: incident.reporter,
-      receivedAt: incident.receivedAt.getTime(),
-      response: state(pair.response!, incident.responseDueAt, incident.acknowledgedAt),
-      resolution: state(pair.resolution, incident.resolutionDueAt, incident.resolvedAt),
-      configVersion: incident.configVersion,
-      resolutionNote: incident.resolutionNote,
-      acknowledgedBy: incident.acknowledgedBy,
-      resolvedBy: incident.resolvedBy,
-      revision: incident.revision,
-    };
+    return incidentView(incident, this.versions.get(incident.configVersion), now);
   }
 
   /**
@@ -397,44 +285,16 @@ export class IncidentService {
   }
 }
 
-/** An actor as stored and audited: never a personnummer, whatever a platform or SSBTEK_USER said. */
-export function actorId(actor: Actor): string {
-  return maskPersonalNumbers(sanitizeLine(actor.id), { strict: true }).text;
-}
-
 function requireLevel(value: number, field: 'impact' | 'timing'): Level {
   if (!isLevel(value)) throw new UserError('level.invalid', { field, given: String(value) });
   return value;
 }
 
-/**
- * Free text as it is stored: control, escape and bidi-override characters and NUL removed
- * (they could drive an operator's terminal or fail in PostgreSQL), personnummer masked
- * (judged against today's date in the contract's zone), and within its limit in
- * user-perceived characters (an emoji is one).
- */
-function cleaner(zone: string, now: number) {
-  const today = DateTime.fromMillis(now, { zone }).toISODate() ?? undefined;
-  const mask = (text: string) => maskPersonalNumbers(text, { today }).text;
-  return {
-    title(text: string): string {
-      const cleaned = mask(sanitizeLine(text ?? ''));
-      if (!cleaned) throw new UserError('incident.titleRequired');
-      const length = textLength(cleaned);
-      if (length > TITLE_MAX) throw new UserError('incident.titleTooLong', { max: TITLE_MAX, length });
-      return cleaned;
-    },
-    text(text: string): string {
-      const cleaned = mask(sanitizeInput(text ?? '').trim());
-      const length = textLength(cleaned);
-      if (length > TEXT_MAX) throw new UserError('incident.textTooLong', { max: TEXT_MAX, length });
-      return cleaned;
-    },
-  };
-}
-
-function transition(current: Incident, action: string): UserError {
-  return new UserError('incident.transition', { ref: incidentRef(current.id), status: current.status, action });
+/** The status `action` leads to from the incident's, by the lifecycle table; refused otherwise. */
+function allowed(current: Incident, action: LifecycleAction): IncidentStatus {
+  const next = isIncidentStatus(current.status) ? nextStatus(current.status, action) : null;
+  if (!next) throw new UserError('incident.transition', { ref: incidentRef(current.id), status: current.status, action });
+  return next;
 }
 
 /** The audited state of an incident: every field, instants as ISO strings. */
