@@ -10,7 +10,7 @@
 // decide whether the build is current. Without TypeScript (an install without dev
 // dependencies) it skips the build: bin/ssbtek.js and `npm run dev` then use tsx.
 import { spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +23,8 @@ try {
   process.exit(0);
 }
 rmSync(`${root}dist`, { recursive: true, force: true });
+// The stamp carries the time the build began: a file saved while tsc runs counts as newer.
+const began = new Date();
 const started = performance.now();
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (result.status !== 0) {
@@ -30,7 +32,8 @@ if (result.status !== 0) {
   process.exit(result.status ?? 1);
 }
 await bundleCli();
-writeFileSync(`${root}dist/.build-stamp`, `${new Date().toISOString()}\n`);
+writeFileSync(`${root}dist/.build-stamp`, `${began.toISOString()}\n`);
+utimesSync(`${root}dist/.build-stamp`, began, began);
 process.stderr.write(`ssbtek build: src/ compiled to dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 
 async function bundleCli() {
