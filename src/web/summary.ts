@@ -172,6 +172,8 @@ export class SummaryService {
 
   /** The summary for now: the cached one while nothing changed, else a fresh one. */
   async current(): Promise<StatusSummary> {
+    // A change is being taken in: answer with what it brings, never the summary before it.
+    if (this.building) return this.building;
     if (this.cached && !this.dirty && this.deps.now() < this.validUntil) return this.cached;
     return this.rebuild();
   }

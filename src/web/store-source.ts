@@ -1,0 +1,145 @@
+// The status page's facts from the store: the information routine's tables
+// (service_windows, disturbance_notices, outages, extra_hours_requests), read with four
+// small indexed queries and reduced at once to what may be shown to anyone.
+//
+// What is read, and what never is:
+//   * windows: times, agencies, base services, kind, status, revision and the PUBLIC
+//     text (the internal description and the owner are not selected);
+//   * notices: the public texts of each serious incident, and of the incident only its
+//     id, agency (org_id) and status — never its title, description, reporter or any
+//     other person's name;
+//   * outages: times, agencies, base services, planned and kind (not the cause);
+//   * extra opening hours: the approved ones' times.
+import type { PrismaClient } from '../store/index.js';
+import type { PublicNotice, PublicNoticeText, PublicWindow, StatusFacts, StatusQuery, StatusSource } from './source.js';
+
+const OPEN_INCIDENT = new Set(['open', 'acknowledged']);
+
+export class StoreStatusSource implements StatusSource {
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async load(q: StatusQuery): Promise<StatusFacts> {
+    const from = (t: number) => new Date(t);
+    const [windows, notices, outages, extra] = await Promise.all([
+      this.prisma.serviceWindow.findMany({
+        where: { endAt: { gte: from(q.windowsFrom) } },
+        select: {
+          id: true,
+          startAt: true,
+          endAt: true,
+          services: true,
+          agencies: true,
+          publicText: true,
+          kind: true,
+          status: true,
+          revision: true,
+          publishedAt: true,
+          extensions: true,
+          updatedAt: true,
+        },
+        orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
+      }),
+      // Every public text of every incident with one in the period (a handful: only serious incidents get notices).
+      this.prisma.disturbanceNotice.findMany({
+        where: { incidentId: { in: await this.noticeIncidents(q.noticesFrom) } },
+        select: { incidentId: true, seq: true, kind: true, publicText: true, at: true },
+        orderBy: [{ incidentId: 'asc' }, { seq: 'asc' }],
+      }),
+      this.prisma.outage.findMany({
+        where: { endAt: { gte: from(q.outagesFrom) } },
+        select: { id: true, startAt: true, endAt: true, agencies: true, baseServices: true, planned: true, kind: true },
+        orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
+      }),
+      this.prisma.extraHoursRequest.findMany({
+        where: { status: 'approved', toAt: { gte: from(q.outagesFrom) } },
+        select: { fromAt: true, toAt: true },
+      }),
+    ]);
+
+    const incidentIds = [...new Set(notices.map((n) => n.incidentId))];
+    const incidents = incidentIds.length
+      ? await this.prisma.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, orgId: true, status: true, resolvedAt: true, closedAt: true } })
+      : [];
+    const incidentById = new Map(incidents.map((i) => [i.id, i]));
+
+    const byIncident = new Map<number, PublicNoticeText[]>();
+    for (const n of notices) {
+      const texts = byIncident.get(n.incidentId) ?? [];
+      texts.push({ at: n.at.getTime(), kind: noticeKind(n.kind), text: n.publicText });
+      byIncident.set(n.incidentId, texts);
+    }
+    const publicNotices: PublicNotice[] = [];
+    for (const [incidentId, texts] of byIncident) {
+      const incident = incidentById.get(incidentId);
+      if (!incident) continue;
+      const allClear = texts.find((t) => t.kind === 'all-clear');
+      // Over with its all-clear, or when the incident is no longer open (resolved without one).
+      const closedAt = allClear?.at ?? (OPEN_INCIDENT.has(incident.status) ? null : (incident.resolvedAt ?? incident.closedAt)?.getTime() ?? q.now);
+      publicNotices.push({ ref: `INC-${incidentId}`, agencies: [incident.orgId], baseServices: [], openedAt: texts[0]!.at, closedAt, texts });
+    }
+
+    return {
+      windows: windows.map(
+        (w): PublicWindow => ({
+          ref: `WIN-${w.id}`,
+          start: w.startAt.getTime(),
+          end: w.endAt.getTime(),
+          status: w.status === 'cancelled' ? 'cancelled' : w.status === 'done' ? 'done' : 'planned',
+          kind: w.kind === 'release' || w.kind === 'emergency' ? w.kind : 'normal',
+          agencies: w.agencies,
+          baseServices: w.services,
+          publicText: w.publicText,
+          // The routine counts revisions from 1; the calendar's SEQUENCE from 0.
+          revision: Math.max(0, w.revision - 1),
+          publishedAt: w.publishedAt.getTime(),
+          updatedAt: Math.max(w.publishedAt.getTime(), w.updatedAt.getTime()),
+          lastChange:
+            w.status === 'cancelled'
+              ? 'cancelled'
+              : w.status === 'done'
+                ? 'done'
+                : Array.isArray(w.extensions) && w.extensions.length > 0
+                  ? 'extended'
+                  : w.revision > 1
+                    ? 'moved'
+                    : 'published',
+        }),
+      ),
+      notices: publicNotices,
+      outages: outages.map((o) => ({
+        ref: `OUT-${o.id}`,
+        start: o.startAt.getTime(),
+        end: o.endAt.getTime(),
+        agencies: o.agencies,
+        baseServices: o.baseServices,
+        planned: o.planned,
+        state: o.kind === 'disturbed' ? 'disturbed' : 'down',
+      })),
+      extraOpening: extra.map((x) => ({ start: x.fromAt.getTime(), end: x.toAt.getTime() })),
+    };
+  }
+
+  /** Incidents with a public text at or after `from`, or still open with one. */
+  private async noticeIncidents(from: number): Promise<number[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ incident_id: number }>>`
+      SELECT DISTINCT n.incident_id FROM disturbance_notices n
+      WHERE n.at >= ${new Date(from)}
+         OR n.incident_id IN (SELECT id FROM incidents WHERE status IN ('open', 'acknowledged') AND id IN (SELECT incident_id FROM disturbance_notices))`;
+    return rows.map((r) => Number(r.incident_id));
+  }
+
+  /** Tells the listeners (wired to the routine services' and the incidents' change hooks). */
+  changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  onChanged(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+}
+
+function noticeKind(kind: string): PublicNoticeText['kind'] {
+  return kind === 'update' || kind === 'all-clear' ? kind : 'notice';
+}
