@@ -8,6 +8,7 @@ import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { routineSchema } from './routine.js';
+import { alertsSchema, checkAlertAgencies } from './alerts.js';
 
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -357,6 +358,8 @@ const contractShape = z
       .prefault({}),
     /** The information routine (4.1.2, 4.6, 6): releases, announcement ladder, disturbance notices; see routine.ts. */
     routine: routineSchema.prefault({}),
+    /** Incidents from monitoring (4.2): alert senders, quiet period and mapping rules; see alerts.ts. */
+    alerts: alertsSchema.prefault({}),
   })
   .strict();
 
@@ -373,6 +376,7 @@ export const contractSchema = contractShape.superRefine((c, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['criticalPeriod', 'daysBefore'], message: ISSUE('daysBeforeStart'), params: { startDay } });
     }
     checkSupportReach(c, ctx);
+    checkAlertAgencies(c, ctx);
   });
 
 /**

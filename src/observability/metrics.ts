@@ -77,6 +77,10 @@ export class Metrics {
   private readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   private readonly httpSeconds: Histogram<'method' | 'route'>;
   private readonly schedulerPasses: Counter;
+  private readonly alertsIn: Counter<'source'>;
+  private readonly alertsMatch: Counter;
+  private readonly alertsGroup: Counter<'outcome'>;
+  private readonly alertsReject: Counter<'reason'>;
   private lastPass: number | undefined;
 
   constructor(options: MetricsOptions = {}) {
@@ -176,6 +180,11 @@ export class Metrics {
     this.httpRequests = new Counter({ name: 'ssbtek_http_requests_total', help: "Requests to the bot's HTTP server, by method, route and status.", labelNames: ['method', 'route', 'status'], registers });
     this.httpSeconds = new Histogram({ name: 'ssbtek_http_request_duration_seconds', help: "Time the bot's HTTP server took to answer, by method and route.", labelNames: ['method', 'route'], buckets: DURATION_BUCKETS, registers });
 
+    this.alertsIn = new Counter({ name: 'ssbtek_alerts_received_total', help: 'Monitoring alerts received on /webhooks/*, by intake (alertmanager, generic).', labelNames: ['source'], registers });
+    this.alertsMatch = new Counter({ name: 'ssbtek_alerts_matched_total', help: 'Monitoring alerts a mapping rule matched.', registers });
+    this.alertsGroup = new Counter({ name: 'ssbtek_alerts_grouped_total', help: 'Monitoring alerts by what their group did: opened, joined, refired, cleared, unchanged, unmatched, ignored.', labelNames: ['outcome'], registers });
+    this.alertsReject = new Counter({ name: 'ssbtek_alerts_rejected_total', help: 'Refused alert deliveries (requests: unauthorized, invalid, rate_limited, refused) and unmatched alerts, by reason.', labelNames: ['reason'], registers });
+
     this.schedulerPasses = new Counter({ name: 'ssbtek_scheduler_passes_total', help: 'Passes of the job scheduler.', registers });
     const lastPassAt = options.lastPassAt ?? (() => this.lastPass);
     new Gauge({
@@ -261,6 +270,23 @@ export class Metrics {
       this.platformCall(platform, method, performance.now() - started, errorCode(err));
       throw err;
     }
+  }
+
+  /** Monitoring alerts (src/services/alerts.ts): `n` alerts received from an intake. */
+  alertsReceived(source: string, n: number): void {
+    this.alertsIn.inc({ source }, n);
+  }
+
+  alertsMatched(n: number): void {
+    this.alertsMatch.inc(n);
+  }
+
+  alertsGrouped(outcome: string, n: number): void {
+    this.alertsGroup.inc({ outcome }, n);
+  }
+
+  alertsRejected(reason: string, n: number): void {
+    this.alertsReject.inc({ reason }, n);
   }
 
   /** For HttpServer's onResponse option. */

@@ -19,6 +19,8 @@ export interface CardOptions {
   buttons: boolean;
   /** The instant the card shows ("as of"). */
   asOf: number;
+  /** For an incident from monitoring: whether monitoring still alerts or has cleared (AlertService.monitoringStates). */
+  monitoring?: { state: 'firing' | 'cleared'; at: number };
 }
 
 /** The lifecycle actions that have a button on the card, with its label and style. */
@@ -61,6 +63,7 @@ export function incidentBlocks(tr: Translator, contract: Contract, v: IncidentVi
   if (v.baseServices.length) blocks.push(section(tr.t('slack.card.services', { services: escapeMrkdwn(v.baseServices.join(', ')) })));
   if (v.description) blocks.push(section(tr.t('slack.card.description', { text: escapeMrkdwn(v.description) })));
   if (v.resolutionNote) blocks.push(section(tr.t('slack.card.note', { note: escapeMrkdwn(v.resolutionNote) })));
+  if (options.monitoring) blocks.push(context(tr.t(`alerts.card.${options.monitoring.state}`, { at: formatInstant(tr, options.monitoring.at, zone) })));
 
   if (options.buttons) {
     const buttons = cardButtons(tr, v);

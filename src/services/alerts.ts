@@ -1,0 +1,312 @@
+// Incidents from monitoring (contract 4.2, issue 15): alert groups from Alertmanager or
+// any tool that posts JSON open, join and annotate incidents the way staff would.
+//
+//   * A firing alert group opens ONE incident; its received time is the alert's startsAt,
+//     so deadlines and the report count from when the fault began.
+//   * More alerts firing in the same group (same groupKey, else fingerprint) add a line to
+//     that incident's timeline and thread; a repeat of what is known adds nothing.
+//   * A group that cleared and fires again within the quiet period is the same fault: a
+//     note, never a second incident.
+//   * Resolved alerts NEVER resolve an incident (the contract asks a person to report
+//     back): they add "monitoring has cleared" to the timeline and thread.
+//   * Idempotent on (group key, startsAt) across retries, concurrent deliveries and
+//     replicas: the alert_groups table's unique pair, a transaction-scoped advisory lock
+//     per group, and the incident's idempotency key.
+//   * Alerts no rule matches are counted and logged by alert name and label names only.
+import { createHash } from 'node:crypto';
+import type { Logger } from '../app.js';
+import { ALERT_DEFAULTS, alertRules, alertsConfigOf, type AlertsConfig } from '../config/alerts.js';
+import type { Contract } from '../config/contract.js';
+import { groupingKey, labelSetText, planIncident, type AlertRule, type IncidentPlan, type Labels } from '../domain/alert-rules.js';
+import { capEcho } from '../domain/text.js';
+import { translator, type Lang, type Translator } from '../i18n/index.js';
+import type { AlertGroup } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../store/index.js';
+import { UserError } from './errors.js';
+import { TEXT_MAX, TITLE_MAX, incidentRef, type Actor, type IncidentService } from './incidents.js';
+
+export type AlertSource = 'alertmanager' | 'generic';
+
+/** One alert as the intake validated it. */
+export interface IncomingAlert {
+  status: 'firing' | 'resolved';
+  labels: Labels;
+  annotations: Labels;
+  /** Epoch ms. */
+  startsAt: number;
+  /** Alertmanager's fingerprint; computed from the labels when the sender has none. */
+  fingerprint?: string;
+}
+
+/** One delivery: Alertmanager's notification (one group) or a generic post (a group per key). */
+export interface AlertNotification {
+  source: AlertSource;
+  /** The authenticated sender's id. */
+  sender: string;
+  /** Alertmanager's groupKey (all alerts are one group); absent for generic posts. */
+  groupKey?: string;
+  alerts: IncomingAlert[];
+  /** For generic posts: each alert's own grouping key, by index. */
+  keys?: (string | undefined)[];
+}
+
+export type GroupOutcomeKind = 'opened' | 'joined' | 'refired' | 'cleared' | 'unchanged' | 'unmatched' | 'ignored';
+
+export interface GroupOutcome {
+  outcome: GroupOutcomeKind;
+  /** INC-n when the group belongs to an incident. */
+  incident?: string;
+  /** Alerts in the group. */
+  alerts: number;
+}
+
+/** The counters the intake updates (Metrics implements them). */
+export interface AlertMetrics {
+  alertsReceived(source: string, n: number): void;
+  alertsMatched(n: number): void;
+  alertsGrouped(outcome: string, n: number): void;
+  alertsRejected(reason: string, n: number): void;
+}
+
+/** What the card shows about monitoring: the latest state of the incident's alert groups. */
+export interface MonitoringState {
+  state: 'firing' | 'cleared';
+  /** When it went to that state (epoch ms). */
+  at: number;
+}
+
+export interface AlertServiceDeps {
+  prisma: PrismaClient;
+  incidents: IncidentService;
+  contract: Contract;
+  now: () => number;
+  log: Logger;
+  metrics?: AlertMetrics;
+  /** Language of the timeline lines (SSBTEK_LANG); Swedish by default. */
+  lang?: Lang;
+}
+
+const NOTE_RETRIES = 8;
+
+export class AlertService {
+  readonly config: AlertsConfig;
+  readonly rules: readonly AlertRule[];
+  private readonly tr: Translator;
+
+  constructor(private readonly deps: AlertServiceDeps) {
+    this.config = alertsConfigOf(deps.contract);
+    this.rules = alertRules(this.config);
+    this.tr = translator(deps.lang ?? 'sv');
+  }
+
+  /** Handles one delivery; one outcome per alert group in it. */
+  async receive(n: AlertNotification): Promise<GroupOutcome[]> {
+    const { metrics } = this.deps;
+    metrics?.alertsReceived(n.source, n.alerts.length);
+    const groups = new Map<string, IncomingAlert[]>();
+    n.alerts.forEach((alert, i) => {
+      const fingerprint = alert.fingerprint ?? fingerprintOf(alert.labels);
+      const key = groupingKey(n.source, n.groupKey ?? n.keys?.[i], fingerprint);
+      const list = groups.get(key) ?? [];
+      list.push({ ...alert, fingerprint });
+      groups.set(key, list);
+    });
+    const out: GroupOutcome[] = [];
+    for (const [key, alerts] of groups) out.push(await this.group(n, key, alerts));
+    return out;
+  }
+
+  /** The monitoring state of incidents (latest alert group of each); absent when none came from monitoring. */
+  async monitoringStates(incidentIds: number[]): Promise<Map<number, MonitoringState>> {
+    const rows = await this.deps.prisma.alertGroup.findMany({ where: { incidentId: { in: [...new Set(incidentIds)] } }, orderBy: { updatedAt: 'asc' } });
+    const out = new Map<number, MonitoringState>();
+    for (const r of rows) {
+      if (r.incidentId === null) continue;
+      out.set(r.incidentId, r.lastStatus === 'resolved' && r.clearedAt ? { state: 'cleared', at: r.clearedAt.getTime() } : { state: 'firing', at: r.firedAt.getTime() });
+    }
+    return out;
+  }
+
+  private async group(n: AlertNotification, key: string, alerts: IncomingAlert[]): Promise<GroupOutcome> {
+    const { metrics, log } = this.deps;
+    const planned: Array<{ alert: IncomingAlert; plan: IncidentPlan }> = [];
+    let unmatched = 0;
+    for (const alert of alerts) {
+      const plan = planIncident(this.rules, alert, { titleMax: TITLE_MAX, textMax: TEXT_MAX });
+      if (plan) planned.push({ alert, plan });
+      else {
+        unmatched++;
+        // Names only: the alert's name and which labels it had, never their values.
+        log.info(`alerts: no rule matches an alert from ${n.sender} (alertname ${capEcho(alert.labels.alertname ?? '-', 60)}; labels ${Object.keys(alert.labels).sort().join(',').slice(0, 300)})`);
+      }
+    }
+    if (unmatched) metrics?.alertsRejected('unmatched', unmatched);
+    if (planned.length === 0) {
+      metrics?.alertsGrouped('unmatched', alerts.length);
+      return { outcome: 'unmatched', alerts: alerts.length };
+    }
+    metrics?.alertsMatched(planned.length);
+
+    const firing = planned.filter((p) => p.alert.status === 'firing');
+    const startsAt = Math.min(...planned.map((p) => p.alert.startsAt));
+    // The incident is made from the earliest firing alert (else the earliest one).
+    const lead = [...(firing.length ? firing : planned)].sort((a, b) => a.alert.startsAt - b.alert.startsAt)[0]!;
+    const hash = sha256(key);
+    const now = this.deps.now();
+    const decision = await this.decide(hash, startsAt, planned, firing.length > 0, n.sender, lead.plan.rule, now);
+    if (decision.kind === 'ignored') {
+      metrics?.alertsGrouped('ignored', alerts.length);
+      return { outcome: 'ignored', alerts: alerts.length };
+    }
+
+    let incidentId = decision.row.incidentId;
+    let outcome: GroupOutcomeKind = 'unchanged';
+    if (incidentId === null) {
+      if (!decision.firing) {
+        metrics?.alertsGrouped('ignored', alerts.length);
+        return { outcome: 'ignored', alerts: alerts.length };
+      }
+      incidentId = await this.openFor(decision.row, lead.plan, n.sender, now);
+      outcome = decision.opened ? 'opened' : 'joined';
+    }
+    const actor = monitoringActor(n.sender);
+    const names = (list: IncomingAlert[]) =>
+      [...new Set(list.map((a) => capEcho(a.labels.alertname ?? a.fingerprint ?? '?', 60)))].slice(0, 5).join(', ');
+    if (decision.refired) {
+      await this.note(incidentId, this.tr.t('alerts.note.refired', { count: firing.length, names: names(firing.map((f) => f.alert)), minutes: this.config.quietPeriodMinutes }), actor, now, { monitoring: 'firing', kind: 'refired' });
+      outcome = 'refired';
+    } else if (decision.joined.length && !decision.opened) {
+      await this.note(incidentId, this.tr.t('alerts.note.joined', { count: decision.joined.length, names: names(decision.joined) }), actor, now, { monitoring: 'firing', kind: 'joined' });
+      if (outcome === 'unchanged') outcome = 'joined';
+    }
+    if (decision.cleared) {
+      await this.note(incidentId, this.tr.t('alerts.note.cleared', { count: planned.length }), actor, now, { monitoring: 'cleared', kind: 'cleared' });
+      outcome = 'cleared';
+    }
+    metrics?.alertsGrouped(outcome, alerts.length);
+    return { outcome, incident: incidentRef(incidentId), alerts: alerts.length };
+  }
+
+  /**
+   * Under a per-group lock: which episode row this notification belongs to, and what is
+   * new in it (alerts joining, a re-fire, a clear). Writes the row's new state.
+   */
+  private async decide(
+    hash: string,
+    startsAt: number,
+    planned: Array<{ alert: IncomingAlert }>,
+    firing: boolean,
+    sender: string,
+    rule: string,
+    now: number,
+  ): Promise<
+    | { kind: 'ignored' }
+    | { kind: 'row'; row: AlertGroup; opened: boolean; firing: boolean; joined: IncomingAlert[]; refired: boolean; cleared: boolean }
+  > {
+    const quietMs = this.config.quietPeriodMinutes * 60_000;
+    const remember = ALERT_DEFAULTS.rememberAlerts;
+    return this.deps.prisma.$transaction(async (tx) => {
+      // One writer per group at a time, on every replica (released at commit).
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
+      const start = new Date(startsAt);
+      let row = await tx.alertGroup.findUnique({ where: { groupKey_startsAt: { groupKey: hash, startsAt: start } } });
+      let opened = false;
+      if (!row) {
+        const latest = await tx.alertGroup.findFirst({ where: { groupKey: hash }, orderBy: { startsAt: 'desc' } });
+        if (latest && (latest.incidentId === null || (await continues(tx, latest, now, quietMs)))) {
+          if (latest.incidentId === null) {
+            // The episode's incident is being opened by another delivery: join it.
+            row = latest;
+          } else {
+            row = await tx.alertGroup.create({
+              data: { groupKey: hash, startsAt: start, incidentId: latest.incidentId, sender, rule, lastStatus: latest.lastStatus, fingerprints: latest.fingerprints, firedAt: latest.firedAt, clearedAt: latest.clearedAt },
+            });
+          }
+        } else if (!firing) {
+          return { kind: 'ignored' as const };
+        } else {
+          row = await tx.alertGroup.create({ data: { groupKey: hash, startsAt: start, sender, rule, lastStatus: 'firing', firedAt: new Date(now) } });
+          opened = true;
+        }
+      }
+      const known = new Set(row.fingerprints);
+      const firingAlerts = planned.filter((p) => p.alert.status === 'firing').map((p) => p.alert);
+      const joined = firingAlerts.filter((a) => !known.has(a.fingerprint!));
+      const wasResolved = row.lastStatus === 'resolved';
+      const status = firing ? 'firing' : 'resolved';
+      const refired = !opened && wasResolved && firing;
+      const cleared = !wasResolved && !firing && row.incidentId !== null;
+      const fingerprints = [...row.fingerprints, ...new Set(joined.map((a) => a.fingerprint!))].slice(-remember);
+      const updated = await tx.alertGroup.update({
+        where: { id: row.id },
+        data: {
+          lastStatus: status,
+          // A repeat of known alerts leaves the (possibly long) list alone.
+          ...(joined.length ? { fingerprints } : {}),
+          notifications: { increment: 1 },
+          alertsReceived: { increment: planned.length },
+          ...(refired ? { firedAt: new Date(now) } : {}),
+          ...(cleared ? { clearedAt: new Date(now) } : {}),
+        },
+      });
+      return { kind: 'row' as const, row: updated, opened, firing, joined, refired, cleared };
+    });
+  }
+
+  /** Opens (or finds, on a retry or a race) the episode's incident and links the row to it. */
+  private async openFor(row: AlertGroup, plan: IncidentPlan, sender: string, now: number): Promise<number> {
+    const receivedAt = Math.min(row.startsAt.getTime(), now);
+    const view = await this.deps.incidents.open(
+      {
+        impact: plan.impact,
+        ...(plan.timing !== undefined ? { timing: plan.timing } : {}),
+        title: plan.title,
+        orgId: plan.orgId,
+        baseServices: plan.baseServices,
+        description: plan.description,
+        security: plan.security,
+        receivedAt,
+        idempotencyKey: `alert:${row.groupKey.slice(0, 40)}:${row.startsAt.toISOString()}`,
+      },
+      monitoringActor(sender),
+      now,
+    );
+    await this.deps.prisma.alertGroup.updateMany({ where: { groupKey: row.groupKey, incidentId: null }, data: { incidentId: view.id } });
+    this.deps.log.info(`alerts: ${view.ref} opened from monitoring (${sender}, rule ${capEcho(plan.rule, 80)})`);
+    return view.id;
+  }
+
+  /** A timeline line; another change to the same incident at the same moment is retried. */
+  private async note(incidentId: number, text: string, actor: Actor, now: number, data: Record<string, unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.deps.incidents.note(incidentId, text, actor, now, { source: 'monitoring', ...data });
+        return;
+      } catch (err) {
+        if (!(err instanceof UserError && err.code === 'incident.conflict') || attempt >= NOTE_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+      }
+    }
+  }
+}
+
+/** Whether a new notification continues the latest episode: its incident still runs, or it cleared within the quiet period. */
+async function continues(tx: Prisma.TransactionClient, latest: AlertGroup, now: number, quietMs: number): Promise<boolean> {
+  if (latest.lastStatus === 'resolved' && latest.clearedAt && now - latest.clearedAt.getTime() < quietMs) return true;
+  const incident = await tx.incident.findUnique({ where: { id: latest.incidentId! }, select: { status: true } });
+  return incident !== null && (incident.status === 'open' || incident.status === 'acknowledged');
+}
+
+/** Who monitoring is on the timeline: "monitoring:<sender>". */
+export function monitoringActor(sender: string): Actor {
+  return { id: `monitoring:${sender}`, source: 'monitoring' };
+}
+
+/** A fingerprint for an alert its sender gave none: a hash of its sorted label set. */
+export function fingerprintOf(labels: Labels): string {
+  return sha256(labelSetText(labels)).slice(0, 16);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
