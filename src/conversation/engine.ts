@@ -75,6 +75,14 @@ export interface CommandRecord {
 export class Conversation {
   constructor(private readonly deps: ConversationDeps) {}
 
+  /**
+   * The same conversation with some dependencies replaced: a platform takes the app's
+   * (every command, the routine, the records) and sets only its own fault log or roles.
+   */
+  with(overrides: Partial<ConversationDeps>): Conversation {
+    return new Conversation({ ...this.deps, ...overrides });
+  }
+
   /** A typed line: parse, then execute. Never throws. */
   async handle(line: string, ctx: RequestContext): Promise<Reply> {
     const command = parse(line);
