@@ -1,18 +1,15 @@
 // Who a Slack user is, as far as the bot cares: their language (Slack locale through
-// users.info include_locale) and whether they may resolve, reprioritise, reopen and close
-// (SLACK_MANAGERS: user ids and user-group ids, group members through
-// usergroups.users.list). Both are cached briefly so a busy channel costs few API calls.
+// users.info include_locale) and which user groups they are in (usergroups.users.list),
+// for the role check every surface shares (services/roles.ts). Both are cached briefly
+// so a busy channel costs few API calls.
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../app.js';
-import type { Authorize } from '../../conversation/engine.js';
 import { langFromLocale, type Lang } from '../../i18n/index.js';
 
 export interface DirectoryOptions {
   client: webApi.WebClient;
   /** Language when Slack does not tell (SSBTEK_LANG). */
   fallbackLang: Lang;
-  /** SLACK_MANAGERS, split: U…/W… user ids and S… user-group ids. Empty = everyone may. */
-  managers: string[];
   log: Logger;
   localeTtlMs?: number;
   groupTtlMs?: number;
@@ -28,16 +25,11 @@ interface Cached<T> {
 export class SlackDirectory {
   private readonly locales = new Map<string, Cached<Lang>>();
   private readonly groups = new Map<string, Cached<ReadonlySet<string>>>();
-  private readonly managerUsers: ReadonlySet<string>;
-  private readonly managerGroups: readonly string[];
   private readonly localeTtlMs: number;
   private readonly groupTtlMs: number;
   private readonly clock: () => number;
 
   constructor(private readonly options: DirectoryOptions) {
-    const ids = options.managers.map((m) => m.trim()).filter(Boolean);
-    this.managerUsers = new Set(ids.filter((id) => !id.startsWith('S')));
-    this.managerGroups = ids.filter((id) => id.startsWith('S'));
     this.localeTtlMs = options.localeTtlMs ?? 15 * 60_000;
     this.groupTtlMs = options.groupTtlMs ?? 60_000;
     this.clock = options.clock ?? (() => performance.now());
@@ -56,25 +48,6 @@ export class SlackDirectory {
     }).catch(() => this.options.fallbackLang);
   }
 
-  /** Everyone may when no managers are configured. */
-  get restricted(): boolean {
-    return this.managerUsers.size > 0 || this.managerGroups.length > 0;
-  }
-
-  /** Whether the Slack user is a manager: listed by id or a member of a listed user group. */
-  async isManager(userId: string): Promise<boolean> {
-    if (!this.restricted || this.managerUsers.has(userId)) return true;
-    for (const group of this.managerGroups) {
-      try {
-        if ((await this.membersOf(group)).has(userId)) return true;
-      } catch (err) {
-        // Fail closed: a member of another listed group may still pass.
-        this.options.log.error(`Slack: could not read the members of user group ${group}`, err);
-      }
-    }
-    return false;
-  }
-
   /** Whether the user is in any of these user groups (for the role check in services/roles.ts). */
   async memberOfAny(userId: string, groups: string[]): Promise<boolean> {
     for (const group of groups) {
@@ -87,9 +60,6 @@ export class SlackDirectory {
     }
     return false;
   }
-
-  /** The Conversation's authorize seam: resolve, priority, close and reopen need a manager. */
-  readonly authorize: Authorize = (_action, actor) => (actor.source === 'slack' ? this.isManager(actor.id) : true);
 
   private membersOf(group: string): Promise<ReadonlySet<string>> {
     return this.cached(this.groups, group, this.groupTtlMs, async () => {

@@ -8,7 +8,6 @@ import { App as BoltApp, LogLevel, type Logger as BoltLogger, webApi } from '@sl
 import type { App, Logger } from '../../app.js';
 import type { Env } from '../../config/env.js';
 import { ConfigError } from '../../config/load.js';
-import { Conversation } from '../../conversation/engine.js';
 import type { Lang } from '../../i18n/index.js';
 import { ChatReferenceService } from '../../services/chat-references.js';
 import { SlackAnnouncer } from './announcer.js';
@@ -27,7 +26,7 @@ export interface SlackOptions {
   apiUrl?: string;
   /** SLACK_INCIDENT_CHANNEL: where new incidents are posted; unset = the channel of the command. */
   incidentChannel?: string;
-  /** SLACK_MANAGERS: user ids (U…) and user-group ids (S…) who may resolve, reprioritise, reopen and close. Empty = everyone. */
+  /** SLACK_MANAGERS (deprecated; roles.manager.slack in the contract): user ids (U…) and user-group ids (S…). */
   managers?: string[];
   /** PORT for /slack/events (HTTP mode). Default 3000; 0 picks a free port (reported back). */
   port?: number;
@@ -113,21 +112,18 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
   await bolt.init();
 
   const refs = new ChatReferenceService(app.database.prisma);
-  const directory = new SlackDirectory({ client: bolt.client, fallbackLang: lang, managers: options.managers ?? [], log: app.log });
+  const directory = new SlackDirectory({ client: bolt.client, fallbackLang: lang, log: app.log });
+  // Who holds a role is decided in services/roles.ts for every surface; Slack tells group membership.
+  app.roles.setSlackGroupMembership((user, groups) => directory.memberOfAny(user, groups));
+  app.roles.useLegacySlackManagers(options.managers ?? [], (m) => app.log.warn(m));
   // Deliveries use their own client: no automatic retries and a 429 is thrown, because the
   // job queue retries, backs off (Retry-After) and paces each channel across replicas.
   const deliveryClient = new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   const { settings: jobSettings, outbox, runner } = app.jobs;
   const slackReminders = new SlackReminders({ client: deliveryClient, prisma: app.database.prisma, refs, incidents: app.incidents, contract: app.contract, lang, now: app.now, log: app.log, digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold });
   const announcer = new SlackAnnouncer({ client: deliveryClient, refs, incidents: app.incidents, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log, paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs, reminders: slackReminders });
-  const conversation = new Conversation({
-    incidents: app.incidents,
-    reminders: app.reminders,
-    contract: app.contract,
-    now: app.now,
-    authorize: directory.authorize,
-    logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err),
-  });
+  // The app's conversation (every command, roles, records), with Slack's fault log.
+  const conversation = app.conversation.with({ logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err) });
   registerHandlers(bolt, { conversation, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
   // Every process on this store now writes Slack deliveries; this one also delivers them.
   await outbox.register('slack', options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}, app.jobs.queue.owner);
