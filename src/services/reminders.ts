@@ -8,7 +8,7 @@ import { targetsFor } from '../domain/deadlines.js';
 import { ladderFor, pendingFrom, type PlannedReminder, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
 import type { Incident, Prisma, PrismaClient } from '../store/index.js';
 import { UserError } from './errors.js';
-import { incidentRef, type Actor, type ChangeHook, type ChangeKind } from './incidents.js';
+import { actorId, incidentRef, type Actor, type ChangeHook, type ChangeKind } from './incidents.js';
 
 export interface ReminderRow {
   id: number;
@@ -108,11 +108,15 @@ export class ReminderService {
       const target = activeTargets(incident.status)[0];
       if (!target) throw new UserError('reminder.nothingToSnooze', { ref: incidentRef(incidentId) });
       const until = now + minutes * 60_000;
-      await tx.reminder.updateMany({ where: { incidentId, target, status: 'pending', dueAt: { lt: new Date(until) } }, data: { status: 'dropped', dropReason: `snoozed by ${actor.id}` } });
+      await tx.reminder.updateMany({ where: { incidentId, target, status: 'pending', dueAt: { lt: new Date(until) } }, data: { status: 'dropped', dropReason: `snoozed by ${actorId(actor)}` } });
       const deadlineAt = target === 'response' ? incident.responseDueAt : incident.resolutionDueAt;
       const last = await tx.reminder.aggregate({ where: { incidentId, target, deadlineAt }, _max: { seq: true } });
       await tx.reminder.create({ data: { incidentId, target, kind: 'snooze', seq: (last._max.seq ?? 0) + 1000, level: 0, dueAt: new Date(until), deadlineAt, status: 'pending' } });
-      await tx.auditEntry.create({ data: { at: new Date(now), actor: actor.id, entityType: 'incident', entityId: incidentRef(incidentId), action: 'snoozed', after: { target, minutes, until: new Date(until).toISOString() } } });
+      const who = actorId(actor);
+      const detail = { target, minutes, until: new Date(until).toISOString() };
+      // On the incident's timeline as well as in the audit: a snooze is something a person did.
+      await tx.incidentEvent.create({ data: { incidentId, at: new Date(now), actor: who, type: 'snoozed', data: detail } });
+      await tx.auditEntry.create({ data: { at: new Date(now), actor: who, entityType: 'incident', entityId: incidentRef(incidentId), action: 'snoozed', after: detail } });
       return { target, until };
     });
   }
