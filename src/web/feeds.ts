@@ -69,12 +69,13 @@ export function renderAtom(summary: StatusSummary, lang: Lang, options: FeedOpti
   const authority = options.tagAuthority ?? DEFAULT_AUTHORITY;
   // A tag: URI (RFC 4151) minted once: the ids never change with the time of the request.
   const tag = (path: string) => `tag:${authority},2026:${path}`;
-  const entries: Array<{ updated: number; xml: XmlNode }> = [];
+  const entries: Array<{ updated: number; order: number; xml: XmlNode }> = [];
 
   for (const n of summary.noticeHistory) {
     for (const t of n.texts) {
       entries.push({
         updated: t.at,
+        order: entries.length,
         xml: entry({
           id: tag(`notice/${encodeURIComponent(n.ref)}/${t.at}`),
           title: f.t(`status.feed.notice.${t.kind}`, { agencies: f.agencies(n.agencies) }),
@@ -90,6 +91,7 @@ export function renderAtom(summary: StatusSummary, lang: Lang, options: FeedOpti
   for (const w of summary.calendar) {
     entries.push({
       updated: w.updatedAt,
+      order: entries.length,
       xml: entry({
         id: tag(`window/${encodeURIComponent(w.ref)}`),
         title: f.t(`status.feed.window.${w.lastChange}`, { span: f.span(w.start, w.end) }),
@@ -101,7 +103,8 @@ export function renderAtom(summary: StatusSummary, lang: Lang, options: FeedOpti
       }),
     });
   }
-  entries.sort((a, b) => b.updated - a.updated);
+  // Newest first; texts of one instant keep the summary's order (newest first: the all-clear before the update it ends).
+  entries.sort((a, b) => b.updated - a.updated || a.order - b.order);
   const kept = entries.slice(0, options.maxEntries ?? 100);
   const updated = Math.max(summary.lastModified, ...kept.map((e) => e.updated));
   const feed = el('feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': lang }, [

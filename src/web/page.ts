@@ -134,7 +134,7 @@ function windowsSection(s: StatusSummary, f: PublicFormat): VNode {
   const { weeks, recentDays } = s.windows;
   return html`<section aria-labelledby="windows-h">
     <h2 id="windows-h">${f.t('status.windows.heading')}</h2>
-    <p>${f.t('status.windows.intro', { weeks })}</p>
+    <p>${f.t('status.windows.intro', { weeks, hours: f.t('status.windows.openingHours', s.openingHours) })}</p>
     ${s.windows.upcoming.length === 0 ? html`<p>${f.t('status.windows.none', { weeks })}</p>` : windowTable(s.windows.upcoming, f.t('status.windows.caption', { weeks }), f)}
     <h3>${f.t('status.windows.recentHeading')}</h3>
     ${s.windows.recent.length === 0

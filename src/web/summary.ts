@@ -91,6 +91,8 @@ export interface StatusSummary {
   readonly lastModified: number;
   readonly generatedAt: number;
   readonly zone: string;
+  /** The contract's opening hours (4.1.1), for the texts. */
+  readonly openingHours: { readonly open: string; readonly close: string };
   readonly overall: ServiceState;
   readonly services: readonly ServiceStatus[];
   /** Open disturbance notices, newest first. */
@@ -272,7 +274,8 @@ export function summarize(facts: StatusFacts, now: number, contract: Contract, c
         baseServices: [...n.baseServices],
         openedAt: n.openedAt,
         closedAt: n.closedAt !== null && n.closedAt <= now ? n.closedAt : null,
-        texts: [...n.texts].filter((t) => t.at <= now).sort((a, b) => b.at - a.at),
+        // Newest first; texts of one instant by their order of writing, the later first.
+        texts: [...n.texts].filter((t) => t.at <= now).sort((a, b) => a.at - b.at).reverse(),
       }),
     );
   const openNotices = notices.filter((n) => n.closedAt === null && n.texts.length > 0);
@@ -289,6 +292,7 @@ export function summarize(facts: StatusFacts, now: number, contract: Contract, c
 
   return {
     zone: contract.timezone,
+    openingHours: { open: contract.openingHours.open, close: contract.openingHours.close },
     overall,
     services,
     notices: openNotices,
