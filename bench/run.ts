@@ -29,6 +29,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./slack.bench.js'),
   () => import('./startup.bench.js'),
   () => import('./compliance.bench.js'),
+  () => import('./teams.bench.js'),
 ];
 
 function benchOf(loaded: BenchModule | { default: BenchModule }): BenchModule {
