@@ -94,6 +94,21 @@ export interface JobQueueOptions {
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
+/** What a process handles: a destination (every kind), or a destination and some kinds. */
+export type Scope = string | { destination: string; kinds: readonly string[] | null };
+
+/** The SQL condition selecting the jobs of `scopes` (column prefix `p`, e.g. "j."). */
+function scopeSql(scopes: readonly Scope[], p = ''): Prisma.Sql {
+  const parts = scopes.map((sc) => {
+    const destination = typeof sc === 'string' ? sc : sc.destination;
+    const kinds = typeof sc === 'string' ? null : sc.kinds;
+    const d = Prisma.raw(`${p}destination`);
+    const k = Prisma.raw(`${p}kind`);
+    return kinds === null ? Prisma.sql`${d} = ${destination}` : Prisma.sql`(${d} = ${destination} AND ${k} = ANY(${[...kinds]}::text[]))`;
+  });
+  return parts.length ? Prisma.sql`(${Prisma.join(parts, ' OR ')})` : Prisma.sql`false`;
+}
+
 interface JobRow {
   id: number;
   kind: string;
@@ -176,12 +191,12 @@ export class JobQueue {
   }
 
   /** Channels (of the destinations) with jobs due and not claimed by anyone alive, oldest first. */
-  async dueChannels(destinations: string[], limit = 100): Promise<Array<{ destination: string; channel: string | null }>> {
+  async dueChannels(destinations: readonly Scope[], limit = 100): Promise<Array<{ destination: string; channel: string | null }>> {
     if (destinations.length === 0) return [];
     const now = this.nowSql();
     const rows = await this.options.prisma.$queryRaw<Array<{ destination: string; channel: string | null }>>`
       SELECT destination, channel FROM jobs
-      WHERE status = 'pending' AND destination = ANY(${destinations}::text[]) AND due_at <= ${now}
+      WHERE status = 'pending' AND ${scopeSql(destinations)} AND due_at <= ${now}
         AND (claimed_until IS NULL OR claimed_until < ${now})
       GROUP BY destination, channel
       ORDER BY min(due_at)
@@ -194,12 +209,12 @@ export class JobQueue {
    * queue's clock. SKIP LOCKED: concurrent claimers never get the same row; an expired
    * claim is taken over (and flagged `takeover`). Each claim counts as an attempt.
    */
-  async claim(destination: string, channel: string | null, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+  async claim(destination: string, channel: string | null, limit: number, leaseMs: number, kinds: readonly string[] | null = null): Promise<ClaimedJob[]> {
     const now = this.nowSql();
     const rows = await this.options.prisma.$queryRaw<JobRow[]>`
       WITH picked AS (
         SELECT id, claimed_by AS prev FROM jobs
-        WHERE status = 'pending' AND destination = ${destination} AND channel IS NOT DISTINCT FROM ${channel}::text
+        WHERE status = 'pending' AND ${scopeSql([{ destination, kinds }])} AND channel IS NOT DISTINCT FROM ${channel}::text
           AND due_at <= ${now} AND (claimed_until IS NULL OR claimed_until < ${now})
         ORDER BY due_at, id
         LIMIT ${limit}
@@ -334,32 +349,32 @@ export class JobQueue {
    * claimed by a live holder (a claim held by another — dead or alive — delays nothing
    * else), no earlier than its channel's next send slot. Null when nothing is pending.
    */
-  async nextDueAt(destinations: string[]): Promise<number | null> {
+  async nextDueAt(destinations: readonly Scope[]): Promise<number | null> {
     if (destinations.length === 0) return null;
     const now = this.nowSql();
     if (!this.usesDatabaseClock) {
       const rows = await this.options.prisma.$queryRaw<Array<{ next: Date | null }>>`
         SELECT min(due_at) AS next FROM jobs
-        WHERE status = 'pending' AND destination = ANY(${destinations}::text[]) AND (claimed_until IS NULL OR claimed_until < ${now})`;
+        WHERE status = 'pending' AND ${scopeSql(destinations)} AND (claimed_until IS NULL OR claimed_until < ${now})`;
       return rows[0]?.next ? new Date(rows[0].next).getTime() : null;
     }
     const rows = await this.options.prisma.$queryRaw<Array<{ next: Date | null }>>`
       SELECT min(GREATEST(j.due_at, COALESCE(c.next_send_at, j.due_at),
                  CASE WHEN c.held_until > now() AND c.held_by <> ${this.owner} THEN c.held_until ELSE j.due_at END)) AS next
       FROM jobs j LEFT JOIN job_channels c ON c.key = j.destination || ':' || COALESCE(j.channel, '')
-      WHERE j.status = 'pending' AND j.destination = ANY(${destinations}::text[])
+      WHERE j.status = 'pending' AND ${scopeSql(destinations, 'j.')}
         AND (j.claimed_until IS NULL OR j.claimed_until < ${now})`;
     const next = rows[0]?.next;
     return next ? new Date(next).getTime() : null;
   }
 
   /** Age of the oldest due, unfinished job of these destinations (ms; 0 when none). */
-  async oldestDueAge(destinations: string[]): Promise<number> {
+  async oldestDueAge(destinations: readonly Scope[]): Promise<number> {
     if (destinations.length === 0) return 0;
     const now = this.nowSql();
     const rows = await this.options.prisma.$queryRaw<Array<{ age: number | null }>>`
       SELECT (extract(epoch FROM (${now} - min(due_at))) * 1000)::float8 AS age FROM jobs
-      WHERE status = 'pending' AND destination = ANY(${destinations}::text[]) AND due_at <= ${now}`;
+      WHERE status = 'pending' AND ${scopeSql(destinations)} AND due_at <= ${now}`;
     return Math.max(0, Number(rows[0]?.age ?? 0));
   }
 

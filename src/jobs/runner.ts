@@ -4,7 +4,7 @@
 // (a lease in job_channels), at the channel's pace, so three replicas together still send
 // one message per second per Slack channel; a 429 stops the channel for its Retry-After.
 import { randomUUID } from 'node:crypto';
-import type { ClaimedJob, JobFailure, JobQueue } from './queue.js';
+import type { ClaimedJob, JobFailure, JobQueue, Scope } from './queue.js';
 
 export interface RunnerLog {
   info(msg: string): void;
@@ -42,9 +42,14 @@ export interface DeliveryContext {
   readonly stopped: boolean;
 }
 
-/** Delivers jobs of one destination (a platform), a channel's batch at a time. */
+/**
+ * Delivers jobs of one destination (a platform), a channel's batch at a time. Several
+ * handlers may share a destination, each for its `kinds` (one without kinds takes the rest).
+ */
 export interface DeliveryHandler {
   readonly destination: string;
+  /** The job kinds it delivers; absent = every kind of its destination no other handler names. */
+  readonly kinds?: readonly string[];
   /** Time between two messages in one channel. */
   readonly paceMs: number;
   deliver(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
@@ -74,7 +79,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class JobRunner {
   readonly id = randomUUID().slice(0, 8);
-  private readonly handlers = new Map<string, DeliveryHandler>();
+  private readonly handlers = new Map<string, DeliveryHandler[]>();
   private readonly sources: JobSource[] = [];
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -98,6 +103,11 @@ export class JobRunner {
     return [...this.handlers.keys()];
   }
 
+  /** What this process handles: per destination, every kind or the kinds its handlers name. */
+  get scopes(): Scope[] {
+    return [...this.handlers].map(([destination, list]) => ({ destination, kinds: kindsOf(list) }));
+  }
+
   /** When the last pass finished (Date.now ms; 0 = never) — for readiness checks. */
   get lastPass(): number {
     return this.lastPassAt;
@@ -108,9 +118,14 @@ export class JobRunner {
   }
 
   register(handler: DeliveryHandler): () => void {
-    this.handlers.set(handler.destination, handler);
+    const list = this.handlers.get(handler.destination) ?? [];
+    // A second handler for the same kinds (or a second catch-all) replaces the first.
+    const same = (h: DeliveryHandler) => (h.kinds === undefined && handler.kinds === undefined) || (h.kinds !== undefined && handler.kinds !== undefined && h.kinds.join() === handler.kinds.join());
+    this.handlers.set(handler.destination, [...list.filter((h) => !same(h)), handler]);
     return () => {
-      if (this.handlers.get(handler.destination) === handler) this.handlers.delete(handler.destination);
+      const now = (this.handlers.get(handler.destination) ?? []).filter((h) => h !== handler);
+      if (now.length) this.handlers.set(handler.destination, now);
+      else this.handlers.delete(handler.destination);
     };
   }
 
@@ -178,7 +193,7 @@ export class JobRunner {
       await this.idle();
       if (this.closed) return;
       await this.deliverDue();
-      const channels = await this.options.queue.dueChannels(this.destinations, 1);
+      const channels = await this.options.queue.dueChannels(this.scopes, 1);
       if (channels.length === 0 || Date.now() > end) return;
       await sleep(20);
     }
@@ -209,10 +224,10 @@ export class JobRunner {
   async deliverDue(): Promise<PassResult> {
     const result: PassResult = { delivered: 0, failed: 0, dropped: 0, retried: 0, busy: 0 };
     const { queue } = this.options;
-    const destinations = this.destinations;
-    if (destinations.length === 0) return result;
-    queue.metrics.outboxAge?.(await queue.oldestDueAge(destinations));
-    const channels = await queue.dueChannels(destinations);
+    const scopes = this.scopes;
+    if (scopes.length === 0) return result;
+    queue.metrics.outboxAge?.(await queue.oldestDueAge(scopes));
+    const channels = await queue.dueChannels(scopes);
     const concurrency = this.options.concurrency ?? 8;
     for (let i = 0; i < channels.length; i += concurrency) {
       await Promise.all(channels.slice(i, i + concurrency).map((c) => this.workChannel(c.destination, c.channel, result)));
@@ -221,11 +236,13 @@ export class JobRunner {
   }
 
   private async workChannel(destination: string, channel: string | null, result: PassResult): Promise<void> {
-    const handler = this.handlers.get(destination);
-    if (!handler) return;
+    const handlers = this.handlers.get(destination);
+    if (!handlers?.length) return;
     const { queue, log } = this.options;
     const key = `${destination}:${channel ?? ''}`;
-    const pace = handler.paceMs;
+    const kinds = kindsOf(handlers);
+    // One channel, one pace: the strictest of the handlers that post there.
+    const pace = Math.max(...handlers.map((h) => h.paceMs));
     const baseLease = this.options.leaseMs;
     // The channel hold is short and renewed before every message: a sender that dies blocks
     // its channel for a couple of seconds, not for a whole claim's lease.
@@ -245,7 +262,7 @@ export class JobRunner {
         // one message (its pace and the call) plus the base margin, however long the batch.
         const lease = baseLease + 2 * pace;
         if (!(await queue.renewChannel(key, holdLease))) break;
-        const jobs = await queue.claim(destination, channel, this.options.batch, lease);
+        const jobs = await queue.claim(destination, channel, this.options.batch, lease, kinds);
         if (jobs.length === 0) break;
         for (const j of jobs) this.inFlight.add(j.id);
         const open = new Set(jobs.map((j) => j.id));
@@ -306,10 +323,15 @@ export class JobRunner {
             queue.metrics.rateLimited?.(destination, ms);
           },
         };
+        let current: DeliveryHandler = handlers[0]!;
         try {
-          await handler.deliver(jobs, ctx);
+          for (const [handler, mine] of dispatch(handlers, jobs)) {
+            if (stopped) break;
+            current = handler;
+            await handler.deliver(mine, ctx);
+          }
         } catch (err) {
-          const failure = handler.classify?.(err) ?? { code: errorCode(err) };
+          const failure = current.classify?.(err) ?? { code: errorCode(err) };
           // A rate limit is the channel's, not the jobs': they wait (released below) without using an attempt.
           if (failure.retryAfterMs !== undefined) ctx.rateLimited(failure.retryAfterMs);
           else for (const job of jobs.filter((j) => open.has(j.id))) await ctx.fail(job, failure);
@@ -333,7 +355,7 @@ export class JobRunner {
   /** Re-arms the timer for the next due instant, measured on the queue's clock. */
   private async arm(): Promise<void> {
     const { queue } = this.options;
-    const candidates = await Promise.all([queue.nextDueAt(this.destinations), ...this.sources.map((s) => s.nextDueAt())]);
+    const candidates = await Promise.all([queue.nextDueAt(this.scopes), ...this.sources.map((s) => s.nextDueAt())]);
     const next = candidates.filter((c): c is number => c !== null).reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -342,6 +364,24 @@ export class JobRunner {
     this.timer = setTimeout(() => this.wake(), delay);
     this.timer.unref();
   }
+}
+
+/** The kinds a destination's handlers take; null when one of them takes every kind. */
+function kindsOf(handlers: readonly DeliveryHandler[]): string[] | null {
+  if (handlers.some((h) => h.kinds === undefined)) return null;
+  return [...new Set(handlers.flatMap((h) => [...(h.kinds ?? [])]))];
+}
+
+/** Each job to the handler naming its kind, else to the catch-all; in the batch's order per handler. */
+function dispatch(handlers: readonly DeliveryHandler[], jobs: ClaimedJob[]): Map<DeliveryHandler, ClaimedJob[]> {
+  const out = new Map<DeliveryHandler, ClaimedJob[]>();
+  const fallback = handlers.find((h) => h.kinds === undefined);
+  for (const job of jobs) {
+    const handler = handlers.find((h) => h.kinds?.includes(job.kind)) ?? fallback;
+    if (!handler) continue; // not claimable here (the claim filters kinds); left for release
+    out.set(handler, [...(out.get(handler) ?? []), job]);
+  }
+  return out;
 }
 
 /** A short, PII-free description of an error: its code, or its class. */

@@ -91,7 +91,7 @@ describe.each(databases)('chat outbox on $name', (target) => {
     expect(textOf(update.body.blocks)).toContain('Påbörjad');
     const line = await bot.fake.waitFor('chat.postMessage', (b) => b.thread_ts === card.response.ts);
     expect(line.body.text).toContain('Kvitterad av anna via terminalen');
-    expect(await db.prisma.job.count({ where: { status: { not: 'done' } } })).toBe(0);
+    expect(await db.prisma.job.findMany({ where: { kind: { in: ['card', 'thread'] }, status: { not: 'done' } }, select: { kind: true, status: true, lastError: true } })).toEqual([]);
     expect(bot.fake.violations).toEqual([]);
   });
 
@@ -155,6 +155,21 @@ describe.each(databases)('chat outbox on $name', (target) => {
     expect(String(digest.body.metadata.event_payload.job_ids).split(',')).toHaveLength(6);
     expect(bot.fake.callsOf('chat.postMessage').filter((c) => textOf(c.body).includes('⏰'))).toHaveLength(1);
     expect(await db.prisma.job.count({ where: { kind: 'reminder', status: 'done' } })).toBe(6);
+  });
+
+  it('a warning that could only go out after its deadline is dropped, never said as "0 min left"', async () => {
+    const { bot, plain } = await replicas();
+    const v = await plain.incidents.open({ impact: 1, timing: 1, title: 'Sen varning' }, anna, bot.clock.t);
+    await bot.slack.idle();
+    // The warning fires at 10:15 (written by the process without Slack)…
+    bot.clock.t = at('2026-11-24 10:15');
+    expect(await plain.scheduler.tick(bot.clock.t)).toMatchObject({ sent: 1 });
+    // …but Slack was unreachable until after the 10:30 deadline.
+    bot.clock.t = at('2026-11-24 10:31');
+    const posts = bot.fake.callsOf('chat.postMessage').length;
+    await bot.slack.idle();
+    expect(bot.fake.callsOf('chat.postMessage')).toHaveLength(posts);
+    expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'reminder', incidentId: v.id } })).toMatchObject({ status: 'dropped', lastError: 'deadline passed before the warning went out' });
   });
 
   it('after a takeover, a card Slack already accepted (its job id in the metadata) is found and not posted again', async () => {

@@ -161,6 +161,16 @@ describe.each(databases)('job queue on $name', (target) => {
     expect((await db.prisma.job.findFirstOrThrow()).status).toBe('done');
   });
 
+  it('a process claims only the kinds it has handlers for, and waits for nothing else', async () => {
+    const q = queue('a', { clock: () => T0 });
+    await q.enqueue(db.prisma, [job('ann', T0 - 1_000, { kind: 'announcement' }), job('card', T0 + 5_000, { kind: 'card' })]);
+    const scope = [{ destination: 'slack', kinds: ['card', 'thread', 'reminder'] }];
+    expect(await q.dueChannels(scope)).toEqual([]);
+    expect(await q.nextDueAt(scope)).toBe(T0 + 5_000);
+    expect(await q.claim('slack', 'C1', 10, 30_000, ['card'])).toEqual([]);
+    expect((await q.claim('slack', 'C1', 10, 30_000, ['announcement'])).map((j) => j.kind)).toEqual(['announcement']);
+  });
+
   it('deliveryProblems lists failed and retrying deliveries of an incident, without message text', async () => {
     const incident = await db.prisma.incident.create({
       data: { title: 't', orgId: 'csn', impact: 1, timing: 1, suggestedTiming: 1, priority: 'critical', status: 'open', reporter: 'r', source: 'cli', receivedAt: new Date(T0), responseDueAt: new Date(T0), resolutionDueAt: new Date(T0), configVersion: 'v' },

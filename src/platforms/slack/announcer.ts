@@ -52,6 +52,8 @@ export type FoundDelivery = { ts: string } | null;
 
 export class SlackAnnouncer implements DeliveryHandler {
   readonly destination = 'slack';
+  /** Other Slack deliveries (announcements, reports) register their own handlers for their kinds. */
+  readonly kinds = ['card', 'thread', 'reminder'] as const;
 
   constructor(private readonly options: AnnouncerOptions) {}
 
