@@ -7,6 +7,7 @@ import type { BusinessCalendar } from '../domain/calendar.js';
 import { targetsFor } from '../domain/deadlines.js';
 import { ladderFor, pendingFrom, type PlannedReminder, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
 import type { Incident, Prisma, PrismaClient } from '../store/index.js';
+import type { ContractVersions } from './contract-versions.js';
 import { UserError } from './errors.js';
 import { actorId, incidentRef, type Actor, type ChangeHook, type ChangeKind } from './incidents.js';
 
@@ -25,6 +26,11 @@ export interface ReminderServiceDeps {
   prisma: PrismaClient;
   contract: Contract;
   calendar: BusinessCalendar;
+  /**
+   * The stored contract versions: an incident's ladder follows the contract its deadlines
+   * came from (who is pinged follows the configuration loaded now: people change).
+   */
+  versions?: ContractVersions;
 }
 
 /** Which targets still need reminding in a status. */
@@ -43,8 +49,8 @@ export class ReminderService {
   };
 
   /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
-  plan(incident: Pick<Incident, 'status' | 'priority' | 'orgId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'>, now: number): PlannedReminder[] {
-    const { contract, calendar } = this.deps;
+  plan(incident: Pick<Incident, 'status' | 'priority' | 'orgId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string }, now: number): PlannedReminder[] {
+    const { contract, calendar } = this.deps.versions && incident.configVersion ? this.deps.versions.get(incident.configVersion) : this.deps;
     const priority = incident.priority as Priority;
     const clock = calendar.supportClock(incident.orgId);
     const targets = targetsFor(contract, { kind: 'incident', priority });
@@ -69,6 +75,7 @@ export class ReminderService {
       const sent = await tx.reminder.findMany({ where: { incidentId: incident.id, status: 'sent' }, select: { target: true, kind: true, seq: true, deadlineAt: true } });
       for (const s of sent) sentKeys.add(key(s.target, s.kind, s.seq, s.deadlineAt.getTime()));
     }
+    await this.deps.versions?.preload([incident.configVersion], tx);
     const planned = this.plan(incident, now);
     const rows: PlannedReminder[] = [];
     for (const target of activeTargets(incident.status)) {

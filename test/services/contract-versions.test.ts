@@ -7,6 +7,7 @@ import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { ContractVersions } from '../../src/services/contract-versions.js';
 import { IncidentService, type Actor } from '../../src/services/incidents.js';
+import { ReminderService } from '../../src/services/reminders.js';
 import { StartupError } from '../../src/services/startup.js';
 import type { Database } from '../../src/store/index.js';
 import { databases } from '../support/databases.js';
@@ -20,8 +21,13 @@ const withoutCsn = buildContract({ agencies: seed.agencies.filter((a) => a.id !=
 
 function service(db: Database, contract = seed): IncidentService {
   const calendar = new BusinessCalendar(contract);
-  return new IncidentService({ prisma: db.prisma, contract, calendar, versions: new ContractVersions({ contract, calendar }, db.prisma) });
+  const versions = new ContractVersions({ contract, calendar }, db.prisma);
+  const reminders = new ReminderService({ prisma: db.prisma, contract, calendar, versions });
+  return new IncidentService({ prisma: db.prisma, contract, calendar, versions, hooks: [reminders.planHook] });
 }
+
+/** A contract whose Kritisk response reminders come at 90 % only (the seed warns at 50 % and 10 min before). */
+const quieter = buildContract({ reminders: { incidents: { critical: { response: { warnAtFractions: [0.9], warnBefore: [] } } } } });
 
 describe.each(databases)('contract versions on $name', (target) => {
   let db: Database;
@@ -54,6 +60,21 @@ describe.each(databases)('contract versions on $name', (target) => {
     expect(replanned.priority).toBe('critical');
     expect(replanned.configVersion).toBe(seed.version);
     expect(local(replanned.resolution.due)).toBe('Tue 2026-11-24 17:00');
+  });
+
+  it('an incident\'s reminder ladder stays the one of its own contract when it is replanned under a new one', async () => {
+    const opened = await service(db, seed).open({ impact: 1, timing: 1, title: 'Avbrott', orgId: 'csn' }, anna, at('2026-11-24 09:00'));
+    const pending = async () =>
+      (await db.prisma.reminder.findMany({ where: { incidentId: opened.id, status: 'pending' }, orderBy: [{ dueAt: 'asc' }, { seq: 'asc' }] })).map((r) => `${r.target}:${r.kind}:${local(r.dueAt.getTime())}`);
+    const before = await pending();
+    expect(before).toContain('response:warning:Tue 2026-11-24 09:15');
+    // Any change replans the ladder; under the quieter contract it must still be the seed's.
+    await service(db, quieter).note(opened.id, 'Leverantören felsöker', anna, at('2026-11-24 09:05'));
+    expect(await pending()).toEqual(before);
+    // A new incident opened under the quieter contract gets the quieter ladder.
+    const fresh = await service(db, quieter).open({ impact: 1, timing: 1, title: 'Nytt', orgId: 'csn' }, anna, at('2026-11-24 09:00'));
+    const freshResponse = (await db.prisma.reminder.findMany({ where: { incidentId: fresh.id, target: 'response', kind: 'warning' } })).map((r) => local(r.dueAt.getTime()));
+    expect(freshResponse).toEqual(['Tue 2026-11-24 09:27']);
   });
 
   it('a configuration that removes an agency with open incidents is refused at start, naming them', async () => {
