@@ -14,6 +14,9 @@ import { openDatabase, type Database } from './store/index.js';
 import { ContractVersions } from './services/contract-versions.js';
 import { checkContractAgainstStore } from './services/startup.js';
 import { RoleService } from './services/roles.js';
+import { createRoutine, type Routine } from './services/routine.js';
+import type { SmtpOptions } from './platforms/email/smtp.js';
+import { createCompliance, type ComplianceParts, type ReportSettings } from './services/reports.js';
 
 export interface AppOptions {
   contract: Contract;
@@ -33,6 +36,10 @@ export interface AppOptions {
   jobs?: Partial<JobSettings>;
   /** Counters the job queue updates (the metrics endpoint implements them). */
   jobMetrics?: JobMetrics;
+  /** SMTP for the information routine's e-mail; default from SMTP_URL / SMTP_FROM (null: none in this process). */
+  smtp?: SmtpOptions | null;
+  /** The monthly report's settings; default from SSBTEK_REPORT_* (docs/compliance.md). */
+  reports?: ReportSettings;
 }
 
 export interface Logger {
@@ -56,6 +63,10 @@ export interface App {
   conversation: Conversation;
   /** Who holds a role, for every surface (services/roles.ts). */
   roles: RoleService;
+  /** The information routine: service windows, extra opening hours, disturbance notices (docs/routine.md). */
+  routine: Routine;
+  /** Orders, problems, outages, compliance figures and the monthly report (docs/compliance.md). */
+  compliance: ComplianceParts;
   now: () => number;
   log: Logger;
   close(): Promise<void>;
@@ -82,7 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log.warn(`incidents of contract version ${version} are shown by the current contract: ${reason}`),
   );
   const roles = new RoleService(contract);
-  const reminders = new ReminderService({ prisma: database.prisma, contract, calendar });
+  const reminders = new ReminderService({ prisma: database.prisma, contract, calendar, versions });
   // An injected clock (tests, simulations) drives the queue too; otherwise the database's clock does.
   const settings: JobSettings = { ...jobSettingsFromEnv(), ...options.jobs };
   const queue = new JobQueue({
@@ -96,12 +107,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const runner = new JobRunner({ queue, log, leaseMs: settings.leaseMs, batch: settings.batch });
   const outbox = new Outbox({ prisma: database.prisma, queue });
+  const compliance = await createCompliance({ prisma: database.prisma, contract, calendar, queue, runner, log, settings: options.reports, smtp: options.smtp });
+  const routine = createRoutine({ prisma: database.prisma, contract, calendar, queue, runner, now, log, smtp: options.smtp });
   const incidents = new IncidentService({
     prisma: database.prisma,
     contract,
     calendar,
     versions,
-    hooks: [reminders.planHook, outbox.hook],
+    hooks: [reminders.planHook, outbox.hook, routine.notices.hook, compliance.outageHook],
     onListenerError: (err) => log.error('a listener failed after a committed change', err),
   });
   const sinks: ReminderSink[] = [];
@@ -114,8 +127,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     contract,
     now,
     authorize: options.authorize ?? roles.authorize,
+    routine: routine.commands,
+    compliance: compliance.commands,
     logError: (err, context) => log.error(`fault while handling ${context}`, err),
   });
+  // Approved extra opening hours are opening hours in the calendar from the start.
+  await routine.start();
   return {
     contract,
     calendar,
@@ -126,11 +143,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     sinks,
     jobs: { queue, runner, outbox, settings },
     roles,
+    routine,
+    compliance,
     conversation,
     now,
     log,
     async close() {
       await scheduler.stop();
+      routine.close();
+      compliance.close();
       // A database handed in belongs to the caller.
       if (!options.database) await database.close();
     },

@@ -62,6 +62,29 @@ type _AllPriorities = Priority extends (typeof PRIORITY_NAMES)[number] ? true : 
 const _allPriorities: _AllPriorities = true;
 void _allPriorities;
 
+/**
+ * A party of the routine (UC 6): an agency, the operator (Driftleverantören) or the
+ * contract owner (Avtalsägaren), and where it hears announcements. An agency party's
+ * `id` is the agency's id in `agencies`; its name defaults to the agency's.
+ */
+const party = z
+  .object({
+    id: z.string().min(1).max(100),
+    role: z.enum(['agency', 'operator', 'owner']).default('agency'),
+    /** Shown in announcements; an agency's name by default. */
+    name: z.string().min(1).max(200).optional(),
+    /** The party's language: sv (default) or en. */
+    lang: z.enum(['sv', 'en']).default('sv'),
+    /** Slack channel ids (C…/G…) the party reads. */
+    slack: z.array(z.string().regex(/^[CGD][A-Z0-9]+$/, { message: 'must be a Slack channel id (C…)' })).default([]),
+    /** Teams conversation ids ("19:…@thread.tacv2"). */
+    teams: z.array(z.string().min(1).max(500)).default([]),
+    /** E-mail addresses (the contract's own sanctioned channel besides phone). */
+    email: z.array(z.email({ message: 'must be an e-mail address' })).default([]),
+  })
+  .strict();
+export type PartyConfig = z.infer<typeof party>;
+
 /** The routine's defaults: the seed's values for this part of the configuration. */
 export const ROUTINE_DEFAULTS = {
   releases: [] as ReleaseDates[],
@@ -90,6 +113,16 @@ export const routineSchema = z
       .min(1)
       .default(() => [...ROUTINE_DEFAULTS.announcements])
       .refine((steps) => new Set(steps.map(stepId)).size === steps.length, { message: 'each step may appear only once' }),
+    /**
+     * The parties and where each hears announcements (default: none configured — then
+     * nothing is announced, and `windows` says so).
+     */
+    parties: z
+      .array(party)
+      .default(() => [])
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'each party id may appear only once' }),
+    /** Who to contact about a window or a disturbance, as shown in every announcement (e.g. the operator's service desk). */
+    contact: z.string().max(500).default(''),
     /** Disturbance notices (6): which incident priorities get them, and how often the owner is asked for an update. */
     disturbance: z
       .object({
@@ -123,6 +156,34 @@ export interface RoutineRules {
     readonly priorities: readonly Priority[];
     readonly updateEveryMinutes: number;
   };
+  readonly parties: readonly Party[];
+  readonly contact: string;
+}
+
+/** A party as the services use it: its name resolved. */
+export interface Party {
+  readonly id: string;
+  readonly role: 'agency' | 'operator' | 'owner';
+  readonly name: string;
+  readonly lang: 'sv' | 'en';
+  readonly slack: readonly string[];
+  readonly teams: readonly string[];
+  readonly email: readonly string[];
+}
+
+/** Where one announcement goes: a destination (job queue) and its channel (a Slack/Teams channel, an address). */
+export interface PartyChannel {
+  readonly destination: 'routine:slack' | 'routine:teams' | 'email';
+  readonly channel: string;
+}
+
+/** Every channel of a party, in a stable order. */
+export function partyChannels(p: Party): PartyChannel[] {
+  return [
+    ...p.slack.map((channel) => ({ destination: 'routine:slack' as const, channel })),
+    ...p.teams.map((channel) => ({ destination: 'routine:teams' as const, channel })),
+    ...p.email.map((channel) => ({ destination: 'email' as const, channel })),
+  ];
 }
 
 /**
@@ -143,5 +204,27 @@ export function routineRules(contract: Contract): RoutineRules {
       requestWeeks: contract.notice.extraOpeningRequestWeeks,
     },
     disturbance: routine.disturbance,
+    parties: (routine.parties ?? []).map((p) => ({
+      id: p.id,
+      role: p.role,
+      name: p.name ?? contract.agencies.find((a) => a.id === p.id)?.name ?? p.id,
+      lang: p.lang,
+      slack: p.slack,
+      teams: p.teams,
+      email: p.email,
+    })),
+    contact: routine.contact ?? '',
   };
+}
+
+/**
+ * Problems with the parties against the contract: an agency party that names no agency.
+ * Empty when all is well (the services refuse to start otherwise).
+ */
+export function partyProblems(contract: Contract): string[] {
+  const routine = (contract as Contract & { routine?: RoutineConfig }).routine;
+  const known = contract.agencies.map((a) => a.id);
+  return (routine?.parties ?? [])
+    .filter((p) => p.role === 'agency' && !known.includes(p.id))
+    .map((p) => `routine.parties: "${p.id}" is not an agency (known: ${known.join(', ')}); give it role operator or owner, or use an agency id`);
 }

@@ -8,8 +8,9 @@ import { roleFor, type LifecycleAction, type Role } from '../domain/lifecycle.js
 import { parseLevel, type Level } from '../domain/priority.js';
 import { sanitizeInput } from '../domain/text.js';
 import { tokenize, type Token } from './parse.js';
+import type { RoutineCommand, RoutineCommandName } from './routine.js';
 
-export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze' | 'note';
+export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze' | 'note' | RoutineCommandName;
 export type FormId = 'incident' | 'resolve' | 'priority';
 
 /** The incident form's fields, also the keys of `incident key=value …`. */
@@ -32,7 +33,9 @@ export type Command =
   | { name: 'priority'; id: number; impact?: Level; timing?: Level; reason?: string }
   | { name: 'snooze'; id: number; minutes?: number }
   /** A line on the timeline that changes nothing else. */
-  | { name: 'note'; id: number; text: string };
+  | { name: 'note'; id: number; text: string }
+  /** The information routine (windows, extra hours, disturbance notices): its words, read by conversation/routine.ts. */
+  | RoutineCommand;
 
 /** A line that is not a command, or a command with arguments that cannot be right. */
 export interface ParseError {
@@ -60,6 +63,8 @@ export interface CommandSpec {
   keys: readonly FieldKey[];
   /** Free text after the id (a note, a reason): unknown `key=value` pairs belong to it. */
   freeText: boolean;
+  /** Where its help texts live (`<help>.usage`, `<help>.summary`); default `bot.commands.<name>`. */
+  help?: string;
 }
 
 export type FieldKey = IncidentFieldId;
@@ -87,8 +92,16 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'close', words: { sv: ['stäng', 'stang', 'avsluta'], en: ['close'] }, mutates: true, action: 'close', form: null, keys: [], freeText: false },
   { name: 'snooze', words: { sv: ['snooza', 'vänta'], en: ['snooze'] }, mutates: true, action: 'snooze', form: null, keys: [], freeText: false },
   { name: 'note', words: { sv: ['notera', 'anteckna'], en: ['note', 'remark'] }, mutates: true, action: 'note', form: null, keys: [], freeText: true },
+  // The information routine (conversation/routine.ts reads their words).
+  { name: 'window', words: { sv: ['fönster', 'fonster'], en: ['window'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.window' },
+  { name: 'windows', words: { sv: ['fönstren', 'fonstren'], en: ['windows'] }, mutates: false, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.windows' },
+  { name: 'extraHours', words: { sv: ['extratid'], en: ['extra-hours'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.extraHours' },
+  { name: 'notice', words: { sv: ['meddelande'], en: ['notice'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.notice' },
   { name: 'help', words: { sv: ['hjälp', 'hjalp'], en: ['help', '?'] }, mutates: false, action: null, form: null, keys: [], freeText: false },
 ];
+
+/** The help texts' key prefix of a command. */
+export const helpKey = (name: CommandName) => commandSpec(name).help ?? `bot.commands.${name}`;
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 const BY_WORD = new Map<string, CommandSpec>(COMMANDS.flatMap((c) => [...c.words.sv, ...c.words.en].map((w) => [w, c] as const)));
@@ -253,7 +266,16 @@ const SCHEMAS: Record<CommandName, z.ZodType<Command, Arguments>> = {
     extraWords(ctx, a.words.slice(2));
     return { name: 'snooze' as const, id, ...(minutes !== undefined ? { minutes } : {}) };
   }),
+  window: routineWords('window'),
+  windows: routineWords('windows'),
+  extraHours: routineWords('extraHours'),
+  notice: routineWords('notice'),
 } as Record<CommandName, z.ZodType<Command, Arguments>>;
+
+/** A routine command keeps its words (key=value included); conversation/routine.ts reads them. */
+function routineWords(name: RoutineCommandName) {
+  return z.object({ words: z.array(z.string()), fields: z.object({}) }).transform((a) => ({ name, words: a.words }));
+}
 
 /** Runs an argument schema inside a command's; its first issue becomes the command's. */
 function parseWith<T>(schema: z.ZodType<T, string | undefined>, value: string | undefined, ctx: z.RefinementCtx): T {

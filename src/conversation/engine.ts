@@ -14,6 +14,7 @@ import type { ReminderService } from '../services/reminders.js';
 import { COMMANDS, commandSpec, commandWord, fieldWord, isParseError, parse, roleOf, type Command, type CommandName, type FormId, type FormValues, type ParseError } from './commands.js';
 import { checkForm, incidentForm, priorityForm, resolveForm, validateIncidentForm, type FieldErrors, type FormCheck, type FormSpec, type SubmittedValues } from './forms.js';
 import { incidentListLine, incidentText } from './render.js';
+import type { RoutineCommands } from './routine.js';
 
 /** Who may do what; without it everyone may do everything. */
 export type Authorize = (action: ManagerAction, actor: Actor) => boolean | Promise<boolean>;
@@ -50,6 +51,8 @@ export interface ConversationDeps {
   incidents: IncidentService;
   /** Present when the reminder scheduler runs: enables `snooze`. */
   reminders?: ReminderService;
+  /** Present when the information routine runs: enables window, windows, extra-hours and notice. */
+  routine?: RoutineCommands;
   contract: Contract;
   /** The clock: the conversation layer is the lowest that may read it. */
   now: () => number;
@@ -190,6 +193,14 @@ export class Conversation {
         return this.snooze(cmd.id, cmd.minutes, ctx, tr, now);
       case 'note':
         return this.show(tr, await incidents.note(cmd.id, cmd.text, ctx.actor, now), 'noted');
+      case 'window':
+      case 'windows':
+      case 'extraHours':
+      case 'notice': {
+        if (!this.deps.routine) return errorReply('errors.command.unknown', tr.t('errors.command.unknown', { word: commandWord(cmd.name, tr.lang) }));
+        const reply = await this.deps.routine.execute(cmd, ctx.actor, tr, now);
+        return reply.kind === 'error' ? errorReply(reply.code ?? 'routine', reply.text) : { kind: 'text', visibility: 'private', text: reply.text };
+      }
     }
   }
 
@@ -254,13 +265,15 @@ export class Conversation {
   private helpText(tr: Translator): string {
     const minutes = this.deps.contract.reminders.snoozeMinutes.join(tr.lang === 'sv' ? ' eller ' : ' or ');
     const line = (key: string) => {
-      const usage = tr.t(`bot.commands.${key}.usage`);
-      return `  ${usage.length < 30 ? usage.padEnd(30) : `${usage}   `}${tr.t(`bot.commands.${key}.summary`, { minutes })}`;
+      const prefix = key.includes('.') ? key : `bot.commands.${key}`;
+      const usage = tr.t(`${prefix}.usage`);
+      return `  ${usage.length < 30 ? usage.padEnd(30) : `${usage}   `}${tr.t(`${prefix}.summary`, { minutes })}`;
     };
     const lines = [tr.t('bot.helpHeader')];
     for (const spec of COMMANDS) {
       if (spec.name === 'snooze' && !this.deps.reminders) continue;
-      lines.push(line(spec.name));
+      if (spec.help?.startsWith('routine.') && !this.deps.routine) continue;
+      lines.push(line(spec.help ?? spec.name));
       if (spec.name === 'incident') lines.push(line('incidentInline'));
     }
     lines.push(tr.t('bot.helpFooter', { words: COMMANDS.map((c) => c.words.sv[0]).join(', ') }));
@@ -277,7 +290,7 @@ export class Conversation {
     const params: Record<string, string | number> = echoSafe(e.params);
     const spec = e.command ? commandSpec(e.command) : undefined;
     if (spec) {
-      params.example = tr.t(`bot.commands.${spec.name}.usage`);
+      params.example = tr.t(`${spec.help ?? `bot.commands.${spec.name}`}.usage`);
       params.command = commandWord(spec.name, tr.lang);
       params.allowed = spec.keys.map((k) => `${fieldWord(k, tr.lang)}=`).join(', ');
     }

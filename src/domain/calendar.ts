@@ -116,6 +116,8 @@ export class HolidayTable {
  */
 export class BusinessClock {
   private readonly days = new Map<number, CalendarDay>();
+  /** Approved extra opening hours (4.1.2) by local date: they widen that day's hours. */
+  private extra = new Map<string, { from: number; to: number }>();
   private readonly openMinute: number;
   private readonly closeMinute: number;
   private readonly halfCloseMinute: number;
@@ -138,6 +140,24 @@ export class BusinessClock {
     // An unknown zone makes every local time NaN, and no search could ever end.
     if (!IANAZone.isValidZone(zone)) throw new RangeError(`calendar: unknown time zone "${zone}"`);
     if (!(this.workingDayMs > 0)) throw new RangeError(`calendar: hours ${hours.open}–${hours.close} leave no time open`);
+  }
+
+  /**
+   * Replaces the extra hours this clock runs (approved extra opening hours, 4.1.2). Each
+   * range lies within one local date; on a closed day it is that day's hours, on an open
+   * day it widens them (a range must touch the ordinary hours: the services refuse one
+   * that would leave a gap). Cached days are recomputed.
+   */
+  setExtraHours(ranges: readonly { readonly from: number; readonly to: number }[]): void {
+    const extra = new Map<string, { from: number; to: number }>();
+    for (const r of ranges) {
+      if (!(r.to > r.from)) continue;
+      const date = this.dayAt(r.from).date;
+      const prev = extra.get(date);
+      extra.set(date, prev ? { from: Math.min(prev.from, r.from), to: Math.max(prev.to, r.to) } : { from: r.from, to: r.to });
+    }
+    this.extra = extra;
+    this.days.clear();
   }
 
   /** True while the clock runs: open <= t < close on an open day. */
@@ -265,11 +285,17 @@ export class BusinessClock {
         ? startMs + minute * MINUTE_MS
         : DateTime.fromObject({ year, month, day: dayOfMonth, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: this.zone }).toMillis();
     const holiday = this.holidays.lookup(date);
+    const extra = this.extra.get(date);
     const closed = !this.hours.days.includes(weekday) || holiday?.effect === 'closed';
-    if (closed) return { index, date, weekday, startMs, openMs: null, closeMs: null, holiday };
     const close = holiday?.effect === 'half' ? Math.min(this.closeMinute, this.halfCloseMinute) : this.closeMinute;
-    if (close <= this.openMinute) return { index, date, weekday, startMs, openMs: null, closeMs: null, holiday };
-    return { index, date, weekday, startMs, openMs: at(this.openMinute), closeMs: at(close), holiday };
+    if (closed || close <= this.openMinute) {
+      if (extra) return { index, date, weekday, startMs, openMs: extra.from, closeMs: extra.to, holiday };
+      return { index, date, weekday, startMs, openMs: null, closeMs: null, holiday };
+    }
+    const openMs = at(this.openMinute);
+    const closeMs = at(close);
+    if (extra) return { index, date, weekday, startMs, openMs: Math.min(openMs, extra.from), closeMs: Math.max(closeMs, extra.to), holiday };
+    return { index, date, weekday, startMs, openMs, closeMs, holiday };
   }
 }
 
@@ -286,6 +312,14 @@ export class BusinessCalendar {
     for (const agency of contract.agencies) {
       this.support.set(agency.id, new BusinessClock(agency.supportHours ?? contract.supportHours, this.holidays, contract.timezone, halfClose));
     }
+  }
+
+  /**
+   * Approved extra opening hours (4.1.2) become opening hours for their day (the opening
+   * clock only; support hours are the operator's and do not change). Replaces the list.
+   */
+  setExtraOpeningHours(ranges: readonly { readonly from: number; readonly to: number }[]): void {
+    this.opening.setExtraHours(ranges);
   }
 
   /** The support clock of an agency; throws UnknownAgencyError for an unknown id. */

@@ -95,3 +95,31 @@ export function requestDeadline(meeting: number, calendar: BusinessCalendar, rul
 function isMeetingDay(meeting: number, calendar: BusinessCalendar): boolean {
   return operatorSupportClock(calendar).isWorkingDay(meeting);
 }
+
+/** Why requested extra hours cannot become opening hours as asked. */
+export type ExtraHoursShapeProblem =
+  /** The end is not after the start. */
+  | { readonly rule: 'order' }
+  /** The hours run past local midnight: request one range per day. */
+  | { readonly rule: 'one-day' }
+  /** On a day with opening hours, extra hours must start at closing time or end at opening time (no gap). */
+  | { readonly rule: 'adjacent'; readonly open: number; readonly close: number }
+  /** The hours lie wholly inside the ordinary opening hours. */
+  | { readonly rule: 'already-open'; readonly open: number; readonly close: number };
+
+/**
+ * Whether requested extra hours can be opening hours for their day: one local date,
+ * and on a day with opening hours touching them (the calendar keeps one stretch of
+ * opening hours per day). Read against the ordinary hours of the calendar passed in.
+ */
+export function extraHoursShape(request: ExtraHoursRequest, calendar: BusinessCalendar): ExtraHoursShapeProblem | null {
+  const { from, to } = request;
+  if (!(to > from)) return { rule: 'order' };
+  const clock = calendar.opening;
+  const day = clock.dayAt(from);
+  if (to > clock.day(day.index + 1).startMs) return { rule: 'one-day' };
+  if (day.openMs === null || day.closeMs === null) return null;
+  if (from >= day.openMs && to <= day.closeMs) return { rule: 'already-open', open: day.openMs, close: day.closeMs };
+  if (from > day.closeMs || to < day.openMs) return { rule: 'adjacent', open: day.openMs, close: day.closeMs };
+  return null;
+}

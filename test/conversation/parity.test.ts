@@ -68,6 +68,20 @@ const CASES: Record<CommandName, [string, Expect][]> = {
     ['notera INC-1', 'refused'],
     ['note INC-3 Efter stängningen: orsaken hittad', 'changes'],
   ],
+  window: [
+    ['fönster', 'answers'],
+    ['window 2020-01-04 02:00–06:00 Redan passerat', 'refused'],
+    ['window move WIN-99 2030-01-05 02:00–06:00', 'refused'],
+  ],
+  windows: [['windows', 'answers']],
+  extraHours: [
+    ['extratid', 'answers'],
+    ['extra-hours approve EXH-9', 'refused'],
+  ],
+  notice: [
+    ['notice INC-99 Störning i flödet', 'refused'],
+    ['meddelande', 'refused'],
+  ],
   help: [
     ['help', 'answers'],
     ['hjälp', 'answers'],
