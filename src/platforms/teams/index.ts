@@ -12,7 +12,6 @@
 //   }
 import type { App as TeamsSdkApp } from '@microsoft/teams.apps';
 import type { App } from '../../app.js';
-import { Conversation } from '../../conversation/engine.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Lang } from '../../i18n/index.js';
 import { ChatReferenceService } from '../../services/chat-references.js';
@@ -21,7 +20,7 @@ import { createTeamsAppFromSettings, type TeamsSettings } from './config.js';
 import { TeamsConversations } from './conversations.js';
 import { registerTeamsHandlers } from './handlers.js';
 import { MESSAGING_ENDPOINT, type NodeHandler, type TeamsHttpAdapter } from './http-adapter.js';
-import { TeamsNames, teamsAuthorize } from './people.js';
+import { TeamsNames } from './people.js';
 
 export interface TeamsOptions {
   /** Language of channel messages and for people whose Teams locale is not supported (SSBTEK_LANG). Default 'sv'. */
@@ -66,14 +65,9 @@ export async function startTeams(app: App, settings: TeamsSettings, options: Tea
     log: app.log,
     paceMs: options.paceMs,
   });
-  const conversation = new Conversation({
-    incidents: app.incidents,
-    reminders: app.reminders,
-    contract: app.contract,
-    now: app.now,
-    authorize: teamsAuthorize(app.contract),
-    logError: (err, context) => app.log.error(`Teams: fault while handling ${context}`, err),
-  });
+  // The app's conversation (every command, the roles of services/roles.ts — roles.manager.teams
+  // by Entra object id — and the command records), with Teams' fault log.
+  const conversation = app.conversation.with({ logError: (err, context) => app.log.error(`Teams: fault while handling ${context}`, err) });
   registerTeamsHandlers(sdk, { conversation, refs, conversations, names, announcer, lang, log: app.log });
   // Every process on this store now writes Teams deliveries; this one also delivers them.
   const { outbox, runner, queue } = app.jobs;

@@ -1,9 +1,6 @@
-// Teams people: who a Teams actor is (their Entra object id), whether they hold the
-// manager role (`roles.manager.teams` in the configuration), and the display names that
-// mention entities need. Which actions need the manager role is the lifecycle table's
-// business (the conversation asks `authorize` only for those).
-import type { Contract } from '../../config/contract.js';
-import type { Authorize } from '../../conversation/engine.js';
+// Teams people: who a Teams actor is (their Entra object id, the id `roles.manager.teams`
+// and the escalation contacts name; the role rule itself is services/roles.ts, the same for
+// every surface), and the display names that mention entities need.
 import type { Actor } from '../../services/incidents.js';
 import { mentionName, type MentionEntity } from './cards.js';
 
@@ -17,24 +14,6 @@ export interface TeamsFrom {
 export function teamsActor(from: TeamsFrom | undefined): Actor {
   const id = (from?.aadObjectId ?? from?.id ?? 'unknown').toLowerCase();
   return { id, source: 'teams', ...(from?.name ? { name: from.name } : {}) };
-}
-
-type RoleLists = Record<string, readonly string[] | undefined>;
-
-/**
- * The manager check for Teams actors (deny by default): with no role list configured
- * anywhere everyone may do everything, as in Slack; once any list is configured, a Teams
- * actor holds the role only when `roles.manager.teams` names their Entra object id.
- */
-export function teamsAuthorize(contract: Contract, fallback?: Authorize): Authorize {
-  const manager = ((contract as { roles?: { manager?: RoleLists } }).roles?.manager ?? {}) as RoleLists;
-  const anyList = Object.values(manager).some((list) => Array.isArray(list));
-  const teams = new Set((manager.teams ?? []).map((id) => id.toLowerCase()));
-  return (action, actor) => {
-    if (actor.source !== 'teams') return fallback ? fallback(action, actor) : true;
-    if (!anyList) return true;
-    return teams.has(actor.id.toLowerCase());
-  };
 }
 
 /**
