@@ -6,8 +6,8 @@ import { Conversation, type Authorize } from './conversation/engine.js';
 import { IncidentService } from './services/incidents.js';
 import { ReminderService } from './services/reminders.js';
 import { ReminderScheduler, type ReminderSink } from './scheduler/reminders.js';
-import { jobSettingsFromEnv, type JobSettings } from './jobs/config.js';
-import { Outbox } from './jobs/outbox.js';
+import { destinationsFromEnv, jobSettingsFromEnv, type JobSettings } from './jobs/config.js';
+import { Outbox, type Destinations } from './jobs/outbox.js';
 import { JobQueue, type JobMetrics } from './jobs/queue.js';
 import { JobRunner } from './jobs/runner.js';
 import { openDatabase, type Database } from './store/index.js';
@@ -36,6 +36,8 @@ export interface AppOptions {
   jobs?: Partial<JobSettings>;
   /** Counters the job queue updates (the metrics endpoint implements them). */
   jobMetrics?: JobMetrics;
+  /** Chat destinations to write deliveries for besides those registered on the store; default from the environment (SLACK_BOT_TOKEN). */
+  destinations?: Destinations;
   /** SMTP for the information routine's e-mail; default from SMTP_URL / SMTP_FROM (null: none in this process). */
   smtp?: SmtpOptions | null;
   /** The monthly report's settings; default from SSBTEK_REPORT_* (docs/compliance.md). */
@@ -106,7 +108,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     metrics: options.jobMetrics,
   });
   const runner = new JobRunner({ queue, log, leaseMs: settings.leaseMs, batch: settings.batch });
-  const outbox = new Outbox({ prisma: database.prisma, queue });
+  // Destinations come from configuration (this environment and chat_destinations), not from
+  // which platforms run in this process.
+  const outbox = new Outbox({ prisma: database.prisma, queue, local: options.destinations ?? destinationsFromEnv() });
   const compliance = await createCompliance({ prisma: database.prisma, contract, calendar, queue, runner, log, settings: options.reports, smtp: options.smtp });
   const routine = createRoutine({ prisma: database.prisma, contract, calendar, queue, runner, now, log, smtp: options.smtp });
   const incidents = new IncidentService({

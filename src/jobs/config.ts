@@ -54,3 +54,16 @@ export function jobSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): JobSet
     channelPaceMs: e.SSBTEK_CHANNEL_PACE_MS,
   };
 }
+
+/**
+ * The chat destinations this process's configuration names, whether or not it runs them:
+ * a CLI or terminal with SLACK_BOT_TOKEN set writes Slack deliveries even before any Slack
+ * process has registered on the store.
+ */
+export function destinationsFromEnv(env: NodeJS.ProcessEnv = process.env): Map<string, { incidentChannel?: string }> {
+  const out = new Map<string, { incidentChannel?: string }>();
+  const token = env.SLACK_BOT_TOKEN?.trim();
+  const channel = env.SLACK_INCIDENT_CHANNEL?.trim();
+  if (token) out.set('slack', channel ? { incidentChannel: channel } : {});
+  return out;
+}
