@@ -120,6 +120,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function buildManifest(template, appId) {
   if (!appId) throw new Error('TEAMS_APP_ID is not set: the manifest names the bot by its Microsoft App ID');
   if (!GUID.test(appId)) throw new Error('TEAMS_APP_ID must be the bot\'s Microsoft App ID (a GUID)');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's placeholder, literally
   const manifest = JSON.parse(template.replaceAll('${TEAMS_APP_ID}', appId.toLowerCase()));
   for (const list of manifest.bots?.[0]?.commandLists ?? []) {
     if (list.commands.length > 10) throw new Error('a Teams command list holds at most 10 commands');
