@@ -8,9 +8,11 @@ import type { CommandTable } from './cli/context.js';
 import { deadlinesCommand } from './cli/deadlines.js';
 import { extraHoursCommand } from './cli/extra-hours.js';
 import { helpCommand } from './cli/help.js';
+import { importCommand } from './cli/import.js';
 import { main } from './cli/main.js';
 import { migrateCommand } from './cli/migrate.js';
 import { priorityCommand } from './cli/priority.js';
+import { reportCommand } from './cli/report.js';
 import { timingCommand } from './cli/timing.js';
 import { windowCommand } from './cli/window.js';
 
@@ -21,6 +23,8 @@ export const COMMANDS: CommandTable = {
   window: windowCommand,
   'extra-hours': extraHoursCommand,
   migrate: migrateCommand,
+  report: reportCommand,
+  import: importCommand,
   help: helpCommand(() => COMMANDS),
 };
 

@@ -10,7 +10,10 @@ import { sanitizeInput } from '../domain/text.js';
 import { tokenize, type Token } from './parse.js';
 import type { RoutineCommand, RoutineCommandName } from './routine.js';
 
-export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze' | 'note' | RoutineCommandName;
+export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze' | 'note' | RoutineCommandName | CaseCommandName;
+
+/** Orders, problems, outages and compliance (conversation/compliance.ts reads their words). */
+export type CaseCommandName = 'order' | 'problem' | 'outage' | 'compliance';
 export type FormId = 'incident' | 'resolve' | 'priority';
 
 /** The incident form's fields, also the keys of `incident key=value …`. */
@@ -35,7 +38,9 @@ export type Command =
   /** A line on the timeline that changes nothing else. */
   | { name: 'note'; id: number; text: string }
   /** The information routine (windows, extra hours, disturbance notices): its words, read by conversation/routine.ts. */
-  | RoutineCommand;
+  | RoutineCommand
+  /** Orders, problems, outages, compliance: their words, read by conversation/compliance.ts. */
+  | { name: CaseCommandName; words: string[] };
 
 /** A line that is not a command, or a command with arguments that cannot be right. */
 export interface ParseError {
@@ -97,6 +102,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'windows', words: { sv: ['fönstren', 'fonstren'], en: ['windows'] }, mutates: false, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.windows' },
   { name: 'extraHours', words: { sv: ['extratid'], en: ['extra-hours'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.extraHours' },
   { name: 'notice', words: { sv: ['meddelande'], en: ['notice'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.notice' },
+  // Orders, problems, outages and compliance (conversation/compliance.ts reads their words).
+  { name: 'order', words: { sv: ['beställning', 'bestallning'], en: ['order'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'cases.help.order' },
+  { name: 'problem', words: { sv: ['problem'], en: ['problem'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'cases.help.problem' },
+  { name: 'outage', words: { sv: ['avbrott'], en: ['outage'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'cases.help.outage' },
+  { name: 'compliance', words: { sv: ['efterlevnad'], en: ['compliance'] }, mutates: false, action: null, form: null, keys: [], freeText: true, help: 'cases.help.compliance' },
   { name: 'help', words: { sv: ['hjälp', 'hjalp'], en: ['help', '?'] }, mutates: false, action: null, form: null, keys: [], freeText: false },
 ];
 
@@ -270,10 +280,19 @@ const SCHEMAS: Record<CommandName, z.ZodType<Command, Arguments>> = {
   windows: routineWords('windows'),
   extraHours: routineWords('extraHours'),
   notice: routineWords('notice'),
+  order: caseWords('order'),
+  problem: caseWords('problem'),
+  outage: caseWords('outage'),
+  compliance: caseWords('compliance'),
 } as Record<CommandName, z.ZodType<Command, Arguments>>;
 
 /** A routine command keeps its words (key=value included); conversation/routine.ts reads them. */
 function routineWords(name: RoutineCommandName) {
+  return z.object({ words: z.array(z.string()), fields: z.object({}) }).transform((a) => ({ name, words: a.words }));
+}
+
+/** Orders, problems, outages, compliance keep their words (key=value included); conversation/compliance.ts reads them. */
+function caseWords(name: CaseCommandName) {
   return z.object({ words: z.array(z.string()), fields: z.object({}) }).transform((a) => ({ name, words: a.words }));
 }
 

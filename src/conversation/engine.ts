@@ -15,6 +15,7 @@ import { COMMANDS, commandSpec, commandWord, fieldWord, isParseError, parse, rol
 import { checkForm, incidentForm, priorityForm, resolveForm, validateIncidentForm, type FieldErrors, type FormCheck, type FormSpec, type SubmittedValues } from './forms.js';
 import { incidentListLine, incidentText } from './render.js';
 import type { RoutineCommands } from './routine.js';
+import type { ComplianceCommands, ReplyImage } from './compliance.js';
 
 /** Who may do what; without it everyone may do everything. */
 export type Authorize = (action: ManagerAction, actor: Actor) => boolean | Promise<boolean>;
@@ -38,7 +39,8 @@ export interface RequestContext {
  */
 export type Reply =
   | { kind: 'help'; visibility: 'private'; text: string }
-  | { kind: 'text'; visibility: 'private'; text: string }
+  /** `image`: a picture that goes with the text (the compliance chart), for surfaces that show images. */
+  | { kind: 'text'; visibility: 'private'; text: string; image?: ReplyImage }
   | { kind: 'error'; visibility: 'private'; text: string; code: string }
   | { kind: 'card'; visibility: 'public' | 'private'; change: ChangeKind | null; incident: IncidentView; text: string }
   | { kind: 'list'; visibility: 'private'; incidents: IncidentView[]; text: string }
@@ -53,6 +55,8 @@ export interface ConversationDeps {
   reminders?: ReminderService;
   /** Present when the information routine runs: enables window, windows, extra-hours and notice. */
   routine?: RoutineCommands;
+  /** Present when orders, problems, outages and the compliance figures are wired: enables order, problem, outage, compliance. */
+  compliance?: ComplianceCommands;
   contract: Contract;
   /** The clock: the conversation layer is the lowest that may read it. */
   now: () => number;
@@ -201,6 +205,15 @@ export class Conversation {
         const reply = await this.deps.routine.execute(cmd, ctx.actor, tr, now);
         return reply.kind === 'error' ? errorReply(reply.code ?? 'routine', reply.text) : { kind: 'text', visibility: 'private', text: reply.text };
       }
+      case 'order':
+      case 'problem':
+      case 'outage':
+      case 'compliance': {
+        if (!this.deps.compliance) return errorReply('errors.command.unknown', tr.t('errors.command.unknown', { word: commandWord(cmd.name, tr.lang) }));
+        const reply = await this.deps.compliance.run(cmd.name, cmd.words, { actor: ctx.actor, tr, now, deliveryId: ctx.deliveryId, authorize: (a) => this.authorize(a, ctx.actor) });
+        if (reply.kind === 'error') return errorReply(reply.code ?? 'compliance', reply.text);
+        return { kind: 'text', visibility: 'private', text: reply.text, ...(reply.image ? { image: reply.image } : {}) };
+      }
     }
   }
 
@@ -273,6 +286,7 @@ export class Conversation {
     for (const spec of COMMANDS) {
       if (spec.name === 'snooze' && !this.deps.reminders) continue;
       if (spec.help?.startsWith('routine.') && !this.deps.routine) continue;
+      if (spec.help?.startsWith('cases.') && !this.deps.compliance) continue;
       lines.push(line(spec.help ?? spec.name));
       if (spec.name === 'incident') lines.push(line('incidentInline'));
     }

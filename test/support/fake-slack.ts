@@ -90,6 +90,8 @@ const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
+  /** Files uploaded with files.uploadV2 (getUploadURLExternal → POST to upload_url → completeUploadExternal): bytes as sent, shared where completed. */
+  readonly files: Array<{ id: string; filename: string; length: number; bytes: Buffer | null; title?: string; channel?: string; initialComment?: string; completed: boolean }> = [];
   readonly violations: string[] = [];
   readonly locales = new Map<string, string>();
   readonly groups = new Map<string, string[]>();
@@ -244,8 +246,18 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const url = new URL(req.url ?? '/', this.baseUrl);
+      if (req.method === 'POST' && url.pathname.startsWith('/upload/')) {
+        // files.uploadV2 step 2: the file's bytes, as they are, to the URL step 1 handed out.
+        const file = this.files.find((f) => f.id === decodeURIComponent(url.pathname.slice('/upload/'.length)));
+        if (file) file.bytes = uploadedBytes(bytes, req.headers['content-type']);
+        res.writeHead(file ? 200 : 404, { 'content-type': 'text/plain' });
+        res.end(file ? `OK - ${bytes.length}` : 'unknown upload');
+        this.notify();
+        return;
+      }
       const send = (status: number, body: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -432,6 +444,22 @@ export class FakeSlack {
       case 'apps.connections.open':
         if (!String(req.headers.authorization ?? '').startsWith('Bearer xapp-')) return { ok: false, error: 'not_allowed_token_type' };
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(++this.seq).padStart(8, '0')}`;
+        this.files.push({ id, filename: String(body.filename ?? ''), length: Number(body.length ?? 0), bytes: null, completed: false });
+        return { ok: true, upload_url: `${this.baseUrl}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list: Array<{ id: string; title?: string }> = typeof body.files === 'string' ? JSON.parse(body.files) : (body.files ?? []);
+        const done = [];
+        for (const item of list) {
+          const file = this.files.find((f) => f.id === item.id);
+          if (!file || file.bytes === null) return { ok: false, error: 'file_not_found' };
+          Object.assign(file, { completed: true, title: item.title, channel: body.channel_id, initialComment: body.initial_comment });
+          done.push({ id: file.id, name: file.filename, title: item.title ?? file.filename });
+        }
+        return { ok: true, files: done };
+      }
       case 'chat.getPermalink':
         return { ok: true, channel: body.channel, permalink: `https://ssbtek-test.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}` };
       default:
@@ -986,4 +1014,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const stop = () => void fake.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/** The file in an upload: the raw body, or the file part of a multipart/form-data body (as @slack/web-api sends it). */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/i.exec(contentType ?? '')?.[2];
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  for (let start = body.indexOf(delimiter); start >= 0; ) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next < 0) break;
+    const part = body.subarray(start + delimiter.length + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    if (split >= 0 && /filename=/i.test(part.subarray(0, split).toString('utf8'))) return part.subarray(split + 4);
+    start = next;
+  }
+  return body;
 }

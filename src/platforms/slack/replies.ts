@@ -58,6 +58,12 @@ export async function deliverReply(deps: HandlerDeps, reply: Reply, out: Outlet)
     case 'error':
     case 'formErrors':
       await out.private({ text: reply.text, blocks: textBlocks(tr, reply.text) });
+      // A picture that goes with the answer (the compliance chart): Slack cannot attach a
+      // file to a private message, so it is shared in the channel the question came from.
+      if (reply.kind === 'text' && reply.image && out.trigger && out.channel) {
+        const { png, filename, title, alt } = reply.image;
+        await out.trigger.client.filesUploadV2({ channel_id: out.channel, file: Buffer.from(png), filename, title, alt_text: alt });
+      }
       return;
   }
 }
