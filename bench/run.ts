@@ -30,6 +30,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./startup.bench.js'),
   () => import('./compliance.bench.js'),
   () => import('./teams.bench.js'),
+  () => import('./alerts.bench.js'),
 ];
 
 function benchOf(loaded: BenchModule | { default: BenchModule }): BenchModule {

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../app.js';
 import { ALERT_DEFAULTS, alertRules, alertsConfigOf, type AlertsConfig } from '../config/alerts.js';
 import type { Contract } from '../config/contract.js';
-import { groupingKey, labelSetText, planIncident, type AlertRule, type IncidentPlan, type Labels } from '../domain/alert-rules.js';
+import { firstMatchingRule, groupingKey, labelSetText, planIncident, type AlertRule, type IncidentPlan, type Labels } from '../domain/alert-rules.js';
 import { capEcho } from '../domain/text.js';
 import { translator, type Lang, type Translator } from '../i18n/index.js';
 import type { AlertGroup } from '../generated/prisma/client.js';
@@ -86,12 +86,18 @@ export interface AlertServiceDeps {
   lang?: Lang;
 }
 
-const NOTE_RETRIES = 8;
+const NOTE_RETRIES = 12;
+/** How long a delivery waits for another one that is opening the same group's incident. */
+const OPENING_WAIT_MS = 3_000;
+/** Interactive transactions wait this long for a connection under load (Prisma's default is 2 s). */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 export class AlertService {
   readonly config: AlertsConfig;
   readonly rules: readonly AlertRule[];
   private readonly tr: Translator;
+  /** The last timeline line being written per incident (one at a time per process). */
+  private readonly noting = new Map<number, Promise<void>>();
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.config = alertsConfigOf(deps.contract);
@@ -129,11 +135,12 @@ export class AlertService {
 
   private async group(n: AlertNotification, key: string, alerts: IncomingAlert[]): Promise<GroupOutcome> {
     const { metrics, log } = this.deps;
-    const planned: Array<{ alert: IncomingAlert; plan: IncidentPlan }> = [];
+    // Only the rule is looked up per alert; the incident is rendered from one of them, if needed.
+    const planned: Array<{ alert: IncomingAlert; rule: AlertRule }> = [];
     let unmatched = 0;
     for (const alert of alerts) {
-      const plan = planIncident(this.rules, alert, { titleMax: TITLE_MAX, textMax: TEXT_MAX });
-      if (plan) planned.push({ alert, plan });
+      const rule = firstMatchingRule(this.rules, alert.labels);
+      if (rule) planned.push({ alert, rule });
       else {
         unmatched++;
         // Names only: the alert's name and which labels it had, never their values.
@@ -151,9 +158,17 @@ export class AlertService {
     const startsAt = Math.min(...planned.map((p) => p.alert.startsAt));
     // The incident is made from the earliest firing alert (else the earliest one).
     const lead = [...(firing.length ? firing : planned)].sort((a, b) => a.alert.startsAt - b.alert.startsAt)[0]!;
+    const leadPlan = () => planIncident([lead.rule], lead.alert, { titleMax: TITLE_MAX, textMax: TEXT_MAX })!;
     const hash = sha256(key);
     const now = this.deps.now();
-    const decision = await this.decide(hash, startsAt, planned, firing.length > 0, n.sender, lead.plan.rule, now);
+    // The common case — a repeat of what is known (group_interval, repeat_interval, an HA
+    // pair, a retry) — is one UPDATE, without the group lock.
+    const repeated = await this.repeat(hash, startsAt, firing.map((f) => f.alert.fingerprint!), firing.length > 0, planned.length);
+    if (repeated !== null) {
+      metrics?.alertsGrouped('unchanged', alerts.length);
+      return { outcome: 'unchanged', incident: incidentRef(repeated), alerts: alerts.length };
+    }
+    const decision = await this.decide(hash, startsAt, planned, firing.length > 0, n.sender, lead.rule.name, now);
     if (decision.kind === 'ignored') {
       metrics?.alertsGrouped('ignored', alerts.length);
       return { outcome: 'ignored', alerts: alerts.length };
@@ -166,7 +181,7 @@ export class AlertService {
         metrics?.alertsGrouped('ignored', alerts.length);
         return { outcome: 'ignored', alerts: alerts.length };
       }
-      incidentId = await this.openFor(decision.row, lead.plan, n.sender, now);
+      incidentId = await this.openFor(decision.row, leadPlan(), n.sender, now, decision.opened);
       outcome = decision.opened ? 'opened' : 'joined';
     }
     const actor = monitoringActor(n.sender);
@@ -185,6 +200,21 @@ export class AlertService {
     }
     metrics?.alertsGrouped(outcome, alerts.length);
     return { outcome, incident: incidentRef(incidentId), alerts: alerts.length };
+  }
+
+  /**
+   * Counts a notification that brings nothing new (same status, every firing alert already
+   * known, the incident linked) and returns the incident id; null when anything is new.
+   */
+  private async repeat(hash: string, startsAt: number, firing: string[], isFiring: boolean, alerts: number): Promise<number | null> {
+    const status = isFiring ? 'firing' : 'resolved';
+    const rows = await this.deps.prisma.$queryRaw<Array<{ incident_id: number }>>`
+      UPDATE alert_groups
+         SET notifications = notifications + 1, alerts_received = alerts_received + ${alerts}, updated_at = now()
+       WHERE group_key = ${hash} AND starts_at = ${new Date(startsAt)} AND incident_id IS NOT NULL
+         AND last_status = ${status} AND fingerprints @> ${[...new Set(firing)]}::text[]
+      RETURNING incident_id`;
+    return rows[0]?.incident_id ?? null;
   }
 
   /**
@@ -250,12 +280,21 @@ export class AlertService {
         },
       });
       return { kind: 'row' as const, row: updated, opened, firing, joined, refired, cleared };
-    });
+    }, TX_OPTIONS);
   }
 
   /** Opens (or finds, on a retry or a race) the episode's incident and links the row to it. */
-  private async openFor(row: AlertGroup, plan: IncidentPlan, sender: string, now: number): Promise<number> {
-    const receivedAt = Math.min(row.startsAt.getTime(), now);
+  private async openFor(row: AlertGroup, plan: IncidentPlan, sender: string, now: number, creator: boolean): Promise<number> {
+    const idempotencyKey = `alert:${row.groupKey.slice(0, 40)}:${row.startsAt.toISOString()}`;
+    // Another delivery is opening it right now: wait for that rather than race it. If that
+    // delivery died, the idempotency key lets this one open it after the wait.
+    if (!creator) {
+      for (let waited = 0; waited < OPENING_WAIT_MS; waited += 25) {
+        const found = await this.deps.prisma.incident.findUnique({ where: { idempotencyKey }, select: { id: true } });
+        if (found) return this.link(row, found.id);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
     const view = await this.deps.incidents.open(
       {
         impact: plan.impact,
@@ -265,26 +304,45 @@ export class AlertService {
         baseServices: plan.baseServices,
         description: plan.description,
         security: plan.security,
-        receivedAt,
-        idempotencyKey: `alert:${row.groupKey.slice(0, 40)}:${row.startsAt.toISOString()}`,
+        receivedAt: Math.min(row.startsAt.getTime(), now),
+        idempotencyKey,
       },
       monitoringActor(sender),
       now,
     );
-    await this.deps.prisma.alertGroup.updateMany({ where: { groupKey: row.groupKey, incidentId: null }, data: { incidentId: view.id } });
-    this.deps.log.info(`alerts: ${view.ref} opened from monitoring (${sender}, rule ${capEcho(plan.rule, 80)})`);
-    return view.id;
+    if (creator) this.deps.log.info(`alerts: ${view.ref} opened from monitoring (${sender}, rule ${capEcho(plan.rule, 80)})`);
+    return this.link(row, view.id);
   }
 
-  /** A timeline line; another change to the same incident at the same moment is retried. */
-  private async note(incidentId: number, text: string, actor: Actor, now: number, data: Record<string, unknown>): Promise<void> {
+  private async link(row: AlertGroup, incidentId: number): Promise<number> {
+    await this.deps.prisma.alertGroup.updateMany({ where: { groupKey: row.groupKey, incidentId: null }, data: { incidentId } });
+    return incidentId;
+  }
+
+  /**
+   * A timeline line. Lines for one incident are written one at a time in this process (a
+   * burst would otherwise collide on the incident's revision); a collision with another
+   * replica or a person is retried with backoff.
+   */
+  private note(incidentId: number, text: string, actor: Actor, now: number, data: Record<string, unknown>): Promise<void> {
+    const previous = this.noting.get(incidentId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.noteWithRetry(incidentId, text, actor, now, data));
+    const tail = mine.catch(() => undefined);
+    this.noting.set(incidentId, tail);
+    void tail.then(() => {
+      if (this.noting.get(incidentId) === tail) this.noting.delete(incidentId);
+    });
+    return mine;
+  }
+
+  private async noteWithRetry(incidentId: number, text: string, actor: Actor, now: number, data: Record<string, unknown>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.deps.incidents.note(incidentId, text, actor, now, { source: 'monitoring', ...data });
         return;
       } catch (err) {
         if (!(err instanceof UserError && err.code === 'incident.conflict') || attempt >= NOTE_RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+        await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random())));
       }
     }
   }

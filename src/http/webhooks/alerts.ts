@@ -93,6 +93,8 @@ export function mountAlerts(server: HttpServer, deps: AlertsMountDeps): AlertsMo
     } catch (err) {
       // A rule that cannot make an incident (e.g. a title too long): retrying will not help.
       if (!(err instanceof UserError)) throw err;
+      // A collision with other changes to the incident: the sender's retry will succeed.
+      if (err.code === 'incident.conflict') throw new HttpError(503, 'busy, retry', { 'retry-after': '1' });
       metrics?.alertsRejected('refused', 1);
       app.log.warn(`alerts: a delivery from ${sender} could not open an incident (${err.code})`);
       sendJson(res, 422, { error: 'refused', code: err.code });
