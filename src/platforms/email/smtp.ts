@@ -51,7 +51,9 @@ export function smtpFailure(err: unknown): JobFailure {
   if (typeof e?.responseCode === 'number') {
     return { code: `smtp_${e.responseCode}`, permanent: e.responseCode >= 500 && e.responseCode < 600 };
   }
-  return { code: errorCode(err) };
+  // nodemailer reports a refused or dropped connection as ESOCKET/ECONNECTION; name the network error itself.
+  const network = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE)\b/.exec(String((err as Error)?.message ?? ''));
+  return { code: network?.[1] ?? errorCode(err) };
 }
 
 export class SmtpTransport implements AnnouncementTransport {
