@@ -82,6 +82,25 @@ const CASES: Record<CommandName, [string, Expect][]> = {
     ['notice INC-99 Störning i flödet', 'refused'],
     ['meddelande', 'refused'],
   ],
+  order: [
+    ['beställning anslutning "Paritet" myndighet=csn', 'answers'],
+    ['order ack BES-1', 'answers'],
+    ['order close BES-9', 'refused'],
+    ['beställning', 'refused'],
+  ],
+  problem: [
+    ['problem impact=2 timing=3 Paritet', 'answers'],
+    ['problem link PRB-1 INC-99', 'refused'],
+    ['problem', 'refused'],
+  ],
+  outage: [
+    ['outage list', 'answers'],
+    ['avbrott störning start="2026-11-20 10:00" slut="2026-11-20 11:00" orsak=x', 'refused'],
+  ],
+  compliance: [
+    ['efterlevnad', 'answers'],
+    ['compliance 2026-13', 'refused'],
+  ],
   help: [
     ['help', 'answers'],
     ['hjälp', 'answers'],
