@@ -38,7 +38,7 @@ export interface TeamsBot {
   cards: unknown[];
   message(text: string, options?: { from?: Person; conversation?: string; conversationType?: string; mention?: boolean; locale?: string }): Promise<{ status: number; body: string }>;
   /** Clicks an Action.Execute button / submits a form card: the `adaptiveCard/action` invoke; returns the parsed invoke answer. */
-  invoke(verb: string, data: Record<string, unknown>, options?: { from?: Person; conversation?: string }): Promise<{ status: number; body: any }>;
+  invoke(verb: string, data: Record<string, unknown>, options?: { from?: Person; conversation?: string; replyToId?: string }): Promise<{ status: number; body: any }>;
   /** Waits for a connector call. */
   call(pred: (c: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   close(): Promise<void>;
@@ -120,7 +120,7 @@ export async function startTeamsBot(db: Database, options: { now: number; contra
     },
     async invoke(verb, data, o = {}) {
       const conversation = o.conversation ?? CHANNEL;
-      const res = await post({ ...base(o.from ?? PEOPLE.anna, conversation, conversation.startsWith('19:') ? 'channel' : 'personal'), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+      const res = await post({ ...base(o.from ?? PEOPLE.anna, conversation, conversation.startsWith('19:') ? 'channel' : 'personal'), type: 'invoke', name: 'adaptiveCard/action', ...(o.replyToId ? { replyToId: o.replyToId } : {}), value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
       const body = res.body ? JSON.parse(res.body) : undefined;
       if (body?.type === 'application/vnd.microsoft.card.adaptive') cards.push(body.value);
       return { status: res.status, body };

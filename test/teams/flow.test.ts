@@ -22,6 +22,7 @@ const sendsTo = (conversation: string) => (c: ConnectorCall) => c.kind === 'send
 describe('Teams: an incident from a channel, its card, buttons, reminders and roles', () => {
   let bot: TeamsBot;
   let card1: ConnectorCall;
+  let formMessage: ConnectorCall;
   beforeAll(async () => {
     bot = await startTeamsBot(await pgliteTarget.open(), {
       now: at('2026-11-24 10:00'),
@@ -37,7 +38,8 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
   it('@SSBTEK incident in a channel answers with the form card generated from the incident form: Påverkan and Tidpunkt with four descriptions each, the suggestion preselected with its reason', async () => {
     const res = await bot.message('incident');
     expect(res.status).toBe(200);
-    const form = cardsOf(await bot.call(sendsTo(CHANNEL)))[0];
+    formMessage = await bot.call(sendsTo(CHANNEL));
+    const form = cardsOf(formMessage)[0];
     expect(form.version).toBe('1.5');
     expect(form.body.filter((e: any) => e.id && !String(e.id).endsWith('-error')).map((e: any) => e.id)).toEqual(['impact', 'timing', 'title', 'org', 'services', 'description', 'security']);
     const impact = inputOf(form, 'impact');
@@ -71,9 +73,13 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
   });
 
   it('a valid submit turns the form into the result in place and posts the incident card to TEAMS_INCIDENT_CHANNEL with Kvittera, Åtgärdad, Ändra prioritet and Snooze', async () => {
-    const res = await bot.invoke(VERB.submit, { ssbtekForm: 'incident', ssbtekHidden: {}, ssbtekLang: 'sv', impact: '1', timing: '1', title: 'Inga svar från SSBTEK', org: 'skatteverket', services: 'Inkomster, Bostadsbidrag', description: 'Alla anrop ger timeout *nu*', security: 'ja' });
+    const res = await bot.invoke(VERB.submit, { ssbtekForm: 'incident', ssbtekHidden: {}, ssbtekLang: 'sv', impact: '1', timing: '1', title: 'Inga svar från SSBTEK', org: 'skatteverket', services: 'Inkomster, Bostadsbidrag', description: 'Alla anrop ger timeout *nu*', security: 'ja' }, { replyToId: formMessage.answeredId });
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(cardText(res.body.value)).toContain('INC-1');
+    expect(cardText(res.body.value)).toContain('INC-1 är registrerad');
+    // The form message itself turns into the result for everyone in the channel.
+    const closed = await bot.call((c) => c.kind === 'update' && c.activityId === formMessage.answeredId);
+    expect(closed.conversationId).toBe(CHANNEL);
+    expect(cardText(cardsOf(closed)[0])).toContain('INC-1 är registrerad');
     card1 = await bot.call(sendsTo(INCIDENT_CHANNEL));
     const card = cardsOf(card1)[0];
     const text = cardText(card);
@@ -166,7 +172,8 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
   });
 
   it('Åtgärdad by a manager opens the resolve form under the card; its submit resolves the incident and the card changes in place', async () => {
-    const res = await bot.invoke(VERB.resolve, { ssbtekIncident: 1, ssbtekLang: 'sv' }, { from: PEOPLE.chef, conversation: `${INCIDENT_CHANNEL};messageid=${card1.answeredId}` });
+    // The click comes from the card in the channel (the invoke names the card's message).
+    const res = await bot.invoke(VERB.resolve, { ssbtekIncident: 1, ssbtekLang: 'sv' }, { from: PEOPLE.chef, conversation: INCIDENT_CHANNEL, replyToId: card1.answeredId });
     expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
     const formPost = await bot.call((c) => sendsTo(`${INCIDENT_CHANNEL};messageid=${card1.answeredId}`)(c) && cardsOf(c).some((k) => inputOf(k, 'note')));
     const form = cardsOf(formPost)[0];
@@ -175,8 +182,10 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     const empty = await bot.invoke(VERB.submit, { ...form.actions[0].data, note: '  ' }, { from: PEOPLE.chef });
     expect(empty.body.value.body.find((e: any) => e.id === 'note-error')).toBeTruthy();
     expect((await bot.app.incidents.get(1, bot.clock.t)).status).toBe('acknowledged');
-    const done = await bot.invoke(VERB.submit, { ...form.actions[0].data, note: 'Omstart av lastbalanseraren' }, { from: PEOPLE.chef });
+    const done = await bot.invoke(VERB.submit, { ...form.actions[0].data, note: 'Omstart av lastbalanseraren' }, { from: PEOPLE.chef, conversation: `${INCIDENT_CHANNEL};messageid=${card1.answeredId}`, replyToId: formPost.answeredId });
     expect(cardText(done.body.value)).toContain('INC-1');
+    // The form in the reply chain is closed for everyone.
+    await bot.call((c) => c.kind === 'update' && c.activityId === formPost.answeredId);
     const update = await bot.call((c) => c.kind === 'update' && c.activityId === card1.answeredId && cardText(cardsOf(c)[0]).includes('Åtgärdad'));
     expect(cardText(cardsOf(update)[0])).toContain('Återrapportering: Omstart av lastbalanseraren');
     expect(buttonsOf(cardsOf(update)[0])).toEqual(['Ändra prioritet']);

@@ -17,7 +17,7 @@ import type { ChatReferenceService } from '../../services/chat-references.js';
 import type { Actor } from '../../services/incidents.js';
 import { cardActivity, type TeamsAnnouncer } from './announcer.js';
 import { DATA, formCard, readFormData, textCard, VERB, type AdaptiveCard } from './cards.js';
-import { baseConversationId, type TeamsConversations } from './conversations.js';
+import { baseConversationId, isChannelConversation, replyChainId, type TeamsConversations } from './conversations.js';
 import { teamsActor, type TeamsFrom, type TeamsNames } from './people.js';
 
 export interface TeamsHandlerDeps {
@@ -34,6 +34,8 @@ export interface TeamsHandlerDeps {
 /** What an incoming Teams activity carries that we read (the SDK's types are wider). */
 interface Incoming {
   id?: string;
+  /** On a card action: the message that holds the card. */
+  replyToId?: string;
   type: string;
   text?: string;
   locale?: string;
@@ -127,27 +129,49 @@ export function registerTeamsHandlers(app: TeamsSdkApp, deps: TeamsHandlerDeps):
     }
   });
 
-  app.on('card.action', async ({ activity, send }) => {
+  app.on('card.action', async ({ activity, send, api }) => {
     const incoming = activity as unknown as Incoming;
     const action = incoming.value?.action ?? {};
     const data = action.data ?? {};
     const lang = langOf(deps, incoming, data);
     const tr = translator(lang);
     const actor = teamsActor(incoming.from);
+    // A form that is done (submitted or cancelled) turns into its result for everyone in the
+    // conversation, not only for the person who clicked (the invoke answer is theirs alone),
+    // so nobody else submits it again.
+    const closeForm = async (card: AdaptiveCard) => {
+      const conversationId = incoming.conversation?.id;
+      if (!incoming.replyToId || !conversationId) return;
+      try {
+        await api.conversations.updateActivity(conversationId, incoming.replyToId, cardActivity(card));
+      } catch (err) {
+        deps.log.warn(`Teams: could not replace a finished form for everyone (${err instanceof Error ? err.message.slice(0, 200) : 'error'})`);
+      }
+    };
     try {
       switch (action.verb) {
-        case VERB.submit:
-          return await submitForm(deps, incoming, data, actor, lang, tr);
-        case VERB.cancel:
-          return inPlace(textCard(tr.t('teams.form.cancelled')));
+        case VERB.submit: {
+          const answer = await submitForm(deps, incoming, data, actor, lang, tr);
+          if (answer.done) await closeForm(answer.card);
+          return inPlace(answer.card);
+        }
+        case VERB.cancel: {
+          const card = textCard(tr.t('teams.form.cancelled'));
+          await closeForm(card);
+          return inPlace(card);
+        }
         default: {
           const command = buttonCommand(action.verb, data);
           if (!command) return toast(tr.t('errors.command.unknown', { word: String(action.verb ?? '').slice(0, 40) }));
           if (incoming.id && isMutating(command) && !(await deps.refs.claimDelivery(`teams:activity:${incoming.id}`))) return toast(tr.t('errors.internal'));
           const reply = await changeOrigin.run(whereFrom(incoming), () => deps.conversation.execute(command, { actor, lang, forms: true }));
           if (reply.kind === 'form') {
-            // Åtgärdad / Ändra prioritet: the form goes under the card; the card stays as it is.
-            await send(cardActivity(formCard(tr, reply.form, { lang }), reply.text));
+            // Åtgärdad / Ändra prioritet: the form goes under the card (its reply chain, in a
+            // channel); the card stays as it is.
+            const form = cardActivity(formCard(tr, reply.form, { lang }), reply.text);
+            const where = incoming.conversation?.id;
+            if (where && incoming.replyToId && isChannelConversation(where) && !where.includes(';messageid=')) await api.conversations.createActivity(replyChainId(where, incoming.replyToId), form);
+            else await send(form);
             return toast(reply.text);
           }
           if (reply.kind === 'card') return inPlace(cardOf(deps.announcer.renderCard(reply.incident, lang)));
@@ -183,23 +207,24 @@ export function buttonCommand(verb: string | undefined, data: Record<string, unk
 
 const FORMS: readonly FormId[] = ['incident', 'resolve', 'priority'];
 
-async function submitForm(deps: TeamsHandlerDeps, incoming: Incoming, data: Record<string, unknown>, actor: Actor, lang: Lang, tr: Translator): Promise<SdkAnswer> {
+/** A submitted form's card: the form again with its errors (`done` false), or its outcome. */
+async function submitForm(deps: TeamsHandlerDeps, incoming: Incoming, data: Record<string, unknown>, actor: Actor, lang: Lang, tr: Translator): Promise<{ card: AdaptiveCard; done: boolean }> {
   const submitted = readFormData(data);
   const form = FORMS.find((f) => f === submitted.form);
-  if (!form) return toast(tr.t('errors.command.unknown', { word: String(submitted.form ?? '').slice(0, 40) }));
+  if (!form) return { card: textCard(tr.t('errors.command.unknown', { word: String(submitted.form ?? '').slice(0, 40) }), { color: 'attention' }), done: false };
   const checked = deps.conversation.checkForm(form, submitted.values, submitted.hidden, lang);
   if (!checked.ok) {
     // Nothing is stored: the same form comes back with each message beside its field.
     const spec = await formSpec(deps, form, submitted.hidden, actor, lang);
-    if (!spec) return toast(Object.values(checked.errors).join('\n'));
-    return inPlace(formCard(tr, spec, { lang, errors: checked.errors, values: submitted.values }));
+    if (!spec) return { card: textCard(Object.values(checked.errors).join('\n'), { color: 'attention' }), done: false };
+    return { card: formCard(tr, spec, { lang, errors: checked.errors, values: submitted.values }), done: false };
   }
   const delivery = `teams:activity:${incoming.id ?? ''}`;
   const command = checked.command;
   // A new incident is idempotent by the delivery id; any other change is claimed before it is made.
-  if (incoming.id && command.name !== 'incident' && isMutating(command) && !(await deps.refs.claimDelivery(delivery))) return inPlace(textCard(tr.t('errors.internal')));
+  if (incoming.id && command.name !== 'incident' && isMutating(command) && !(await deps.refs.claimDelivery(delivery))) return { card: textCard(tr.t('errors.internal')), done: false };
   const reply = await changeOrigin.run(whereFrom(incoming), () => deps.conversation.execute(command, { actor, lang, deliveryId: delivery, forms: true }));
-  return inPlace(resultCard(deps, tr, lang, reply));
+  return { card: resultCard(deps, tr, lang, reply), done: reply.kind === 'card' };
 }
 
 /** The form again (for its errors): the incident form, or the resolve/priority form of the incident it was for. */
