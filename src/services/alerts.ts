@@ -123,14 +123,8 @@ export class AlertService {
   }
 
   /** The monitoring state of incidents (latest alert group of each); absent when none came from monitoring. */
-  async monitoringStates(incidentIds: number[]): Promise<Map<number, MonitoringState>> {
-    const rows = await this.deps.prisma.alertGroup.findMany({ where: { incidentId: { in: [...new Set(incidentIds)] } }, orderBy: { updatedAt: 'asc' } });
-    const out = new Map<number, MonitoringState>();
-    for (const r of rows) {
-      if (r.incidentId === null) continue;
-      out.set(r.incidentId, r.lastStatus === 'resolved' && r.clearedAt ? { state: 'cleared', at: r.clearedAt.getTime() } : { state: 'firing', at: r.firedAt.getTime() });
-    }
-    return out;
+  monitoringStates(incidentIds: number[]): Promise<Map<number, MonitoringState>> {
+    return monitoringStates(this.deps.prisma, incidentIds);
   }
 
   private async group(n: AlertNotification, key: string, alerts: IncomingAlert[]): Promise<GroupOutcome> {
@@ -346,6 +340,21 @@ export class AlertService {
       }
     }
   }
+}
+
+/**
+ * What the incident card shows about monitoring (CardOptions.monitoring in
+ * src/platforms/slack/blocks/card.ts): the state of each incident's latest alert group.
+ */
+export async function monitoringStates(prisma: Pick<PrismaClient, 'alertGroup'>, incidentIds: number[]): Promise<Map<number, MonitoringState>> {
+  const out = new Map<number, MonitoringState>();
+  if (incidentIds.length === 0) return out;
+  const rows = await prisma.alertGroup.findMany({ where: { incidentId: { in: [...new Set(incidentIds)] } }, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }] });
+  for (const r of rows) {
+    if (r.incidentId === null) continue;
+    out.set(r.incidentId, r.lastStatus === 'resolved' && r.clearedAt ? { state: 'cleared', at: r.clearedAt.getTime() } : { state: 'firing', at: r.firedAt.getTime() });
+  }
+  return out;
 }
 
 /** Whether a new notification continues the latest episode: its incident still runs, or it cleared within the quiet period. */
