@@ -4,7 +4,7 @@
 // can disagree with the page or with what the bot says in chat.
 import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import type { Lang } from '../i18n/index.js';
-import { PublicFormat } from './format.js';
+import { publicFormat, type PublicFormat } from './format.js';
 import type { NoticeSummary, StatusSummary, WindowSummary } from './summary.js';
 
 export interface FeedOptions {
@@ -29,7 +29,7 @@ export function windowUid(ref: string, authority = DEFAULT_AUTHORITY): string {
  * calendar with STATUS:CANCELLED so subscribers' copies are removed or marked.
  */
 export function renderCalendar(summary: StatusSummary, lang: Lang, options: FeedOptions): string {
-  const f = new PublicFormat(lang, summary.zone);
+  const f = publicFormat(lang, summary.zone);
   const authority = options.tagAuthority ?? DEFAULT_AUTHORITY;
   const cal = ical({
     name: f.t('status.ics.name'),
@@ -47,7 +47,9 @@ export function renderCalendar(summary: StatusSummary, lang: Lang, options: Feed
       start: new Date(w.start),
       end: new Date(w.end),
       summary: f.t(cancelled ? 'status.ics.cancelled' : 'status.ics.summary', { agencies }),
-      description: [w.publicText, f.t(`status.windows.kind.${w.kind}`), w.baseServices.length ? f.join(w.baseServices) : null, w.ref].filter(Boolean).join('\n\n'),
+      description: [w.publicText, f.t(`status.windows.kind.${w.kind}`), w.baseServices.length ? f.join(w.baseServices) : null, w.ref]
+        .filter(Boolean)
+        .join('\n\n'),
       sequence: w.revision,
       status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
       transparency: ICalEventTransparency.TRANSPARENT,
@@ -65,26 +67,29 @@ export function renderCalendar(summary: StatusSummary, lang: Lang, options: Feed
  * extended, cancelled or done), newest first.
  */
 export function renderAtom(summary: StatusSummary, lang: Lang, options: FeedOptions): string {
-  const f = new PublicFormat(lang, summary.zone);
+  const f = publicFormat(lang, summary.zone);
   const authority = options.tagAuthority ?? DEFAULT_AUTHORITY;
   // A tag: URI (RFC 4151) minted once: the ids never change with the time of the request.
   const tag = (path: string) => `tag:${authority},2026:${path}`;
-  const entries: Array<{ updated: number; order: number; xml: XmlNode }> = [];
+  const entries: Array<{ updated: number; order: number; xml: () => XmlNode }> = [];
 
   for (const n of summary.noticeHistory) {
-    for (const t of n.texts) {
+    // Texts are newest first: counted from the oldest, a text's number never changes as updates follow.
+    for (const [i, t] of n.texts.entries()) {
+      const number = n.texts.length - i;
       entries.push({
         updated: t.at,
         order: entries.length,
-        xml: entry({
-          id: tag(`notice/${encodeURIComponent(n.ref)}/${t.at}`),
-          title: f.t(`status.feed.notice.${t.kind}`, { agencies: f.agencies(n.agencies) }),
-          updated: t.at,
-          published: t.at,
-          link: `${options.pageUrl}?lang=${lang}#notices-h`,
-          category: 'disturbance',
-          text: noticeText(n, t.text, f),
-        }),
+        xml: () =>
+          entry({
+            id: tag(`notice/${encodeURIComponent(n.ref)}/${number}`),
+            title: f.t(`status.feed.notice.${t.kind}`, { agencies: f.agencies(n.agencies) }),
+            updated: t.at,
+            published: t.at,
+            link: `${options.pageUrl}?lang=${lang}#notices-h`,
+            category: 'disturbance',
+            text: noticeText(n, t.text, f),
+          }),
       });
     }
   }
@@ -92,15 +97,16 @@ export function renderAtom(summary: StatusSummary, lang: Lang, options: FeedOpti
     entries.push({
       updated: w.updatedAt,
       order: entries.length,
-      xml: entry({
-        id: tag(`window/${encodeURIComponent(w.ref)}`),
-        title: f.t(`status.feed.window.${w.lastChange}`, { span: f.span(w.start, w.end) }),
-        updated: w.updatedAt,
-        published: null,
-        link: `${options.pageUrl}?lang=${lang}#${w.ref.toLowerCase()}`,
-        category: 'service-window',
-        text: windowText(w, f),
-      }),
+      xml: () =>
+        entry({
+          id: tag(`window/${encodeURIComponent(w.ref)}`),
+          title: f.t(`status.feed.window.${w.lastChange}`, { span: f.span(w.start, w.end) }),
+          updated: w.updatedAt,
+          published: null,
+          link: `${options.pageUrl}?lang=${lang}#${w.ref.toLowerCase()}`,
+          category: 'service-window',
+          text: windowText(w, f),
+        }),
     });
   }
   // Newest first; texts of one instant keep the summary's order (newest first: the all-clear before the update it ends).
@@ -115,7 +121,7 @@ export function renderAtom(summary: StatusSummary, lang: Lang, options: FeedOpti
     el('author', {}, [el('name', {}, ['SSBTEK'])]),
     el('link', { rel: 'self', type: 'application/atom+xml', href: `${options.pageUrl}/feed.atom?lang=${lang}` }),
     el('link', { rel: 'alternate', type: 'text/html', href: `${options.pageUrl}?lang=${lang}` }),
-    ...kept.map((e) => e.xml),
+    ...kept.map((e) => e.xml()),
   ]);
   return `<?xml version="1.0" encoding="utf-8"?>\n${serialize(feed)}\n`;
 }
@@ -203,7 +209,15 @@ export function summaryJson(s: StatusSummary): unknown {
     generatedAt: t(s.generatedAt),
     timezone: s.zone,
     overall: s.overall,
-    services: s.services.map((x) => ({ id: x.id, name: x.name, state: x.state, baseServices: x.baseServices, since: t(x.since), until: t(x.until), refs: x.refs })),
+    services: s.services.map((x) => ({
+      id: x.id,
+      name: x.name,
+      state: x.state,
+      baseServices: x.baseServices,
+      since: t(x.since),
+      until: t(x.until),
+      refs: x.refs,
+    })),
     notices: s.notices.map((n) => ({
       ref: n.ref,
       agencies: n.agencies,

@@ -28,8 +28,23 @@ export function negotiateLang(query: URLSearchParams, acceptLanguage: string | s
   return { lang: DEFAULT_LANG, explicit: false };
 }
 
+const MEMO_MAX = 20_000;
+const formats = new Map<string, PublicFormat>();
+
+/** The formatter of a language and zone, shared by every rendering (its memo of formatted instants with it). */
+export function publicFormat(lang: Lang, zone: string): PublicFormat {
+  const key = `${lang}:${zone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new PublicFormat(lang, zone);
+    formats.set(key, f);
+  }
+  return f;
+}
+
 /** Formatters bound to one language and the contract's time zone. */
 export class PublicFormat {
+  private readonly memo = new Map<string, string>();
   readonly tr: Translator;
   private readonly locale: string;
   private readonly percent: Intl.NumberFormat;
@@ -53,23 +68,35 @@ export class PublicFormat {
     return DateTime.fromMillis(t, { zone: this.zone }).setLocale(this.locale);
   }
 
+  /** Luxon formatting costs ~0.1 ms a call; the same instants recur in every rendering, so they are kept. */
+  private formatted(kind: 'dateTime' | 'date' | 'dayShort' | 'time', t: number): string {
+    const key = `${kind}:${t}`;
+    let text = this.memo.get(key);
+    if (text === undefined) {
+      if (this.memo.size >= MEMO_MAX) this.memo.clear();
+      text = this.dt(t).toFormat(this.tr.t(`status.format.${kind}`));
+      this.memo.set(key, text);
+    }
+    return text;
+  }
+
   /** "måndag 30 november 2026 kl. 02:00" / "Monday 30 November 2026, 02:00". */
   dateTime(t: number): string {
-    return this.dt(t).toFormat(this.tr.t('status.format.dateTime'));
+    return this.formatted('dateTime', t);
   }
 
   /** "måndag 30 november 2026". */
   date(t: number): string {
-    return this.dt(t).toFormat(this.tr.t('status.format.date'));
+    return this.formatted('date', t);
   }
 
   /** "mån 30 nov." */
   dayShort(t: number): string {
-    return this.dt(t).toFormat(this.tr.t('status.format.dayShort'));
+    return this.formatted('dayShort', t);
   }
 
   time(t: number): string {
-    return this.dt(t).toFormat(this.tr.t('status.format.time'));
+    return this.formatted('time', t);
   }
 
   /** A span: the end's date is left out when it is the same local day. */
@@ -79,7 +106,7 @@ export class PublicFormat {
 
   /** The end of a span: only the time when it is the start's local day. */
   spanEnd(start: number, end: number): string {
-    return this.dt(start).hasSame(this.dt(end), 'day') ? this.time(end) : this.dateTime(end);
+    return this.date(start) === this.date(end) ? this.time(end) : this.dateTime(end);
   }
 
   /** "November 2026" (capitalised) for "YYYY-MM". */

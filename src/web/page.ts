@@ -14,7 +14,7 @@ import { html as htmPreact } from 'htm/preact';
 import { renderToString } from 'preact-render-to-string';
 import { formatDuration } from '../i18n/format.js';
 import type { Lang } from '../i18n/index.js';
-import { PublicFormat } from './format.js';
+import { publicFormat, type PublicFormat } from './format.js';
 import type { DayAvailability, NoticeSummary, ServiceState, ServiceStatus, StatusSummary, WindowSummary } from './summary.js';
 
 // htm's tagged templates bound to preact's h(): attributes and text are values, never markup.
@@ -27,7 +27,7 @@ export interface PageLinks {
 
 /** The whole document, `<!doctype html>` included. */
 export function renderStatusPage(summary: StatusSummary, lang: Lang, links: PageLinks = { base: '/status' }): string {
-  const f = new PublicFormat(lang, summary.zone);
+  const f = publicFormat(lang, summary.zone);
   return `<!doctype html>${renderToString(page(summary, f, links))}`;
 }
 

@@ -10,9 +10,11 @@
 //     share against the contract's goal (computeCompliance, 4.9.1).
 //
 // The cache is rebuilt on every committed change (the change hooks it is given: the
-// incident service's onCommitted, the routine services' onChanged) and when the time
-// passes a window's start or end or the refresh interval (changes made by another
-// process reach this one by then). Concurrent requests share one rebuild.
+// incident service's onCommitted, the routine's onChanged) and when the time passes a
+// window's start or end or midnight; a request then waits for the new summary. Every
+// refresh interval (30 s) the store is read again in the background while the cached
+// summary is served, so changes made by another process arrive within it. Concurrent
+// requests share one rebuild.
 import { createHash } from 'node:crypto';
 import type { Contract } from '../config/contract.js';
 import type { BusinessCalendar, CalendarDay } from '../domain/calendar.js';
@@ -151,7 +153,10 @@ export interface SummaryDeps {
 
 export class SummaryService {
   private cached: StatusSummary | null = null;
-  private validUntil = 0;
+  /** The next instant the content changes by the time alone (a window starts or ends): rebuilt before answering. */
+  private transitionAt = 0;
+  /** When the store is looked at again without a change hook: rebuilt in the background. */
+  private refreshAt = 0;
   private dirty = true;
   private building: Promise<StatusSummary> | null = null;
   /** A change arrived during a build: build again after it. */
@@ -176,7 +181,13 @@ export class SummaryService {
   async current(): Promise<StatusSummary> {
     // A change is being taken in: answer with what it brings, never the summary before it.
     if (this.building) return this.building;
-    if (this.cached && !this.dirty && this.deps.now() < this.validUntil) return this.cached;
+    const now = this.deps.now();
+    if (this.cached && !this.dirty && now < this.transitionAt) {
+      // The periodic look at the store (changes made by other processes): served stale
+      // while it runs, so no request waits for it.
+      if (now >= this.refreshAt) this.rebuild().catch(() => {});
+      return this.cached;
+    }
     return this.rebuild();
   }
 
@@ -243,7 +254,9 @@ export class SummaryService {
     const lastModified = previous?.version === version ? previous.lastModified : previous ? now : latestFact(facts, now);
     const summary: StatusSummary = { version, lastModified, generatedAt: now, ...content };
     this.cached = summary;
-    this.validUntil = Math.min(now + o.refreshMs, nextTransition(facts.windows, now));
+    this.refreshAt = now + o.refreshMs;
+    // The local day rolls over at midnight (the 90 days move on): a transition too.
+    this.transitionAt = Math.min(nextTransition(facts.windows, now), calendar.opening.day(today.index + 1).startMs);
     if (previous?.version !== version) {
       for (const l of this.listeners) {
         try {

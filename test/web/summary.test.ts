@@ -207,6 +207,25 @@ describe('the cache', () => {
     source.load = () => Promise.reject(new Error('store down'));
     clock.t += 5000;
     expect(await summary.current()).toBe(first);
+    await new Promise((r) => setTimeout(r, 10));
     expect(errors).toHaveLength(1);
+    // A change hook while the store is down: the request still gets the last summary.
+    summary.changed();
+    expect(await summary.current()).toBe(first);
+  });
+
+  it('the periodic look at the store (changes by other processes) serves the cached summary while it reads', async () => {
+    const source = new MemoryStatusSource();
+    const clock = { t: at('2026-11-30T10:00') };
+    const summary = new SummaryService({ source, contract, calendar, now: () => clock.t, options: { refreshMs: 30_000 } });
+    const first = await summary.current();
+    // Another process planned a window: no hook fires here.
+    (source as unknown as { facts: unknown }).facts = { ...source.current, windows: [windowFact('WIN-30', '2026-12-05T02:00', '2026-12-05T06:00')] };
+    clock.t += 29_000;
+    expect(await summary.current()).toBe(first);
+    clock.t += 1_000;
+    expect(await summary.current()).toBe(first);
+    await new Promise((r) => setTimeout(r, 10));
+    expect((await summary.current()).windows.upcoming.map((w) => w.ref)).toEqual(['WIN-30']);
   });
 });
