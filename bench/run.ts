@@ -31,6 +31,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./compliance.bench.js'),
   () => import('./teams.bench.js'),
   () => import('./alerts.bench.js'),
+  () => import('./status.bench.js'),
 ];
 
 function benchOf(loaded: BenchModule | { default: BenchModule }): BenchModule {
