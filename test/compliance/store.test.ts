@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { CaseService } from '../../src/services/cases.js';
+import { OutageLog } from '../../src/services/cases-outages.js';
 import { ComplianceReader } from '../../src/services/compliance.js';
 import { IncidentService, type Actor } from '../../src/services/incidents.js';
 import { recordOutages } from '../../src/services/outages.js';
@@ -102,5 +103,53 @@ describe.each(databases)('compliance from the store on $name', (target) => {
     expect(report.orders.byType.question.resolutionMissed).toBe(1);
     expect(report.problems.resolved).toBe(1);
     expect(report.problems.list).toEqual([expect.objectContaining({ ref: problem.ref, rootCause: 'Minnesläcka i adaptern', action: 'Uppgradera adaptern', linkedIncidents: [incident.ref] })]);
+  });
+});
+
+describe.each(databases)('outages from Påverkan-1 incidents on $name', (target) => {
+  let db: Database;
+  let incidents: IncidentService;
+  let outages: OutageLog;
+  let reader: ComplianceReader;
+  beforeAll(async () => {
+    db = await target.open();
+    outages = new OutageLog({ prisma: db.prisma, contract, calendar });
+    incidents = new IncidentService({ prisma: db.prisma, contract, calendar, hooks: [outages.hook] });
+    reader = new ComplianceReader({ prisma: db.prisma, contract, calendar });
+  });
+  afterAll(() => db.close());
+
+  it('an open Påverkan-1 incident is an outage going on; resolved, it is recorded from receipt to resolution and can be edited', async () => {
+    const v = await incidents.open({ impact: 1, timing: 1, title: 'Inga svar', orgId: 'csn', baseServices: ['Inkomstuppgifter'] }, anna, at('2026-09-08 10:00'));
+    const running = await reader.report('2026-09', at('2026-09-08 11:00'));
+    expect(running.outages.list).toEqual([expect.objectContaining({ ref: v.ref, end: null, cause: 'Inga svar', downtimeMinutes: 60 })]);
+    expect(running.outages.unplanned).toBe(1);
+    await incidents.resolve(v.id, 'Omstart av adaptern', anna, at('2026-09-08 12:00'));
+    const rows = await db.prisma.outage.findMany({ where: { sourceIncidentId: v.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ kind: 'unplanned', planned: false, cause: 'Inga svar', actionPlan: 'Omstart av adaptern', baseServices: ['Inkomstuppgifter'] });
+    expect([rows[0]!.startAt.getTime(), rows[0]!.endAt.getTime()]).toEqual([at('2026-09-08 10:00'), at('2026-09-08 12:00')]);
+    await outages.edit(rows[0]!.id, { start: at('2026-09-08 09:45'), actionPlan: 'Övervaka adapterns minne' }, anna, at('2026-09-09 10:00'));
+    const report = await reader.report('2026-09', at('2026-10-10 08:00'));
+    expect(report.outages.unplanned).toBe(1);
+    expect(report.availability.downtimeMinutes).toBe(135);
+    expect(report.outages.list[0]).toMatchObject({ ref: `AVB-${rows[0]!.id}`, actionPlan: 'Övervaka adapterns minne' });
+  });
+
+  it('a new Påverkan other than 1 takes the outage away again', async () => {
+    const v = await incidents.open({ impact: 1, timing: 1, title: 'Felbedömt', orgId: 'csn' }, anna, at('2026-09-15 10:00'));
+    await incidents.resolve(v.id, 'Klart', anna, at('2026-09-15 10:30'));
+    expect(await db.prisma.outage.count({ where: { sourceIncidentId: v.id } })).toBe(1);
+    await incidents.reprioritise(v.id, { impact: 3, timing: 1 }, 'Bara enstaka anrop', anna, at('2026-09-15 11:00'));
+    expect(await db.prisma.outage.count({ where: { sourceIncidentId: v.id } })).toBe(0);
+  });
+
+  it('"available with disturbance" is listed with its incident but is neither downtime nor an unplanned outage', async () => {
+    const v = await incidents.open({ impact: 3, timing: 1, title: 'Långsamt', orgId: 'csn' }, anna, at('2026-09-22 10:00'));
+    await outages.record({ start: at('2026-09-22 10:00'), end: at('2026-09-22 12:00'), cause: 'Hälften av anropen svarar', kind: 'disturbed', incidentId: v.id }, anna, at('2026-09-22 13:00'));
+    const report = await reader.report('2026-09', at('2026-10-10 08:00'));
+    expect(report.outages.list.filter((o) => o.state === 'disturbed')).toHaveLength(1);
+    expect(report.outages.unplanned).toBe(1);
+    expect(report.availability.downtimeMinutes).toBe(135);
   });
 });
