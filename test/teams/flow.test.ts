@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TITLE_MAX } from '../../src/services/incidents.js';
 import { pgliteTarget } from '../support/databases.js';
 import type { ConnectorCall } from '../support/fake-teams.js';
+import { TEST_APP_ID } from '../support/teams-keys.js';
 import { at } from '../support/time.js';
 import { adaptiveCardProblems, buttonsOf, cardsOf, cardText, CHANNEL, CHAT, ESCALATION_CHANNEL, INCIDENT_CHANNEL, inputOf, PEOPLE, startTeamsBot, type TeamsBot } from './bot-harness.js';
 
@@ -94,6 +95,9 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     expect(card.actions[3].card.actions.map((a: any) => a.title)).toEqual(['Snooza 15 min', 'Snooza 60 min']);
     const incident = await bot.app.database.prisma.incident.findFirstOrThrow();
     expect(incident).toMatchObject({ priority: 'critical', source: 'teams', reporter: PEOPLE.anna.aadObjectId, orgId: 'skatteverket', security: true });
+    // The incident channel never spoke to the bot: the card went through TEAMS_SERVICE_URL.
+    expect(await bot.app.database.prisma.chatReference.count({ where: { platform: 'teams', channelId: INCIDENT_CHANNEL, incidentId: null } })).toBe(0);
+    expect(card1.rawPath.startsWith(new URL(bot.fake.serviceUrl).pathname)).toBe(true);
     // The card's place is remembered for updates in place.
     await bot.teams.idle();
     const ref = await bot.app.database.prisma.chatReference.findFirstOrThrow({ where: { incidentId: incident.id, platform: 'teams' } });
@@ -157,6 +161,12 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     expect(bot.fake.calls.some((c) => c.kind === 'member' && c.activityId === PEOPLE.eskal.aadObjectId)).toBe(true);
     const inChain = await bot.call((c) => sendsTo(chain)(c) && cardsOf(c).some((k) => (k.msteams?.entities ?? []).length === 2));
     expect(cardText(cardsOf(inChain)[0])).toContain('INC-3');
+  });
+
+  it('Snooze on the card pauses the incident\'s reminders and answers the person who clicked', async () => {
+    const res = await bot.invoke(VERB.snooze, { ssbtekIncident: 3, ssbtekMinutes: 15, ssbtekLang: 'sv' }, { from: PEOPLE.jour });
+    expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(res.body.value).toMatch(/^Påminnelserna om INC-3 \(\w+\) är pausade till /);
   });
 
   it('Åtgärdad by someone who is not a manager is refused with the conversation\'s text, and nothing changes', async () => {
@@ -226,6 +236,20 @@ describe('Teams: an incident from a 1:1 chat', () => {
     await bot.message('blahonga', { conversation: CHAT });
     const refused = await bot.call((c) => sendsTo(CHAT)(c) && cardText(cardsOf(c)[0] ?? {}).includes('blahonga'));
     expect(cardsOf(refused)[0].body[0].color).toBe('attention');
+  });
+
+  it('installing the app in a chat stores its reference and says hello', async () => {
+    const chat = 'a:1Hk2-new-install;x@chat.v1';
+    const token = await bot.keys.sign({});
+    const res = await fetch(bot.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ type: 'installationUpdate', action: 'add', id: 'install-1', serviceUrl: bot.fake.serviceUrl, channelId: 'msteams', from: PEOPLE.anna, recipient: { id: `28:${TEST_APP_ID}` }, conversation: { id: chat, conversationType: 'personal', tenantId: 'test-tenant' }, locale: 'sv-SE' }),
+    });
+    expect(res.status).toBe(200);
+    const hello = await bot.call(sendsTo(chat));
+    expect(cardText(cardsOf(hello)[0])).toContain('Hej! Jag är SSBTEK-boten.');
+    expect(await bot.app.database.prisma.chatReference.count({ where: { platform: 'teams', channelId: chat, incidentId: null } })).toBe(1);
   });
 
   it('the conversation reference is stored when the bot hears a conversation, for proactive posts', async () => {
