@@ -112,6 +112,15 @@ describe('the status page in chromium', () => {
     await say('meddelande INC-1 Felet är hittat; svaren kommer tillbaka under eftermiddagen.');
     expect(await waitForText('Felet är hittat')).toBeLessThan(1000);
     await checkState('notice-update');
+    if (process.env.SSBTEK_DOCS_SCREENSHOT === '1') {
+      // The screenshots in docs/status-page.md: a disturbance and a planned window, on a desktop and a phone.
+      await page.goto(`${base}/status`);
+      await page.screenshot({ path: `${DOCS}status-page.png`, fullPage: true });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${base}/status?lang=en`);
+      await page.screenshot({ path: `${DOCS}status-page-phone.png`, fullPage: false });
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
 
     clock.set(clock.t + 40 * 60_000);
     await say('resolve INC-1 databasen omstartad');
@@ -156,7 +165,6 @@ describe('the status page in chromium', () => {
     const after = await events();
     expect(after).toEqual([{ uid: 'win-1@ssbtek-status', sequence: 1, start: at('2027-01-16T02:00') }]);
     await checkState('window-moved');
-    if (process.env.SSBTEK_DOCS_SCREENSHOT === '1') await page.screenshot({ path: `${DOCS}status-page.png`, fullPage: true });
   });
 
   it('keyboard: the first Tab reaches the skip link with a visible focus ring, Enter moves to the content', async () => {
