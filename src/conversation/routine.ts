@@ -43,6 +43,11 @@ export interface RoutineCommandsDeps {
   rules: RoutineRules;
   /** Told after a command changed something (the job runner looks for what became due). */
   afterChange?: () => void;
+  /**
+   * Whether the actor holds the manager role. Deciding extra hours needs it; changing a
+   * window needs it unless the actor planned the window. Without it everyone may.
+   */
+  isManager?: (actor: Actor) => Promise<boolean>;
 }
 
 export interface RoutineReply {
@@ -104,6 +109,7 @@ export class RoutineCommands {
         if (sub === 'cancel' && /^in$/i.test(words[1] ?? '')) words.splice(1, 1); // "ställ in"
         if (sub) words.shift();
         if (sub === 'list' || (!sub && words.length === 0)) return `${this.list(tr, now)}\n${tr.t('routine.chat.windowUsage')}`;
+        if (sub === 'move' || sub === 'cancel' || sub === 'done' || sub === 'extend') await this.mayChange(this.windowId(words), actor);
         if (sub === 'move') return this.move(words, actor, tr, now);
         if (sub === 'cancel') return this.changed(tr, await this.deps.windows.cancel(this.windowId(words), actor, now), 'cancelled');
         if (sub === 'done') return this.done(words, actor, tr, now);
@@ -117,6 +123,7 @@ export class RoutineCommands {
         if (sub === 'approve' || sub === 'reject') {
           const id = parseExtraHoursRef(words[0]);
           if (id === null) throw new RoutineError('routine.chat.extraHoursUsage');
+          if (this.deps.isManager && !(await this.deps.isManager(actor))) throw new RoutineError('routine.error.managerOnly.decide', { ref: `EXH-${id}` });
           const v = await this.deps.extraHours.decide(id, sub === 'approve' ? 'approved' : 'rejected', actor, now, words.slice(1).join(' '));
           return tr.t(`routine.chat.extraHours.${v.status}`, { ref: v.ref, span: formatSpan(tr, v.from, v.to, this.zone), parties: this.deps.rules.parties.length });
         }
@@ -199,7 +206,7 @@ export class RoutineCommands {
     } else {
       newEnd = this.instant(rest.join('T'), 'routine.chat.windowUsage');
     }
-    const result = (await this.deps.windows.extend(id, newEnd, actor, now)) as WindowResult & { inTime: boolean };
+    const result = await this.deps.windows.extend(id, newEnd, actor, now);
     const text = this.changed(tr, result, 'extended');
     return result.inTime ? text : `${text}\n${tr.t('routine.chat.extendLate')}`;
   }
@@ -302,6 +309,13 @@ export class RoutineCommands {
       if (key) out.status = tr.t(key);
     }
     return out;
+  }
+
+  /** The window's owner or a manager may change it. */
+  private async mayChange(id: number, actor: Actor): Promise<void> {
+    const window = await this.deps.windows.get(id);
+    if (window.owner === actor.id || !this.deps.isManager || (await this.deps.isManager(actor))) return;
+    throw new RoutineError('routine.error.managerOnly.change', { ref: window.ref, owner: window.owner });
   }
 
   private windowId(words: string[]): number {

@@ -15,6 +15,7 @@ import { errorCode, type DeliveryContext, type DeliveryHandler, type JobRunner }
 import { SmtpTransport, smtpOptionsFromEnv, type SmtpOptions } from '../platforms/email/smtp.js';
 import type { PrismaClient } from '../store/index.js';
 import { AnnouncementHandler, Announcer, type AnnouncementTransport } from './announcements.js';
+import type { Actor } from './incidents.js';
 import { ExtraHoursService } from './extra-hours.js';
 import { NOTICE_REMIND_JOB, NoticeService } from './notices.js';
 import { renderAnnouncement } from './routine-messages.js';
@@ -28,6 +29,8 @@ export interface RoutineDeps {
   runner: JobRunner;
   now: () => number;
   log: { warn(msg: string): void; error(msg: string, err?: unknown): void };
+  /** Whether an actor holds the manager role (deciding extra hours, changing another's window); default: everyone may. */
+  isManager?: (actor: Actor) => Promise<boolean>;
   /** SMTP settings; default from SMTP_URL / SMTP_FROM (none: no e-mail is sent from this process, it is still queued). */
   smtp?: SmtpOptions | null;
 }
@@ -67,7 +70,7 @@ export function createRoutine(deps: RoutineDeps): Routine {
       }
     }
   };
-  const commands = new RoutineCommands({ windows, extraHours, notices, contract: deps.contract, calendar: deps.calendar, rules, afterChange: () => (deps.runner.wake(), changed()) });
+  const commands = new RoutineCommands({ windows, extraHours, notices, contract: deps.contract, calendar: deps.calendar, rules, afterChange: () => (deps.runner.wake(), changed()), isManager: deps.isManager });
   const zone = deps.contract.timezone;
   const render = (payload: Parameters<typeof renderAnnouncement>[0]) => renderAnnouncement(payload, zone);
   const closers: Array<() => void> = [];

@@ -87,6 +87,8 @@ export interface WindowResult {
   schedule: ScheduledAnnouncement[];
   /** Parties told of this change. */
   told: string[];
+  /** An extension: announced before the end then in force (so an overrun up to it does not count). */
+  inTime?: boolean;
 }
 
 export interface DoneResult {
@@ -181,7 +183,7 @@ export class WindowService {
     const status: WindowStatus = current.status === 'overrun' && newEnd > now ? 'active' : current.status;
     const inTime = now < current.end;
     const result = await this.change(current, now, 'extended', { endAt: new Date(newEnd), extensions: extensions as unknown as Prisma.InputJsonValue, status }, []);
-    return { ...result, inTime } as WindowResult & { inTime: boolean };
+    return { ...result, inTime };
   }
 
   /**

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/index.js';
 import { databases } from '../support/databases.js';
-import { at, routineBot, sentSteps, type RoutineBot } from './support.js';
+import { buildContract } from '../../src/config/load.js';
+import { at, PARTIES, routineBot, sentSteps, type RoutineBot } from './support.js';
 
 describe.each(databases)('extra opening hours on $name', (target) => {
   let db: Database;
@@ -59,6 +60,25 @@ describe.each(databases)('extra opening hours on $name', (target) => {
       expect(again.app.calendar.opening.isOpen(at('2027-03-13T12:59'))).toBe(true);
     } finally {
       await again.app.close();
+    }
+  });
+});
+
+describe('who may decide and change', () => {
+  it('deciding extra hours needs the manager role; a window is changed by whoever planned it or a manager', async () => {
+    const { pgliteTarget } = await import('../support/databases.js');
+    const db = await pgliteTarget.open();
+    const bot = await routineBot(db, at('2027-02-20T10:00'), buildContract({ routine: { parties: PARTIES }, roles: { manager: { console: ['maja'] } } }));
+    try {
+      await bot.say('extratid 2027-03-13 09:00–13:00', 'anna');
+      expect(await bot.say('extratid godkänn EXH-1', 'anna')).toBe('Att besluta om extra öppethållande (EXH-1) kräver rollen incidentansvarig (roles.manager).');
+      expect(await bot.say('extratid godkänn EXH-1', 'maja')).toContain('EXH-1 godkänt');
+      await bot.say('fönster 2027-03-27 02:00–04:00 Byte', 'anna');
+      expect(await bot.say('fönster ställ in WIN-1', 'olle')).toBe('WIN-1 planerades av anna; bara den som planerade fönstret eller en incidentansvarig kan ändra det.');
+      expect(await bot.say('fönster ställ in WIN-1', 'maja')).toContain('WIN-1 inställt');
+    } finally {
+      await bot.app.close();
+      await db.close();
     }
   });
 });
