@@ -696,7 +696,7 @@ describe('pglite data folder', () => {
       try {
         expect(db.kind).toBe('pglite');
         await db.prisma.processedDelivery.create({ data: { key: 'persisted' } });
-        await expect(openDatabase({ dataDir: path.join(dir, 'data') })).rejects.toThrow(/already open/);
+        await expect(openDatabase({ dataDir: path.join(dir, 'data') })).rejects.toThrow(new RegExp(`is in use by process ${process.pid}`));
       } finally {
         await db.close();
       }
