@@ -9,7 +9,8 @@ import { teamsFailure, threadLine } from '../../src/platforms/teams/announcer.js
 import { createServiceUrlAllowList } from '../../src/platforms/teams/auth/service-urls.js';
 import { formCard, incidentCard, plain, readFormData, reminderCard, textCard, VERB } from '../../src/platforms/teams/cards.js';
 import { baseConversationId, isChannelConversation, replyChainId, TeamsConversations } from '../../src/platforms/teams/conversations.js';
-import { buttonCommand, commandText } from '../../src/platforms/teams/handlers.js';
+import { buttonCommand, commandText, messageFor, type TeamsHandlerDeps } from '../../src/platforms/teams/handlers.js';
+import { readFileSync } from 'node:fs';
 import { teamsActor, TeamsNames } from '../../src/platforms/teams/people.js';
 import type { IncidentView } from '../../src/services/incidents.js';
 import { testApp, TestClock } from '../support/app.js';
@@ -175,5 +176,21 @@ describe('cards from the conversation\'s views, on a real incident', () => {
     await app.database.prisma.chatReference.create({ data: { platform: 'teams', channelId: '19:old@thread.tacv2', messageId: 'conversation', conversation: { serviceUrl: 'https://smba.old-cloud.example/' } } });
     expect(await fresh.lookup('19:old@thread.tacv2')).toBeNull();
     expect(warnings.some((w) => w.includes('not allowed'))).toBe(true);
+  });
+});
+
+describe('a text reply with a picture (the compliance chart)', () => {
+  const deps = {} as TeamsHandlerDeps;
+  const png = new Uint8Array(readFileSync(new URL('../../teams/outline.png', import.meta.url)));
+  it('the picture goes inline into the card when it fits in a Teams message', () => {
+    const activity = messageFor(deps, tr, 'sv', { kind: 'text', visibility: 'private', text: 'Efterlevnad november', image: { filename: 'c.png', title: 'Efterlevnad', alt: 'Diagram', png } }) as any;
+    const card = activity.attachments[0].content;
+    expect(card.body.at(-1)).toMatchObject({ type: 'Image', altText: 'Diagram' });
+    expect(card.body.at(-1).url.startsWith('data:image/png;base64,iVBOR')).toBe(true);
+    expect(adaptiveCardProblems(card)).toEqual([]);
+  });
+  it('a picture too large for a Teams message is left out, the text stays', () => {
+    const activity = messageFor(deps, tr, 'sv', { kind: 'text', visibility: 'private', text: 'Efterlevnad', image: { filename: 'c.png', title: 't', alt: 'a', png: new Uint8Array(100_000) } }) as any;
+    expect(activity.attachments[0].content.body.map((b: any) => b.type)).toEqual(['TextBlock']);
   });
 });

@@ -266,10 +266,19 @@ export function messageFor(deps: TeamsHandlerDeps, tr: Translator, lang: Lang, r
     case 'error':
     case 'formErrors':
       return cardActivity(textCard(reply.text, { color: 'attention' }), reply.text.split('\n')[0]) as unknown as ActivityLike;
-    default:
-      return cardActivity(textCard(reply.text), reply.text.split('\n')[0]) as unknown as ActivityLike;
+    default: {
+      const card = textCard(reply.text);
+      // A picture with the text (the compliance chart), inline when it fits in a Teams message.
+      if (reply.kind === 'text' && reply.image && reply.image.png.byteLength <= IMAGE_MAX_BYTES) {
+        card.body.push({ type: 'Image', url: `data:image/png;base64,${Buffer.from(reply.image.png).toString('base64')}`, altText: reply.image.alt, size: 'Stretch' });
+      }
+      return cardActivity(card, reply.text.split('\n')[0]) as unknown as ActivityLike;
+    }
   }
 }
+
+/** Teams refuses messages over about 28 KB: a larger picture is left out (the text says the same). */
+const IMAGE_MAX_BYTES = 18_000;
 
 function textActivity(text: string): ActivityLike {
   return cardActivity(textCard(text), text.split('\n')[0]) as unknown as ActivityLike;
