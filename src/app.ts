@@ -112,7 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // which platforms run in this process.
   const outbox = new Outbox({ prisma: database.prisma, queue, local: options.destinations ?? destinationsFromEnv() });
   const compliance = await createCompliance({ prisma: database.prisma, contract, calendar, queue, runner, log, settings: options.reports, smtp: options.smtp });
-  const routine = createRoutine({ prisma: database.prisma, contract, calendar, queue, runner, now, log, smtp: options.smtp, isManager: (actor) => roles.holds('manager', actor) });
+  const routine = createRoutine({ prisma: database.prisma, contract, calendar, queue, runner, now, log, smtp: options.smtp, slackPaceMs: settings.channelPaceMs, isManager: (actor) => roles.holds('manager', actor) });
   const incidents = new IncidentService({
     prisma: database.prisma,
     contract,

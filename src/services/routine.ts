@@ -15,6 +15,7 @@ import { errorCode, type DeliveryContext, type DeliveryHandler, type JobRunner }
 import { SmtpTransport, smtpOptionsFromEnv, type SmtpOptions } from '../platforms/email/smtp.js';
 import type { PrismaClient } from '../store/index.js';
 import { AnnouncementHandler, Announcer, type AnnouncementTransport } from './announcements.js';
+import { SlackRoutineTransport, slackRoutineOptionsFromEnv, type SlackRoutineOptions } from './routine-chat.js';
 import type { Actor } from './incidents.js';
 import { ExtraHoursService } from './extra-hours.js';
 import { NOTICE_REMIND_JOB, NoticeService } from './notices.js';
@@ -33,6 +34,10 @@ export interface RoutineDeps {
   isManager?: (actor: Actor) => Promise<boolean>;
   /** SMTP settings; default from SMTP_URL / SMTP_FROM (none: no e-mail is sent from this process, it is still queued). */
   smtp?: SmtpOptions | null;
+  /** Slack for announcements in the parties' channels; default from SLACK_BOT_TOKEN / SLACK_API_URL (none: queued, not sent from here). */
+  slack?: SlackRoutineOptions | null;
+  /** Time between two routine messages in one Slack channel (SSBTEK_CHANNEL_PACE_MS); default 1 s. */
+  slackPaceMs?: number;
 }
 
 export interface Routine {
@@ -109,6 +114,9 @@ export function createRoutine(deps: RoutineDeps): Routine {
     const transport = new SmtpTransport(smtp);
     closers.push(useTransport('email', transport), () => transport.close());
   }
+
+  const slack = deps.slack === undefined ? slackRoutineOptionsFromEnv() : deps.slack;
+  if (slack) closers.push(useTransport('routine:slack', new SlackRoutineTransport(slack), deps.slackPaceMs ?? 1_000));
 
   return {
     rules,
