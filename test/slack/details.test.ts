@@ -289,9 +289,11 @@ describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group
     expect(bot.logs.some((l) => l.level === 'error' && l.msg.includes('channel_not_found'))).toBe(true);
   });
 
-  it('the health route answers', async () => {
-    const res = await fetch(bot.requester.url.replace('/slack/events', '/healthz'));
-    expect(res.status).toBe(200);
-    expect(await res.text()).toBe('ok');
+  it('/slack/events is a POST route on the bot\'s own HTTP server (Bolt opens no server of its own)', async () => {
+    const res = await fetch(bot.requester.url, { method: 'GET' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toMatch(/POST/);
+    // Health lives on the bot's server (src/http), not inside Bolt: no /healthz here.
+    expect((await fetch(bot.requester.url.replace('/slack/events', '/healthz'))).status).toBe(404);
   });
 });

@@ -1,9 +1,7 @@
-// The Slack platform: a Bolt app on its own HTTP endpoint (/slack/events on PORT) or,
-// when SLACK_APP_TOKEN is set, over Socket Mode. Commands, buttons and modals are in
-// handlers.ts, Block Kit in blocks.ts, the channel story in announcer.ts, users'
-// languages and SLACK_MANAGERS in directory.ts.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The Slack platform: a Bolt app whose /slack/events is a route on the bot's own HTTP
+// server (receiver.ts; Bolt opens no port), or, when SLACK_APP_TOKEN is set, over Socket
+// Mode. Commands, buttons and modals are in handlers.ts, Block Kit in blocks/, the
+// channel story in announcer.ts, users' languages and user groups in directory.ts.
 import { App as BoltApp, LogLevel, type Logger as BoltLogger, webApi } from '@slack/bolt';
 import type { App, Logger } from '../../app.js';
 import type { Env } from '../../config/env.js';
@@ -12,7 +10,10 @@ import type { Lang } from '../../i18n/index.js';
 import { ChatReferenceService } from '../../services/chat-references.js';
 import { SlackAnnouncer } from './announcer.js';
 import { parseManagers, SlackDirectory } from './directory.js';
+import { HttpServer } from '../../http/server.js';
 import { registerHandlers } from './handlers.js';
+import { createSlackReceiver, SLACK_EVENTS_PATH, slackPlatformCheck } from './receiver.js';
+import type { PlatformCheck } from '../../http/health.js';
 import { SlackReminders } from './reminders.js';
 
 export interface SlackOptions {
@@ -28,7 +29,12 @@ export interface SlackOptions {
   incidentChannel?: string;
   /** SLACK_MANAGERS (deprecated; roles.manager.slack in the contract): user ids (U…) and user-group ids (S…). */
   managers?: string[];
-  /** PORT for /slack/events (HTTP mode). Default 3000; 0 picks a free port (reported back). */
+  /**
+   * The bot's HTTP server to mount /slack/events on (HTTP mode); main.ts passes its own.
+   * Without one, Slack gets an HttpServer of its own listening on `port`.
+   */
+  server?: HttpServer;
+  /** PORT for /slack/events when no server is given. Default 3000; 0 picks a free port (reported back). */
   port?: number;
   /** Interface to listen on (default: all). */
   host?: string;
@@ -55,10 +61,12 @@ export interface SlackHandle {
   mode: 'http' | 'socket';
   /** Resolves when the deliveries due so far (cards, thread lines, reminders) have been sent. */
   idle(): Promise<void>;
+  /** Slack's /readyz check (auth.test, cached by /readyz). */
+  check: PlatformCheck;
   stop(): Promise<void>;
 }
 
-export const SLACK_EVENTS_PATH = '/slack/events';
+export { SLACK_EVENTS_PATH };
 
 /** The Slack options from the environment; null when Slack is not configured (no SLACK_BOT_TOKEN). */
 export function slackOptionsFromEnv(env: Env): SlackOptions | null {
@@ -89,24 +97,20 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     retryConfig: retryPolicy(options.retries ?? 3),
     timeout: options.requestTimeoutMs ?? 10_000,
   };
+  const logger = boltLogger(app.log);
+  // HTTP mode: Bolt's receiver is a route on our server (ack() answers at once; the work
+  // continues after the response, within Slack's 3 seconds).
+  const receiver = socketMode ? null : createSlackReceiver({ signingSecret: options.signingSecret!, logger });
+  const ownServer = !socketMode && !options.server ? new HttpServer({ log: app.log }) : null;
   const bolt = new BoltApp({
     token: options.botToken,
-    logger: boltLogger(app.log),
+    logger,
     logLevel: LogLevel.INFO,
     clientOptions,
     // auth.test runs in init() below, so a wrong token fails the start, not the first request.
     deferInitialization: true,
     convoStore: false,
-    ...(socketMode
-      ? { socketMode: true, appToken: options.appToken }
-      : {
-          signingSecret: options.signingSecret,
-          endpoints: SLACK_EVENTS_PATH,
-          port,
-          // ack() answers at once; the work continues after the response (Slack's 3 seconds).
-          processBeforeResponse: false,
-          customRoutes: [{ path: '/healthz', method: ['GET'], handler: (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok'); } }],
-        }),
+    ...(socketMode ? { socketMode: true, appToken: options.appToken } : { receiver: receiver! }),
   });
   bolt.error(async (err) => app.log.error('Slack: a listener failed', err));
   await bolt.init();
@@ -142,14 +146,16 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
       await bolt.start();
       app.log.info('Slack: connected over Socket Mode');
     } else {
-      const server = (await bolt.start(options.host ? { port, host: options.host } : port)) as Server;
-      boundPort = (server.address() as AddressInfo).port;
-      app.log.info(`Slack: listening on port ${boundPort}, ${SLACK_EVENTS_PATH}`);
+      receiver!.mount(options.server ?? ownServer!);
+      await bolt.start();
+      if (ownServer) boundPort = await ownServer.listen(port, options.host);
+      app.log.info(`Slack: ${SLACK_EVENTS_PATH} on the bot's HTTP server${boundPort === undefined ? '' : ` (port ${boundPort})`}`);
     }
   } catch (err) {
     clearInterval(prune);
     unregister();
     await runner.idle();
+    await ownServer?.close(1_000);
     throw err;
   }
 
@@ -158,12 +164,14 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     port: boundPort,
     mode: socketMode ? 'socket' : 'http',
     idle: () => runner.drain(),
+    check: slackPlatformCheck(bolt.client),
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(prune);
       try {
         await bolt.stop();
+        await ownServer?.close(2_000);
       } finally {
         // Deliveries in progress finish; what is left stays in the store for any replica.
         await runner.idle();
