@@ -15,8 +15,8 @@ import { Agent, request } from 'node:http';
 import { buildContract } from '../src/config/load.js';
 import { BusinessCalendar } from '../src/domain/calendar.js';
 import { HttpServer } from '../src/http/server.js';
-import { createStatus } from '../src/web/index.js';
 import { mountStatus } from '../src/web/http.js';
+import { createStatus } from '../src/web/index.js';
 import type { BenchResult } from './run.js';
 import { benchDatabase, percentile, round } from './support.js';
 
@@ -87,7 +87,9 @@ export async function run(): Promise<BenchResult[]> {
     let changes = 0;
     const changing = await load(async (second) => {
       // A new disturbance update committed, and the hooks told: the next request rebuilds.
-      await db.prisma.disturbanceNotice.create({ data: { incidentId: 1, seq: 1000 + second, kind: 'update', publicText: `Läget kl. ${second}`, author: 'bench', at: new Date() } });
+      await db.prisma.disturbanceNotice.create({
+        data: { incidentId: 1, seq: 1000 + second, kind: 'update', publicText: `Läget kl. ${second}`, author: 'bench', at: new Date() },
+      });
       for (const l of listeners) l();
       changes++;
     });
@@ -106,7 +108,12 @@ export async function run(): Promise<BenchResult[]> {
       { metric: `summary build from the store (${WINDOWS} windows, ${INCIDENTS} incidents)`, value: round(buildMs), unit: 'ms' },
       { metric: `GET /status p50 at ${RATE}/s, nothing changing`, value: round(percentile(steady.latencies, 50), 2), unit: 'ms' },
       { metric: `GET /status p99 at ${RATE}/s, nothing changing`, value: round(percentile(steady.latencies, 99), 2), unit: 'ms', goal: '<= 50' },
-      { metric: `GET /status p99 at ${RATE}/s, a change every second (${changes} rebuilds)`, value: round(percentile(changing.latencies, 99), 2), unit: 'ms', goal: '<= 250' },
+      {
+        metric: `GET /status p99 at ${RATE}/s, a change every second (${changes} rebuilds)`,
+        value: round(percentile(changing.latencies, 99), 2),
+        unit: 'ms',
+        goal: '<= 250',
+      },
       { metric: `GET /status max at ${RATE}/s, a change every second`, value: round(changing.latencies.at(-1) ?? Number.NaN, 1), unit: 'ms' },
       { metric: 'requests per second achieved (steady)', value: round(steady.achieved), unit: 'req/s', goal: `>= ${Math.floor(RATE * 0.95)}` },
       { metric: 'failed requests (both runs)', value: steady.failures.length + changing.failures.length, unit: 'requests', goal: '<= 0' },
@@ -122,7 +129,8 @@ export async function run(): Promise<BenchResult[]> {
 export async function fill(prisma: Awaited<ReturnType<typeof benchDatabase>>['prisma'], now: number): Promise<void> {
   const DAY = 86_400_000;
   const from = new Date(now - 365 * DAY);
-  await prisma.$executeRawUnsafe(`
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO incidents (title, org_id, impact, timing, suggested_timing, priority, status, reporter, source,
                            received_at, response_due_at, resolution_due_at, config_version, updated_at, resolved_at)
     SELECT 'Bench incident ' || g, (ARRAY['forsakringskassan','skatteverket','csn','arbetsformedlingen','pensionsmyndigheten','transportstyrelsen','a-kassorna'])[1 + g % 7],
@@ -131,19 +139,27 @@ export async function fill(prisma: Awaited<ReturnType<typeof benchDatabase>>['pr
            $1::timestamptz + (g * interval '5 minutes'), $1::timestamptz + (g * interval '5 minutes') + interval '1 hour',
            $1::timestamptz + (g * interval '5 minutes') + interval '2 days', 'bench', now(),
            $1::timestamptz + (g * interval '5 minutes') + interval '3 hours'
-    FROM generate_series(1, ${INCIDENTS}) g`, from);
+    FROM generate_series(1, ${INCIDENTS}) g`,
+    from,
+  );
   await prisma.$executeRawUnsafe(`
     INSERT INTO disturbance_notices (incident_id, seq, kind, public_text, author, at)
     SELECT i.id, s, CASE WHEN s = 1 THEN 'notice' WHEN s = 3 AND i.id <> 1 THEN 'all-clear' ELSE 'update' END, 'Svaren dröjer (' || i.id || ', ' || s || ').', 'bench', i.received_at + s * interval '10 minutes'
     FROM incidents i, generate_series(1, 3) s WHERE i.id % 500 = 0 OR i.id = 1`);
   await prisma.$executeRawUnsafe(`UPDATE incidents SET status = 'open', resolved_at = NULL WHERE id = 1`);
-  await prisma.$executeRawUnsafe(`
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO service_windows (start_at, end_at, planned_end_at, services, agencies, description, public_text, kind, status, owner, owner_source, published_at, updated_at)
     SELECT s, s + interval '4 hours', s + interval '4 hours', ARRAY['Bastjänst ' || (g % 5)], ARRAY[(ARRAY['forsakringskassan','skatteverket','csn'])[1 + g % 3]],
            'internal', 'Planerat underhåll ' || g || '.', 'normal', CASE WHEN g % 10 = 0 THEN 'cancelled' ELSE 'planned' END, 'bench', 'cli', now(), now()
-    FROM (SELECT g, date_trunc('day', $1::timestamptz) + (g * interval '1 day') / 3 + interval '1 hour' AS s FROM generate_series(1, ${WINDOWS}) g) w`, new Date(now - 90 * DAY));
-  await prisma.$executeRawUnsafe(`
+    FROM (SELECT g, date_trunc('day', $1::timestamptz) + (g * interval '1 day') / 3 + interval '1 hour' AS s FROM generate_series(1, ${WINDOWS}) g) w`,
+    new Date(now - 90 * DAY),
+  );
+  await prisma.$executeRawUnsafe(
+    `
     INSERT INTO outages (start_at, end_at, kind, cause)
     SELECT $1::timestamptz + g * interval '1 day 7 hours', $1::timestamptz + g * interval '1 day 7 hours' + interval '35 minutes', 'unplanned', 'bench'
-    FROM generate_series(1, 200) g`, from);
+    FROM generate_series(1, 200) g`,
+    from,
+  );
 }

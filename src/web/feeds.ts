@@ -4,7 +4,7 @@
 // can disagree with the page or with what the bot says in chat.
 import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import type { Lang } from '../i18n/index.js';
-import { publicFormat, type PublicFormat } from './format.js';
+import { type PublicFormat, publicFormat } from './format.js';
 import type { NoticeSummary, StatusSummary, WindowSummary } from './summary.js';
 
 export interface FeedOptions {

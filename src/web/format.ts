@@ -1,7 +1,7 @@
 // Language choice and formatting for the public surfaces: Stockholm time with the
 // weekday, shares as percent, lists of agencies, in Swedish or English.
 import { DateTime } from 'luxon';
-import { DEFAULT_LANG, isLang, translator, type Lang, type Translator } from '../i18n/index.js';
+import { DEFAULT_LANG, isLang, type Lang, type Translator, translator } from '../i18n/index.js';
 import type { AgencyName } from './summary.js';
 
 /**

@@ -8,11 +8,12 @@
 // Every answer comes from the cached summary; a rendered body is kept per summary
 // version, language and encoding, so a request costs a hash-map lookup and a write.
 // ETag (the summary's version) and Last-Modified make revalidation a 304.
-import { gzipSync } from 'node:zlib';
+
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { HttpRequest, HttpServer } from '../http/server.js';
 import { DEFAULT_LANG, type Lang } from '../i18n/index.js';
-import { renderAtom, renderCalendar, summaryJson, type FeedOptions } from './feeds.js';
+import { type FeedOptions, renderAtom, renderCalendar, summaryJson } from './feeds.js';
 import { negotiateLang } from './format.js';
 import { renderStatusPage } from './page.js';
 import type { StatusSummary, SummaryService } from './summary.js';

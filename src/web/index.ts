@@ -9,12 +9,12 @@ import type { HttpServer } from '../http/server.js';
 import type { PrismaClient } from '../store/index.js';
 import { mountStatus, type StatusRouteDeps } from './http.js';
 import { StoreStatusSource } from './store-source.js';
-import { SummaryService, type ChangeHook, type SummaryOptions } from './summary.js';
+import { type ChangeHook, type SummaryOptions, SummaryService } from './summary.js';
 
 export { mountStatus, type StatusRouteDeps } from './http.js';
-export { SummaryService, type StatusSummary, type SummaryOptions } from './summary.js';
-export { MemoryStatusSource, type StatusSource, type StatusFacts } from './source.js';
+export { MemoryStatusSource, type StatusFacts, type StatusSource } from './source.js';
 export { StoreStatusSource } from './store-source.js';
+export { type StatusSummary, type SummaryOptions, SummaryService } from './summary.js';
 
 /** What the status page needs of the bot (App from app.ts fits). */
 export interface StatusApp {

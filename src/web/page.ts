@@ -9,12 +9,13 @@
 // in text and by an icon's shape besides its colour, contrast of at least 4.5:1 for
 // text, a visible focus ring, and a layout that reflows to one column on a phone and
 // at 400 % zoom.
-import type { VNode } from 'preact';
+
 import { html as htmPreact } from 'htm/preact';
+import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { formatDuration } from '../i18n/format.js';
 import type { Lang } from '../i18n/index.js';
-import { publicFormat, type PublicFormat } from './format.js';
+import { type PublicFormat, publicFormat } from './format.js';
 import type { DayAvailability, NoticeSummary, ServiceState, ServiceStatus, StatusSummary, WindowSummary } from './summary.js';
 
 // htm's tagged templates bound to preact's h(): attributes and text are values, never markup.
@@ -137,9 +138,11 @@ function windowsSection(s: StatusSummary, f: PublicFormat): VNode {
     <p>${f.t('status.windows.intro', { weeks, hours: f.t('status.windows.openingHours', s.openingHours) })}</p>
     ${s.windows.upcoming.length === 0 ? html`<p>${f.t('status.windows.none', { weeks })}</p>` : windowTable(s.windows.upcoming, f.t('status.windows.caption', { weeks }), f)}
     <h3>${f.t('status.windows.recentHeading')}</h3>
-    ${s.windows.recent.length === 0
-      ? html`<p>${f.t('status.windows.recentNone', { days: recentDays })}</p>`
-      : windowTable(s.windows.recent, f.t('status.windows.recentCaption', { days: recentDays }), f)}
+    ${
+      s.windows.recent.length === 0
+        ? html`<p>${f.t('status.windows.recentNone', { days: recentDays })}</p>`
+        : windowTable(s.windows.recent, f.t('status.windows.recentCaption', { days: recentDays }), f)
+    }
   </section>`;
 }
 
@@ -182,12 +185,14 @@ function availabilitySection(s: StatusSummary, f: PublicFormat): VNode {
   const goal = f.share(a.goal);
   return html`<section aria-labelledby="availability-h">
     <h2 id="availability-h">${f.t('status.availability.heading')}</h2>
-    ${a.share === null
-      ? html`<p>${f.t('status.availability.monthNone', { month: f.month(a.month), goal })}</p>`
-      : html`<p class="month">
+    ${
+      a.share === null
+        ? html`<p>${f.t('status.availability.monthNone', { month: f.month(a.month), goal })}</p>`
+        : html`<p class="month">
           ${f.t('status.availability.month', { month: f.month(a.month), share: f.share(a.share), goal })}
           ${' '}<span class=${`goal ${a.met ? 'met' : 'missed'}`}>${icon(a.met ? 'operational' : 'outage')}<span>${f.t(a.met ? 'status.availability.met' : 'status.availability.notMet')}</span></span>
-        </p>`}
+        </p>`
+    }
     <p>${f.t('status.availability.downtime', { duration: formatDuration(f.tr, a.downtimeMinutes * 60_000) })}</p>
     <h3>${f.t('status.availability.daysHeading', { days: days.length })}</h3>
     <div class="chart" role="img" aria-label=${f.t('status.availability.chart', { days: days.length, full, partial, closed })}>

@@ -10,6 +10,8 @@
 //     other person's name;
 //   * outages: times, agencies, base services, planned and kind (not the cause);
 //   * extra opening hours: the approved ones' times.
+// The public texts are masked again (maskPersonalNumbers) before they leave the store.
+import { maskPersonalNumbers } from '../domain/pii.js';
 import type { PrismaClient } from '../store/index.js';
 import type { PublicNotice, PublicNoticeText, PublicWindow, StatusFacts, StatusQuery, StatusSource } from './source.js';
 
@@ -60,14 +62,17 @@ export class StoreStatusSource implements StatusSource {
 
     const incidentIds = [...new Set(notices.map((n) => n.incidentId))];
     const incidents = incidentIds.length
-      ? await this.prisma.incident.findMany({ where: { id: { in: incidentIds } }, select: { id: true, orgId: true, status: true, resolvedAt: true, closedAt: true } })
+      ? await this.prisma.incident.findMany({
+          where: { id: { in: incidentIds } },
+          select: { id: true, orgId: true, status: true, resolvedAt: true, closedAt: true },
+        })
       : [];
     const incidentById = new Map(incidents.map((i) => [i.id, i]));
 
     const byIncident = new Map<number, PublicNoticeText[]>();
     for (const n of notices) {
       const texts = byIncident.get(n.incidentId) ?? [];
-      texts.push({ at: n.at.getTime(), kind: noticeKind(n.kind), text: n.publicText });
+      texts.push({ at: n.at.getTime(), kind: noticeKind(n.kind), text: publicText(n.publicText) });
       byIncident.set(n.incidentId, texts);
     }
     const publicNotices: PublicNotice[] = [];
@@ -76,7 +81,7 @@ export class StoreStatusSource implements StatusSource {
       if (!incident) continue;
       const allClear = texts.find((t) => t.kind === 'all-clear');
       // Over with its all-clear, or when the incident is no longer open (resolved without one).
-      const closedAt = allClear?.at ?? (OPEN_INCIDENT.has(incident.status) ? null : (incident.resolvedAt ?? incident.closedAt)?.getTime() ?? q.now);
+      const closedAt = allClear?.at ?? (OPEN_INCIDENT.has(incident.status) ? null : ((incident.resolvedAt ?? incident.closedAt)?.getTime() ?? q.now));
       publicNotices.push({ ref: `INC-${incidentId}`, agencies: [incident.orgId], baseServices: [], openedAt: texts[0]!.at, closedAt, texts });
     }
 
@@ -90,7 +95,7 @@ export class StoreStatusSource implements StatusSource {
           kind: w.kind === 'release' || w.kind === 'emergency' ? w.kind : 'normal',
           agencies: w.agencies,
           baseServices: w.services,
-          publicText: w.publicText,
+          publicText: publicText(w.publicText),
           // The routine counts revisions from 1; the calendar's SEQUENCE from 0.
           revision: Math.max(0, w.revision - 1),
           publishedAt: w.publishedAt.getTime(),
@@ -138,6 +143,11 @@ export class StoreStatusSource implements StatusSource {
   onChanged(listener: () => void): void {
     this.listeners.push(listener);
   }
+}
+
+/** A text written for the public, masked once more: a personnummer typed into one by mistake is never published. */
+function publicText(text: string): string {
+  return maskPersonalNumbers(text, { strict: true }).text;
 }
 
 function noticeKind(kind: string): PublicNoticeText['kind'] {

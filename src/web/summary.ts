@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { Contract } from '../config/contract.js';
 import type { BusinessCalendar, CalendarDay } from '../domain/calendar.js';
 import { computeCompliance, monthOf, type OutageFact } from '../domain/compliance.js';
-import type { PublicExtraOpening, PublicNotice, PublicNoticeText, PublicOutage, PublicWindow, StatusFacts, StatusSource } from './source.js';
+import type { PublicExtraOpening, PublicNoticeText, PublicOutage, PublicWindow, StatusFacts, StatusSource } from './source.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -288,7 +288,10 @@ export function summarize(facts: StatusFacts, now: number, contract: Contract, c
         openedAt: n.openedAt,
         closedAt: n.closedAt !== null && n.closedAt <= now ? n.closedAt : null,
         // Newest first; texts of one instant by their order of writing, the later first.
-        texts: [...n.texts].filter((t) => t.at <= now).sort((a, b) => a.at - b.at).reverse(),
+        texts: [...n.texts]
+          .filter((t) => t.at <= now)
+          .sort((a, b) => a.at - b.at)
+          .reverse(),
       }),
     );
   const openNotices = notices.filter((n) => n.closedAt === null && n.texts.length > 0);
@@ -345,7 +348,12 @@ function serviceStatus(id: string, name: string, facts: StatusFacts, openNotices
   const windows = facts.windows.filter((w) => w.status === 'planned' && w.start <= now && now < w.end && touches(w.agencies));
   const notices = openNotices.filter((n) => touches(n.agencies));
 
-  const pick = <T extends { ref: string; baseServices: readonly string[] }>(state: ServiceState, items: readonly T[], since: (x: T) => number, until: number | null): ServiceStatus => ({
+  const pick = <T extends { ref: string; baseServices: readonly string[] }>(
+    state: ServiceState,
+    items: readonly T[],
+    since: (x: T) => number,
+    until: number | null,
+  ): ServiceStatus => ({
     id,
     name,
     state,
@@ -369,7 +377,10 @@ function availability(facts: StatusFacts, now: number, calendar: BusinessCalenda
   const opening = calendar.opening;
   const today = opening.dayAt(now);
   const down = union2(
-    facts.outages.filter((x) => !x.planned && x.state === 'down').map((x): Interval => [x.start, Math.min(x.end ?? now, now)]).filter(([s, e]) => e > s),
+    facts.outages
+      .filter((x) => !x.planned && x.state === 'down')
+      .map((x): Interval => [x.start, Math.min(x.end ?? now, now)])
+      .filter(([s, e]) => e > s),
   );
   const extra = facts.extraOpening;
   const days: DayAvailability[] = [];
@@ -402,7 +413,17 @@ function availability(facts: StatusFacts, now: number, calendar: BusinessCalenda
 }
 
 function outageFact(x: PublicOutage): OutageFact {
-  return { ref: x.ref, start: x.start, end: x.end, agencies: x.agencies, baseServices: x.baseServices, cause: null, actionPlan: null, planned: x.planned, state: x.state };
+  return {
+    ref: x.ref,
+    start: x.start,
+    end: x.end,
+    agencies: x.agencies,
+    baseServices: x.baseServices,
+    cause: null,
+    actionPlan: null,
+    planned: x.planned,
+    state: x.state,
+  };
 }
 
 /** The day's opening time up to `until`: its weekly hours plus approved extra hours. */

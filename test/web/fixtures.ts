@@ -24,7 +24,12 @@ export function windowFact(ref: string, start: string, end: string, more: Partia
   };
 }
 
-export function noticeFact(ref: string, opened: string, texts: Array<[string, PublicNotice['texts'][number]['kind'], string]>, more: Partial<PublicNotice> = {}): PublicNotice {
+export function noticeFact(
+  ref: string,
+  opened: string,
+  texts: Array<[string, PublicNotice['texts'][number]['kind'], string]>,
+  more: Partial<PublicNotice> = {},
+): PublicNotice {
   return {
     ref,
     agencies: ['forsakringskassan'],

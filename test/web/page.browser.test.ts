@@ -5,20 +5,21 @@
 // with the incident's resolution; axe-core finds no WCAG 2.1 A/AA violation in any
 // state, in Swedish or English; the feeds parse (Atom by the browser's DOMParser, the
 // calendar by ical.js). Screenshots of each state go to test/artifacts/ (ignored).
-import ICAL from 'ical.js';
+
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import ICAL from 'ical.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { HttpServer } from '../../src/http/server.js';
 import type { RequestContext } from '../../src/conversation/engine.js';
-import { createStatus, mountStatus, type Status } from '../../src/web/index.js';
-import { pgliteTarget } from '../support/databases.js';
-import { testApp, TestClock } from '../support/app.js';
+import { HttpServer } from '../../src/http/server.js';
 import type { Database } from '../../src/store/index.js';
-import { at } from './fixtures.js';
+import { createStatus, mountStatus, type Status } from '../../src/web/index.js';
+import { TestClock, testApp } from '../support/app.js';
+import { pgliteTarget } from '../support/databases.js';
 import { axeViolations, CHROMIUM, launchBrowser, type TestBrowser } from './browser.js';
+import { at } from './fixtures.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
@@ -90,7 +91,9 @@ describe('the status page in chromium', () => {
   });
 
   it('a window planned through the command language is on the page within a second', async () => {
-    await say('fönster 2027-01-09 02:00–06:00 myndigheter=skatteverket tjänster=Inkomstuppgifter text="Skatteverkets bastjänst uppdateras. Inga svar från Skatteverket under fönstret."');
+    await say(
+      'fönster 2027-01-09 02:00–06:00 myndigheter=skatteverket tjänster=Inkomstuppgifter text="Skatteverkets bastjänst uppdateras. Inga svar från Skatteverket under fönstret."',
+    );
     const ms = await waitForText('Skatteverkets bastjänst uppdateras.');
     expect(ms).toBeLessThan(1000);
     const row = page.locator('#win-1');
@@ -156,7 +159,9 @@ describe('the status page in chromium', () => {
   it('a moved window keeps its calendar UID with a higher SEQUENCE, and the page shows the new time', async () => {
     const events = async () => {
       const cal = new ICAL.Component(ICAL.parse(await (await fetch(`${base}/status/windows.ics`)).text()));
-      return cal.getAllSubcomponents('vevent').map((v) => ({ uid: new ICAL.Event(v).uid, sequence: new ICAL.Event(v).sequence, start: new ICAL.Event(v).startDate.toJSDate().getTime() }));
+      return cal
+        .getAllSubcomponents('vevent')
+        .map((v) => ({ uid: new ICAL.Event(v).uid, sequence: new ICAL.Event(v).sequence, start: new ICAL.Event(v).startDate.toJSDate().getTime() }));
     };
     const before = await events();
     expect(before).toEqual([{ uid: 'win-1@ssbtek-status', sequence: 0, start: at('2027-01-09T02:00') }]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { MemoryStatusSource } from '../../src/web/source.js';
-import { SummaryService, type ServiceState } from '../../src/web/summary.js';
+import { type ServiceState, SummaryService } from '../../src/web/summary.js';
 import { at, noticeFact, outageFact, windowFact } from './fixtures.js';
 
 const contract = buildContract();
@@ -15,7 +15,14 @@ function setup(now: number, source = new MemoryStatusSource()) {
   const clock = { t: now };
   const hooks: Array<() => void> = [];
   const summary = new SummaryService({ source, contract, calendar, now: () => clock.t, changeHooks: [(l) => hooks.push(l)] });
-  return { clock, source, summary, fireHook: () => hooks.forEach((l) => l()) };
+  return {
+    clock,
+    source,
+    summary,
+    fireHook: () => {
+      for (const l of hooks) l();
+    },
+  };
 }
 
 const stateOf = (services: ReadonlyArray<{ id: string; state: ServiceState }>) => Object.fromEntries(services.map((s) => [s.id, s.state]));
@@ -55,7 +62,12 @@ describe('state now per agency', () => {
     });
     const { summary } = setup(at('2026-11-30T10:00'), source);
     const s = await summary.current();
-    expect(stateOf(s.services)).toMatchObject({ forsakringskassan: 'disturbance', csn: 'outage', pensionsmyndigheten: 'operational', skatteverket: 'operational' });
+    expect(stateOf(s.services)).toMatchObject({
+      forsakringskassan: 'disturbance',
+      csn: 'outage',
+      pensionsmyndigheten: 'operational',
+      skatteverket: 'operational',
+    });
     expect(s.overall).toBe('outage');
     expect(s.notices.map((n) => n.ref)).toEqual(['INC-4']);
   });
@@ -202,7 +214,14 @@ describe('the cache', () => {
     const source = new MemoryStatusSource();
     const errors: unknown[] = [];
     const clock = { t: at('2026-11-30T10:00') };
-    const summary = new SummaryService({ source, contract, calendar, now: () => clock.t, log: { error: (_m, e) => errors.push(e) }, options: { refreshMs: 1000 } });
+    const summary = new SummaryService({
+      source,
+      contract,
+      calendar,
+      now: () => clock.t,
+      log: { error: (_m, e) => errors.push(e) },
+      options: { refreshMs: 1000 },
+    });
     const first = await summary.current();
     source.load = () => Promise.reject(new Error('store down'));
     clock.t += 5000;
