@@ -169,6 +169,19 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     expect(res.body.value).toMatch(/^Påminnelserna om INC-3 \(\w+\) är pausade till /);
   });
 
+  it('Kvittera on a reminder acknowledges the incident: the clicker gets a word, the reminder stays, the incident card changes in place', async () => {
+    const reminder = bot.fake.calls.flatMap(cardsOf).find((c) => cardText(c).includes('Till: <at>Jonas Jour</at>') && cardText(c).includes('INC-3'))!;
+    const ack = reminder.actions.find((a: any) => a.verb === VERB.ack);
+    expect(ack.data).toMatchObject({ ssbtekIncident: 3, ssbtekOn: 'reminder' });
+    const res = await bot.invoke(VERB.ack, ack.data, { from: PEOPLE.jour });
+    expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(res.body.value).toContain('INC-3');
+    const card3 = bot.fake.calls.find((c) => sendsTo(INCIDENT_CHANNEL)(c) && cardText(cardsOf(c)[0] ?? {}).includes('INC-3 ·'))!;
+    const update = await bot.call((c) => c.kind === 'update' && c.activityId === card3.answeredId);
+    expect(cardText(cardsOf(update)[0])).toContain('Kvitterad av: Jonas Jour');
+    await bot.teams.idle();
+  });
+
   it('Åtgärdad by someone who is not a manager is refused with the conversation\'s text, and nothing changes', async () => {
     const before = bot.fake.calls.length;
     const res = await bot.invoke(VERB.resolve, { ssbtekIncident: 1, ssbtekLang: 'sv' }, { from: PEOPLE.anna });

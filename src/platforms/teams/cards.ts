@@ -45,7 +45,7 @@ export const VERB = {
 } as const;
 
 /** Keys our buttons put in `data` (inputs are merged in beside them, by field id). */
-export const DATA = { incident: 'ssbtekIncident', minutes: 'ssbtekMinutes', form: 'ssbtekForm', hidden: 'ssbtekHidden', lang: 'ssbtekLang' } as const;
+export const DATA = { incident: 'ssbtekIncident', minutes: 'ssbtekMinutes', form: 'ssbtekForm', hidden: 'ssbtekHidden', lang: 'ssbtekLang', on: 'ssbtekOn' } as const;
 
 /** Priority in colour: the same emoji as Slack's card. */
 export const PRIORITY_EMOJI: Record<Priority, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🟢' };
@@ -224,8 +224,8 @@ export function incidentCard(tr: Translator, contract: Contract, v: IncidentView
 }
 
 /** The buttons on a card: Kvittera, Åtgärdad, Ändra prioritet, Snooze — those the lifecycle allows in the status, in its order. */
-export function incidentActions(tr: Translator, v: IncidentView, options: Pick<IncidentCardOptions, 'snoozeMinutes' | 'lang'>, only: (action: LifecycleAction) => boolean = () => true): CardAction[] {
-  const id = { [DATA.incident]: v.id, [DATA.lang]: options.lang };
+export function incidentActions(tr: Translator, v: IncidentView, options: Pick<IncidentCardOptions, 'snoozeMinutes' | 'lang'>, only: (action: LifecycleAction) => boolean = () => true, on: 'card' | 'reminder' = 'card'): CardAction[] {
+  const id = { [DATA.incident]: v.id, [DATA.lang]: options.lang, ...(on === 'reminder' ? { [DATA.on]: on } : {}) };
   const out: CardAction[] = [];
   for (const action of allowedActions(v.status)) {
     if (!only(action)) continue;
@@ -261,7 +261,7 @@ export function reminderCard(tr: Translator, v: IncidentView, text: string, ment
     return textBlock(out, { spacing: 'Small' });
   });
   // Kvittera belongs to the response target; a resolution reminder offers Åtgärdad.
-  const actions = incidentActions(tr, v, options, (a) => a === 'resolve' || a === 'snooze' || (a === 'ack' && target === 'response'));
+  const actions = incidentActions(tr, v, options, (a) => a === 'resolve' || a === 'snooze' || (a === 'ack' && target === 'response'), 'reminder');
   return card(blocks, actions, mentions);
 }
 

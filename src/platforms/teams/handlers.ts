@@ -174,7 +174,9 @@ export function registerTeamsHandlers(app: TeamsSdkApp, deps: TeamsHandlerDeps):
             else await send(form);
             return toast(reply.text);
           }
-          if (reply.kind === 'card') return inPlace(cardOf(deps.announcer.renderCard(reply.incident, lang)));
+          // On the incident card, the card itself changes at once; a reminder stays what it was.
+          if (reply.kind === 'card' && data[DATA.on] !== 'reminder') return inPlace(cardOf(deps.announcer.renderCard(reply.incident, lang)));
+          if (reply.kind === 'card') return toast(reply.text.split('\n')[0] ?? reply.text);
           return toast(reply.text);
         }
       }
