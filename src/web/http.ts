@@ -42,6 +42,9 @@ const TYPES: Record<Variant, string> = {
 /** The page may load nothing and run nothing; its only style is inline. */
 const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** Rendered bodies kept per summary version (variants × languages × encodings × hosts). */
+const MAX_BODIES = 64;
+
 interface Body {
   plain: Buffer;
   gzip: Buffer | null;
@@ -68,6 +71,8 @@ export function mountStatus(server: HttpServer, deps: StatusRouteDeps): void {
     const key = `${variant}:${lang}:${url}`;
     let found = bodies.get(key);
     if (!found) {
+      // Bounded: the key holds the Host a client sent (for the feeds' links).
+      if (bodies.size >= MAX_BODIES) bodies.clear();
       const feed: FeedOptions = { pageUrl: url, tagAuthority: deps.tagAuthority };
       const text =
         variant === 'page'
