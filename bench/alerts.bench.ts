@@ -127,7 +127,12 @@ export async function run(): Promise<BenchResult[]> {
   const port = await server.listen(0, '127.0.0.1');
   try {
     const startsAt = new Date(Date.now() - 60_000).toISOString();
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const load = await runLoad(`http://127.0.0.1:${port}/webhooks/alertmanager`, startsAt);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const wallSeconds = (performance.now() - wall0) / 1000;
     const incidents = await db.prisma.incident.count();
     const groups = await db.prisma.alertGroup.count();
     const notes = await db.prisma.incidentEvent.count({ where: { type: 'noted' } });
@@ -148,6 +153,9 @@ export async function run(): Promise<BenchResult[]> {
       { metric: 'response time p99', value: round(percentile(sorted, 99)), unit: 'ms', goal: '<= 1000' },
       { metric: 'response time max', value: round(sorted.at(-1) ?? Number.NaN), unit: 'ms' },
       { metric: 'timeline notes (alerts joining)', value: notes, unit: 'notes' },
+      // The bot and the load generator share this process: CPU per alert bounds the rate on a busy machine.
+      { metric: 'process CPU per alert (bot + load generator)', value: round((cpuSeconds * 1e6) / load.alerts), unit: 'µs' },
+      { metric: 'process CPU / wall time', value: round(cpuSeconds / wallSeconds, 2), unit: 'cores' },
     ];
   } finally {
     await server.close(1000);

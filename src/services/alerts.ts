@@ -158,11 +158,17 @@ export class AlertService {
     // The common case — a repeat of what is known (group_interval, repeat_interval, an HA
     // pair, a retry) — is one UPDATE, without the group lock.
     const repeated = await this.repeat(hash, startsAt, firing.map((f) => f.alert.fingerprint!), firing.length > 0, planned.length);
-    if (repeated !== null) {
+    if (repeated?.incidentId != null) {
       metrics?.alertsGrouped('unchanged', alerts.length);
-      return { outcome: 'unchanged', incident: incidentRef(repeated), alerts: alerts.length };
+      return { outcome: 'unchanged', incident: incidentRef(repeated.incidentId), alerts: alerts.length };
     }
-    const decision = await this.decide(hash, startsAt, planned, firing.length > 0, n.sender, lead.rule.name, now);
+    // Nothing new while another delivery opens the incident: that one will link it. Only a
+    // row left unlinked for longer (its delivery died) is taken over below.
+    if (repeated && Date.now() - repeated.createdAt.getTime() < OPENING_WAIT_MS) {
+      metrics?.alertsGrouped('unchanged', alerts.length);
+      return { outcome: 'unchanged', alerts: alerts.length };
+    }
+    const decision = await this.decide(hash, startsAt, planned, firing.length > 0, n.sender, lead.rule.name, now, repeated !== null);
     if (decision.kind === 'ignored') {
       metrics?.alertsGrouped('ignored', alerts.length);
       return { outcome: 'ignored', alerts: alerts.length };
@@ -198,17 +204,19 @@ export class AlertService {
 
   /**
    * Counts a notification that brings nothing new (same status, every firing alert already
-   * known, the incident linked) and returns the incident id; null when anything is new.
+   * known) and returns its row's incident (null while another delivery opens it) and when
+   * the row was made; null when anything is new.
    */
-  private async repeat(hash: string, startsAt: number, firing: string[], isFiring: boolean, alerts: number): Promise<number | null> {
+  private async repeat(hash: string, startsAt: number, firing: string[], isFiring: boolean, alerts: number): Promise<{ incidentId: number | null; createdAt: Date } | null> {
     const status = isFiring ? 'firing' : 'resolved';
-    const rows = await this.deps.prisma.$queryRaw<Array<{ incident_id: number }>>`
+    const rows = await this.deps.prisma.$queryRaw<Array<{ incident_id: number | null; created_at: Date }>>`
       UPDATE alert_groups
          SET notifications = notifications + 1, alerts_received = alerts_received + ${alerts}, updated_at = now()
-       WHERE group_key = ${hash} AND starts_at = ${new Date(startsAt)} AND incident_id IS NOT NULL
+       WHERE group_key = ${hash} AND starts_at = ${new Date(startsAt)}
          AND last_status = ${status} AND fingerprints @> ${[...new Set(firing)]}::text[]
-      RETURNING incident_id`;
-    return rows[0]?.incident_id ?? null;
+      RETURNING incident_id, created_at`;
+    const row = rows[0];
+    return row ? { incidentId: row.incident_id, createdAt: new Date(row.created_at) } : null;
   }
 
   /**
@@ -223,6 +231,8 @@ export class AlertService {
     sender: string,
     rule: string,
     now: number,
+    /** The fast path already counted this notification. */
+    counted = false,
   ): Promise<
     | { kind: 'ignored' }
     | { kind: 'row'; row: AlertGroup; opened: boolean; firing: boolean; joined: IncomingAlert[]; refired: boolean; cleared: boolean }
@@ -233,46 +243,50 @@ export class AlertService {
       // One writer per group at a time, on every replica (released at commit).
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
       const start = new Date(startsAt);
-      let row = await tx.alertGroup.findUnique({ where: { groupKey_startsAt: { groupKey: hash, startsAt: start } } });
+      let row: AlertGroup | null = await tx.alertGroup.findUnique({ where: { groupKey_startsAt: { groupKey: hash, startsAt: start } } });
+      // A new row starts from the episode it continues, or empty for a new episode.
+      let fresh: Omit<Prisma.AlertGroupUncheckedCreateInput, 'lastStatus'> | null = null;
       let opened = false;
       if (!row) {
         const latest = await tx.alertGroup.findFirst({ where: { groupKey: hash }, orderBy: { startsAt: 'desc' } });
-        if (latest && (latest.incidentId === null || (await continues(tx, latest, now, quietMs)))) {
-          if (latest.incidentId === null) {
-            // The episode's incident is being opened by another delivery: join it.
-            row = latest;
-          } else {
-            row = await tx.alertGroup.create({
-              data: { groupKey: hash, startsAt: start, incidentId: latest.incidentId, sender, rule, lastStatus: latest.lastStatus, fingerprints: latest.fingerprints, firedAt: latest.firedAt, clearedAt: latest.clearedAt },
-            });
-          }
+        if (latest && latest.incidentId === null) {
+          // The episode's incident is being opened by another delivery: join it.
+          row = latest;
+        } else if (latest && (await continues(tx, latest, now, quietMs))) {
+          fresh = { groupKey: hash, startsAt: start, incidentId: latest.incidentId, sender, rule, fingerprints: latest.fingerprints, firedAt: latest.firedAt, clearedAt: latest.clearedAt };
+          row = { ...latest, startsAt: start };
         } else if (!firing) {
           return { kind: 'ignored' as const };
         } else {
-          row = await tx.alertGroup.create({ data: { groupKey: hash, startsAt: start, sender, rule, lastStatus: 'firing', firedAt: new Date(now) } });
+          fresh = { groupKey: hash, startsAt: start, sender, rule, fingerprints: [], firedAt: new Date(now) };
           opened = true;
         }
       }
-      const known = new Set(row.fingerprints);
+      const before = row ?? { fingerprints: [] as string[], lastStatus: 'firing', incidentId: null };
+      const known = new Set(before.fingerprints);
       const firingAlerts = planned.filter((p) => p.alert.status === 'firing').map((p) => p.alert);
       const joined = firingAlerts.filter((a) => !known.has(a.fingerprint!));
-      const wasResolved = row.lastStatus === 'resolved';
+      const wasResolved = before.lastStatus === 'resolved';
       const status = firing ? 'firing' : 'resolved';
       const refired = !opened && wasResolved && firing;
-      const cleared = !wasResolved && !firing && row.incidentId !== null;
-      const fingerprints = [...row.fingerprints, ...new Set(joined.map((a) => a.fingerprint!))].slice(-remember);
-      const updated = await tx.alertGroup.update({
-        where: { id: row.id },
-        data: {
-          lastStatus: status,
-          // A repeat of known alerts leaves the (possibly long) list alone.
-          ...(joined.length ? { fingerprints } : {}),
-          notifications: { increment: 1 },
-          alertsReceived: { increment: planned.length },
-          ...(refired ? { firedAt: new Date(now) } : {}),
-          ...(cleared ? { clearedAt: new Date(now) } : {}),
-        },
-      });
+      const cleared = !wasResolved && !firing && before.incidentId !== null;
+      const fingerprints = [...before.fingerprints, ...new Set(joined.map((a) => a.fingerprint!))].slice(-remember);
+      const changes = {
+        lastStatus: status,
+        ...(refired ? { firedAt: new Date(now) } : {}),
+        ...(cleared ? { clearedAt: new Date(now) } : {}),
+      };
+      const updated = fresh
+        ? await tx.alertGroup.create({ data: { ...fresh, ...changes, fingerprints, notifications: 1, alertsReceived: planned.length } })
+        : await tx.alertGroup.update({
+            where: { id: row!.id },
+            data: {
+              ...changes,
+              // A repeat of known alerts leaves the (possibly long) list alone.
+              ...(joined.length ? { fingerprints } : {}),
+              ...(counted ? {} : { notifications: { increment: 1 }, alertsReceived: { increment: planned.length } }),
+            },
+          });
       return { kind: 'row' as const, row: updated, opened, firing, joined, refired, cleared };
     }, TX_OPTIONS);
   }
@@ -283,10 +297,10 @@ export class AlertService {
     // Another delivery is opening it right now: wait for that rather than race it. If that
     // delivery died, the idempotency key lets this one open it after the wait.
     if (!creator) {
-      for (let waited = 0; waited < OPENING_WAIT_MS; waited += 25) {
+      for (let waited = 0; waited < OPENING_WAIT_MS; waited += 50) {
         const found = await this.deps.prisma.incident.findUnique({ where: { idempotencyKey }, select: { id: true } });
         if (found) return this.link(row, found.id);
-        await new Promise((r) => setTimeout(r, 25));
+        await new Promise((r) => setTimeout(r, 50));
       }
     }
     const view = await this.deps.incidents.open(
