@@ -159,10 +159,25 @@ export class AnnouncementHandler implements DeliveryHandler {
     private readonly transport: AnnouncementTransport,
     private readonly render: Render,
     readonly paceMs = 0,
+    /** The clock that decides what is due (the queue's). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   classify(err: unknown): JobFailure {
     return this.transport.classify?.(err) ?? { code: errorCode(err) };
+  }
+
+  /** Whether a later ladder step for the same party, channel and revision is already due. */
+  private async superseded(announcementId: number): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<Array<{ later: boolean }>>`
+      SELECT EXISTS (
+        SELECT 1 FROM routine_announcements later, routine_announcements a
+        WHERE a.id = ${announcementId} AND later.subject = a.subject AND later.revision = a.revision AND later.party = a.party
+          AND later.destination = a.destination AND later.channel = a.channel AND later.id <> a.id
+          AND later.due_at > a.due_at AND later.due_at <= ${new Date(this.now())}
+          AND (later.step IN ('start', 'end') OR later.step LIKE 'before-%')
+      ) AS later`;
+    return rows[0]?.later === true;
   }
 
   async deliver(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void> {
@@ -180,6 +195,12 @@ export class AnnouncementHandler implements DeliveryHandler {
       }
       if (row.status === 'sent') {
         await ctx.drop(job, 'already sent', 'done');
+        continue;
+      }
+      if (payload.content.type === 'window' && payload.content.event === 'step' && (await this.superseded(payload.announcementId))) {
+        // A later step of the ladder is already due (the bot was down): say that one, not a stale one in a burst.
+        await this.prisma.routineAnnouncement.updateMany({ where: { id: payload.announcementId, status: 'pending' }, data: { status: 'dropped' } });
+        await ctx.drop(job, 'superseded by a later step');
         continue;
       }
       if (!(await ctx.beforeSend([job.id])).has(job.id)) continue;

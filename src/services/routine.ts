@@ -107,7 +107,7 @@ export function createRoutine(deps: RoutineDeps): Routine {
   closers.push(deps.runner.register(internal));
 
   const useTransport: Routine['useTransport'] = (destination, transport, paceMs = 0) =>
-    deps.runner.register(new AnnouncementHandler(destination, deps.prisma, transport, render, paceMs));
+    deps.runner.register(new AnnouncementHandler(destination, deps.prisma, transport, render, paceMs, deps.now));
 
   const smtp = deps.smtp === undefined ? smtpOptionsFromEnv() : deps.smtp;
   if (smtp) {

@@ -148,6 +148,19 @@ describe.each(databases)('service windows on $name', (target) => {
     expect(await listOutages(db.prisma, at('2027-03-08T00:00'), at('2027-03-09T00:00'))).toEqual([]);
   });
 
+  it('a bot that was down sends only the step now due, never a burst of stale ones', async () => {
+    bot.clock.set(at('2027-01-29T10:00'));
+    const planned = await bot.say('fönster 2027-03-20 02:00–04:00 Uppgradering');
+    const ref = /^(WIN-\d+)/.exec(planned)![1]!;
+    bot.received.length = 0;
+    // Down from the publication until after "1 week before": "4 weeks before" is stale by then.
+    await bot.advance(at('2027-03-13T03:00'));
+    const subjects = bot.received.filter((r) => r.subject.includes(ref)).map((r) => r.subject).sort();
+    expect(subjects).toEqual([...Array(6).fill(`SSBTEK servicefönster ${ref}: lör 20 mars 2027 02:00–04:00 (1 vecka före)`), `SSBTEK service window ${ref}: Sat 20 Mar 2027 02:00–04:00 (1 week before)`].sort());
+    const dropped = await db.prisma.routineAnnouncement.count({ where: { subject: ref, step: 'before-4-weeks', status: 'dropped' } });
+    expect(dropped).toBe(7);
+  });
+
   it('windows lists what is planned', async () => {
     const list = await bot.say('fönstren');
     expect(list).toMatch(/^Servicefönster \(\d+\):/);
