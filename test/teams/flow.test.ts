@@ -274,3 +274,40 @@ describe('Teams: an incident from a 1:1 chat', () => {
     for (const card of allCards(bot)) expect(adaptiveCardProblems(card)).toEqual([]);
   });
 });
+
+describe('Teams: the connector failing', () => {
+  let bot: TeamsBot;
+  beforeAll(async () => {
+    bot = await startTeamsBot(await pgliteTarget.open(), { now: at('2026-11-24 10:00'), incidentChannel: INCIDENT_CHANNEL });
+  });
+  afterAll(() => bot?.close());
+
+  it('a card deleted in Teams (404 on the update) is posted again, and the new message is the one updated from then on', async () => {
+    await bot.app.conversation.handle('incident påverkan=3 tidpunkt=2 titel="Fel i svar" myndighet=csn', { actor: console_, lang: 'sv' });
+    const first = await bot.call(sendsTo(INCIDENT_CHANNEL));
+    await bot.teams.idle();
+    bot.fake.failNext = { status: 404, count: 1 };
+    await bot.app.conversation.handle('ack 1', { actor: console_, lang: 'sv' });
+    const again = await bot.call((c) => sendsTo(INCIDENT_CHANNEL)(c) && c !== first);
+    expect(cardText(cardsOf(again)[0])).toContain('INC-1 · MEDEL · Påbörjad');
+    await bot.teams.idle();
+    const ref = await bot.app.database.prisma.chatReference.findFirstOrThrow({ where: { incidentId: 1, platform: 'teams' } });
+    expect(ref.messageId).toBe(again.answeredId);
+  });
+
+  it('a 429 holds the conversation back and the update goes out afterwards, once', async () => {
+    bot.fake.failNext = { status: 429, count: 1 };
+    const before = bot.fake.calls.length;
+    await bot.app.conversation.handle('notera 1 "ringt leverantören"', { actor: console_, lang: 'sv' });
+    await bot.call((c) => bot.fake.calls.indexOf(c) >= before && c.status === 429);
+    // The runner comes back when the conversation's Retry-After has passed (drain waits for it).
+    await bot.teams.idle();
+    const update = await bot.call((c) => bot.fake.calls.indexOf(c) >= before && c.kind === 'update' && c.status === 200);
+    expect(cardText(cardsOf(update)[0])).toContain('INC-1');
+    await bot.teams.idle();
+    const after = bot.fake.calls.slice(before);
+    expect(after.filter((c) => c.status === 429)).toHaveLength(1);
+    expect(after.filter((c) => c.kind === 'update' && c.status === 200)).toHaveLength(1);
+    expect(after.some((c) => c.kind === 'send' && String(c.body?.text ?? '').includes('ringt leverantören'))).toBe(true);
+  });
+});
