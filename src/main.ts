@@ -6,32 +6,20 @@
 // The process exits only after stdout has drained, so piped output is never cut off.
 import 'dotenv/config';
 import { userInfo } from 'node:os';
-import { createApp, type App, type Logger } from './app.js';
+import { createApp, type App } from './app.js';
 import { readEnv } from './config/env.js';
 import { ConfigError, loadContract } from './config/load.js';
 import { langFromLocale, translator, type Translator } from './i18n/index.js';
 import { ConsoleSession } from './platforms/console/session.js';
 import { runConsole } from './platforms/console/run.js';
 import { ConsoleReminderSink } from './platforms/console/reminders.js';
-import { slackOptionsFromEnv, startSlack, type SlackOptions } from './platforms/slack/index.js';
+import { slackOptionsFromEnv, startSlack, type SlackHandle, type SlackOptions } from './platforms/slack/index.js';
+import { createOpsServer, type OpsServer } from './http/ops.js';
+import { createLog, type LogLevel } from './observability/log.js';
 import { classifyStoreError, StartupError } from './services/startup.js';
 
 /** How long a SIGTERM may take before the process leaves anyway. */
 const STOP_DEADLINE_MS = 8_000;
-
-function logger(level: string): Logger {
-  const quiet = level === 'warn' || level === 'error';
-  const debug = level === 'debug';
-  const stamp = () => new Date().toISOString();
-  const describe = (err: unknown) => (err instanceof Error ? (debug ? (err.stack ?? err.message) : `${err.name}: ${err.message.split('\n')[0]}`) : String(err));
-  return {
-    info: (msg) => {
-      if (!quiet) process.stderr.write(`${stamp()} info  ${msg}\n`);
-    },
-    warn: (msg) => process.stderr.write(`${stamp()} warn  ${msg}\n`),
-    error: (msg, err) => process.stderr.write(`${stamp()} error ${msg}${err ? `: ${describe(err)}` : ''}\n`),
-  };
-}
 
 async function main(): Promise<number> {
   // The language of start-up messages: SSBTEK_LANG as the bot reads it, before the rest is validated.
@@ -51,7 +39,10 @@ async function main(): Promise<number> {
     throw err;
   }
   const interactive = Boolean(process.stdin.isTTY);
-  const log = logger(interactive && env.SSBTEK_LOG_LEVEL === 'info' ? 'warn' : env.SSBTEK_LOG_LEVEL);
+  // JSON lines on stderr (pretty in a terminal); in an interactive session only warnings
+  // and errors, unless SSBTEK_LOG_LEVEL asks for more, so the log does not drown the prompt.
+  const level = (interactive && !process.env.SSBTEK_LOG_LEVEL ? 'warn' : env.SSBTEK_LOG_LEVEL) as LogLevel;
+  const log = createLog({ level });
   let app: App;
   try {
     app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
@@ -62,12 +53,29 @@ async function main(): Promise<number> {
     process.stderr.write(`${tr.t('startup.prefix', { message: tr.t(`startup.${known.code}`, known.params) })}\n`);
     return 2;
   }
+  // The bot's own HTTP server: when PORT is set, or when Slack needs /slack/events.
+  const httpWanted = process.env.PORT !== undefined || Boolean(slackOptions && !slackOptions.appToken);
+  let ops: OpsServer | null = null;
+  if (httpWanted) {
+    ops = createOpsServer({
+      database: app.database,
+      log,
+      lastPassAt: () => app.jobs.runner.lastPass || undefined,
+      pollIntervalMs: env.SSBTEK_SCHEDULER_POLL_MS,
+    });
+  }
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
-  let slack;
+  let slack: SlackHandle | null = null;
   try {
-    slack = slackOptions ? await startSlack(app, slackOptions) : null;
+    slack = slackOptions ? await startSlack(app, { ...slackOptions, ...(ops ? { server: ops.server } : {}) }) : null;
+    if (slack) ops?.health.addPlatform(slack.check);
+    if (ops) {
+      const port = await ops.server.listen(env.PORT);
+      log.info(`HTTP on port ${port}: /livez /readyz /metrics${slack?.mode === 'http' ? ' /slack/events' : ''}`);
+    }
   } catch (err) {
+    await slack?.stop().catch(() => {});
     // A wrong token or no way to Slack: say so plainly; the details are in the log above.
     await app.close();
     process.stderr.write(`${tr.t('console.slackStartFailed', { reason: err instanceof Error ? err.message : String(err) })}\n`);
@@ -86,6 +94,8 @@ async function main(): Promise<number> {
     if (stopRequested.signal.aborted) return;
     log.info(`${signal}: stopping`);
     stopRequested.abort();
+    // A load balancer sees /readyz turn 503 at once and drains this replica.
+    ops?.health.markShuttingDown();
     released();
     setTimeout(() => {
       log.warn(`still stopping after ${STOP_DEADLINE_MS} ms: leaving now`);
@@ -107,6 +117,7 @@ async function main(): Promise<number> {
     await serving;
   }
   await slack?.stop();
+  await ops?.server.close(5_000);
   await app.close();
   return 0;
 }

@@ -57,6 +57,8 @@ export interface Health {
   readiness(): Promise<Readiness>;
   /** From now on /readyz answers 503 "shutting down" (call first thing on SIGTERM). */
   markShuttingDown(): void;
+  /** A chat platform started after the server was built adds its check. */
+  addPlatform(check: PlatformCheck): void;
 }
 
 const REASON_MAX = 160;
@@ -98,6 +100,7 @@ export function createHealth(options: HealthOptions): Health {
   const badFor = Math.min(goodFor, 5_000);
   const cache = new Map<string, { at: number; result: CheckResult; pending?: Promise<CheckResult> }>();
   let shuttingDown = false;
+  const platforms: PlatformCheck[] = [...(options.platforms ?? [])];
 
   const timed = async (work: () => Promise<string | undefined>): Promise<CheckResult> => {
     const started = performance.now();
@@ -144,10 +147,13 @@ export function createHealth(options: HealthOptions): Health {
     markShuttingDown() {
       shuttingDown = true;
     },
+    addPlatform(check) {
+      platforms.push(check);
+    },
     async readiness() {
       const entries: Array<[string, Promise<CheckResult>]> = [['database', database()]];
       if (options.lastPassAt) entries.push(['scheduler', scheduler(options.lastPassAt)]);
-      for (const p of options.platforms ?? []) entries.push([`platform:${p.name}`, platform(p)]);
+      for (const p of platforms) entries.push([`platform:${p.name}`, platform(p)]);
       const checks: Record<string, CheckResult> = {};
       if (shuttingDown) checks.shutdown = { ok: false, reason: 'the process is shutting down' };
       for (const [name, result] of entries) checks[name] = await result;

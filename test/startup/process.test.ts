@@ -64,7 +64,9 @@ describe('start-up failures are one translated line that says what to fix', () =
     Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === '@file' ? join(scratch, 'a-file') : v === '@garbage' ? join(scratch, 'garbage') : v]));
 
   it.each(cases)('%s', async (_name, env, swedish, english) => {
-    const [sv, en] = await Promise.all([run(resolve(env)), run({ ...resolve(env), SSBTEK_LANG: 'en' })]);
+    // One after the other: two bots on one data folder would meet the folder lock instead.
+    const sv = await run(resolve(env));
+    const en = await run({ ...resolve(env), SSBTEK_LANG: 'en' });
     for (const [result, pattern] of [[sv, swedish], [en, english]] as const) {
       expect(result.code).toBe(2);
       const lines = result.stderr.trim().split('\n');
