@@ -25,9 +25,13 @@ const PER_REQUEST = Number(process.env.BENCH_ALERTS_PER_REQUEST ?? 10);
 /** Every this many ms one more instance joins each group (a "joined" line on its incident). */
 const GROW_EVERY_MS = Number(process.env.BENCH_ALERTS_GROW_MS ?? 10_000);
 const TOKEN = 'bench-alert-token-0123456789abcdef';
+/** The opening burst (50 incidents at once) is reported apart as well. */
+const WARMUP_MS = 10_000;
 
 interface LoadResult {
   latencies: number[];
+  /** When each answered request was sent, ms from the start (same order as latencies). */
+  sentAt: number[];
   statuses: Record<string, number>;
   errors: number;
   requests: number;
@@ -45,6 +49,7 @@ const requestsPerSecond = rate / perRequest;
 const total = Math.round(requestsPerSecond * seconds);
 const interval = 1000 / requestsPerSecond;
 const latencies = [];
+const sentAt = [];
 const statuses = {};
 let errors = 0, finished = 0, alerts = 0;
 const start = performance.now();
@@ -76,7 +81,7 @@ function send(i) {
   const req = http.request({ agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: {
     'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer ' + token } }, (res) => {
     res.resume();
-    res.on('end', () => { latencies.push(performance.now() - t0); statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1; done(); });
+    res.on('end', () => { latencies.push(performance.now() - t0); sentAt.push(t0 - start); statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1; done(); });
   });
   req.on('error', () => { errors++; done(); });
   req.end(body);
@@ -85,7 +90,7 @@ function done() {
   finished++;
   if (finished === total) {
     agent.destroy();
-    parentPort.postMessage({ latencies, statuses, errors, requests: total, alerts, achievedAlertRate: alerts / ((performance.now() - start) / 1000) });
+    parentPort.postMessage({ latencies, sentAt, statuses, errors, requests: total, alerts, achievedAlertRate: alerts / ((performance.now() - start) / 1000) });
   }
 }
 let next = 0;
@@ -138,6 +143,8 @@ export async function run(): Promise<BenchResult[]> {
     const notes = await db.prisma.incidentEvent.count({ where: { type: 'noted' } });
     const failed = load.errors + Object.entries(load.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
     const sorted = [...load.latencies].sort((a, b) => a - b);
+    // After the opening burst: all 50 groups fire at once at t = 0 and each opens an incident.
+    const steady = load.latencies.filter((_, i) => load.sentAt[i]! >= WARMUP_MS).sort((a, b) => a - b);
     process.stderr.write(
       `alerts: ${load.alerts} alerts in ${load.requests} requests (${PER_REQUEST} per request), ${round(load.achievedAlertRate)} alerts/s; statuses ${JSON.stringify(load.statuses)}, ${load.errors} network errors; ${incidents} incidents, ${groups} alert_groups rows, ${notes} timeline notes\n`,
     );
@@ -152,6 +159,7 @@ export async function run(): Promise<BenchResult[]> {
       { metric: 'response time p50', value: round(percentile(sorted, 50)), unit: 'ms' },
       { metric: 'response time p99', value: round(percentile(sorted, 99)), unit: 'ms', goal: '<= 1000' },
       { metric: 'response time max', value: round(sorted.at(-1) ?? Number.NaN), unit: 'ms' },
+      { metric: `response time p99 after the first ${WARMUP_MS / 1000} s`, value: round(percentile(steady, 99)), unit: 'ms', goal: '<= 1000' },
       { metric: 'timeline notes (alerts joining)', value: notes, unit: 'notes' },
       // The bot and the load generator share this process: CPU per alert bounds the rate on a busy machine.
       { metric: 'process CPU per alert (bot + load generator)', value: round((cpuSeconds * 1e6) / load.alerts), unit: 'µs' },

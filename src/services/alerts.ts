@@ -188,7 +188,10 @@ export class AlertService {
     const names = (list: IncomingAlert[]) =>
       [...new Set(list.map((a) => capEcho(a.labels.alertname ?? a.fingerprint ?? '?', 60)))].slice(0, 5).join(', ');
     if (decision.refired) {
-      await this.note(incidentId, this.tr.t('alerts.note.refired', { count: firing.length, names: names(firing.map((f) => f.alert)), minutes: this.config.quietPeriodMinutes }), actor, now, { monitoring: 'firing', kind: 'refired' });
+      // Within the quiet period it is the same fault whatever the incident's status; after it,
+      // only an incident still being worked on is joined (see continues()).
+      const key = decision.quiet ? 'alerts.note.refired' : 'alerts.note.firingAgain';
+      await this.note(incidentId, this.tr.t(key, { count: firing.length, names: names(firing.map((f) => f.alert)), minutes: this.config.quietPeriodMinutes }), actor, now, { monitoring: 'firing', kind: 'refired' });
       outcome = 'refired';
     } else if (decision.joined.length && !decision.opened) {
       await this.note(incidentId, this.tr.t('alerts.note.joined', { count: decision.joined.length, names: names(decision.joined) }), actor, now, { monitoring: 'firing', kind: 'joined' });
@@ -235,7 +238,7 @@ export class AlertService {
     counted = false,
   ): Promise<
     | { kind: 'ignored' }
-    | { kind: 'row'; row: AlertGroup; opened: boolean; firing: boolean; joined: IncomingAlert[]; refired: boolean; cleared: boolean }
+    | { kind: 'row'; row: AlertGroup; opened: boolean; firing: boolean; joined: IncomingAlert[]; refired: boolean; quiet: boolean; cleared: boolean }
   > {
     const quietMs = this.config.quietPeriodMinutes * 60_000;
     const remember = ALERT_DEFAULTS.rememberAlerts;
@@ -262,13 +265,14 @@ export class AlertService {
           opened = true;
         }
       }
-      const before = row ?? { fingerprints: [] as string[], lastStatus: 'firing', incidentId: null };
+      const before = row ?? { fingerprints: [] as string[], lastStatus: 'firing', incidentId: null, clearedAt: null as Date | null };
       const known = new Set(before.fingerprints);
       const firingAlerts = planned.filter((p) => p.alert.status === 'firing').map((p) => p.alert);
       const joined = firingAlerts.filter((a) => !known.has(a.fingerprint!));
       const wasResolved = before.lastStatus === 'resolved';
       const status = firing ? 'firing' : 'resolved';
       const refired = !opened && wasResolved && firing;
+      const quiet = refired && before.clearedAt !== null && now - before.clearedAt.getTime() < quietMs;
       const cleared = !wasResolved && !firing && before.incidentId !== null;
       const fingerprints = [...before.fingerprints, ...new Set(joined.map((a) => a.fingerprint!))].slice(-remember);
       const changes = {
@@ -287,7 +291,7 @@ export class AlertService {
               ...(counted ? {} : { notifications: { increment: 1 }, alertsReceived: { increment: planned.length } }),
             },
           });
-      return { kind: 'row' as const, row: updated, opened, firing, joined, refired, cleared };
+      return { kind: 'row' as const, row: updated, opened, firing, joined, refired, quiet, cleared };
     }, TX_OPTIONS);
   }
 

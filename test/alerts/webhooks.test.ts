@@ -107,9 +107,22 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
     expect(String((last.data as any).note)).toContain('inom tystnadsperioden på 30 min');
   });
 
+  it('firing again after the quiet period while the incident is still open joins it, without calling it the quiet period', async () => {
+    bot.clock.t = at('2026-11-24 10:55');
+    expect((await bot.post(AM, amPayload(group, [{ ...down('app1:8080', rfc3339('2026-11-24 10:49')), status: 'resolved' }]))).body.groups[0].outcome).toBe('cleared');
+    bot.clock.t = at('2026-11-24 11:40');
+    const res = await bot.post(AM, amPayload(group, [down('app1:8080', rfc3339('2026-11-24 11:39'))]));
+    expect(res.body.groups).toEqual([{ outcome: 'refired', incident: 'INC-1', alerts: 1 }]);
+    expect(await incidents()).toHaveLength(1);
+    const last = String(((await bot.app.incidents.timeline(1)).at(-1)!.data as any).note);
+    expect(last).toContain('incidenten pågår fortfarande');
+    expect(last).not.toContain('tystnadsperioden');
+  });
+
   it('after a person resolved it and the quiet period passed, the same group firing again is a new incident', async () => {
-    await bot.post(AM, amPayload(group, [{ ...down('app1:8080', rfc3339('2026-11-24 10:49')), status: 'resolved' }]));
-    await bot.app.incidents.resolve(1, 'Omstart av app1, återrapporterat till Skatteverket', { id: 'U0OPS', source: 'slack' }, at('2026-11-24 11:00'));
+    bot.clock.t = at('2026-11-24 11:45');
+    await bot.post(AM, amPayload(group, [{ ...down('app1:8080', rfc3339('2026-11-24 11:39')), status: 'resolved' }]));
+    await bot.app.incidents.resolve(1, 'Omstart av app1, återrapporterat till Skatteverket', { id: 'U0OPS', source: 'slack' }, at('2026-11-24 11:50'));
     bot.clock.t = at('2026-11-24 13:00');
     const res = await bot.post(AM, amPayload(group, [down('app1:8080', rfc3339('2026-11-24 12:58'))]));
     expect(res.body.groups).toEqual([{ outcome: 'opened', incident: 'INC-2', alerts: 1 }]);
