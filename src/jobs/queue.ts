@@ -159,15 +159,18 @@ export class JobQueue {
    * is. Returns how many were new.
    */
   async enqueue(tx: Tx, jobs: JobInput[]): Promise<number> {
-    let added = 0;
-    for (const job of jobs) {
-      added += await tx.$executeRaw`
-        INSERT INTO jobs (kind, destination, channel, incident_id, payload, revision, dedupe_key, status, due_at, max_attempts)
-        VALUES (${job.kind}, ${job.destination}, ${job.channel ?? null}, ${job.incidentId ?? null}, ${JSON.stringify(job.payload)}::jsonb,
-                ${job.revision ?? 0}, ${job.dedupeKey}, 'pending', ${this.dueSql(job.dueAt)}, ${job.maxAttempts ?? this.options.maxAttempts})
-        ON CONFLICT (dedupe_key) DO NOTHING`;
-    }
-    return added;
+    if (jobs.length === 0) return 0;
+    // One statement for the lot (a fired batch writes hundreds): INSERT … SELECT FROM unnest.
+    return tx.$executeRaw`
+      INSERT INTO jobs (kind, destination, channel, incident_id, payload, revision, dedupe_key, status, due_at, max_attempts)
+      SELECT t.kind, t.destination, t.channel, t.incident_id, t.payload::jsonb, t.revision, t.dedupe_key, 'pending', COALESCE(t.due_at, ${this.nowSql()}), t.max_attempts
+      FROM unnest(${jobs.map((j) => j.kind)}::text[], ${jobs.map((j) => j.destination)}::text[], ${jobs.map((j) => j.channel ?? null)}::text[],
+                  ${jobs.map((j) => j.incidentId ?? null)}::int[], ${jobs.map((j) => JSON.stringify(j.payload))}::text[], ${jobs.map((j) => j.revision ?? 0)}::int[],
+                  ${jobs.map((j) => j.dedupeKey)}::text[], ${jobs.map((j) => (j.dueAt === undefined ? null : new Date(j.dueAt).toISOString()))}::timestamptz[],
+                  ${jobs.map((j) => j.maxAttempts ?? this.options.maxAttempts)}::int[])
+        AS t(kind, destination, channel, incident_id, payload, revision, dedupe_key, due_at, max_attempts)
+      ORDER BY t.due_at NULLS FIRST
+      ON CONFLICT (dedupe_key) DO NOTHING`;
   }
 
   /**

@@ -148,7 +148,9 @@ export class ReminderScheduler implements JobSource {
   async fire(now?: number): Promise<TickResult> {
     const result = emptyResult();
     for (;;) {
-      if ((await this.fireBatch(now, result)) === 0) return result;
+      // A batch smaller than the limit has caught up; what falls due meanwhile is the next
+      // pass's (deliveries must not wait behind a firing loop that chases the clock).
+      if ((await this.fireBatch(now, result)) < this.batchSize) return result;
     }
   }
 
@@ -230,7 +232,11 @@ export class ReminderScheduler implements JobSource {
           if (!threadChannel && !escalation) log.info(`reminder ${latest.id} about ${incident.ref}: no ${destination} channel is known; not posted there`);
         }
       }
-      for (const d of drops) await tx.reminder.update({ where: { id: d.id }, data: { status: 'dropped', dropReason: d.reason } });
+      if (drops.length) {
+        await tx.$executeRaw`
+          UPDATE reminders SET status = 'dropped', drop_reason = d.reason
+          FROM unnest(${drops.map((d) => d.id)}::int[], ${drops.map((d) => d.reason)}::text[]) AS d(id, reason) WHERE reminders.id = d.id`;
+      }
       if (sent.length) {
         await tx.$executeRaw`
           UPDATE reminders SET status = 'sent', sent_at = ${nowSql}, late_ms = u.late
@@ -238,11 +244,12 @@ export class ReminderScheduler implements JobSource {
           WHERE reminders.id = u.id`;
       }
       // A newer rung makes the older ones of the same target still waiting to go out pointless.
-      for (const m of fired) {
+      if (fired.length) {
         await tx.$executeRaw`
           UPDATE jobs SET status = 'dropped', done_at = ${nowSql}, last_error = 'superseded by a later reminder'
-          WHERE kind = 'reminder' AND incident_id = ${m.incident.id} AND status = 'pending' AND claimed_by IS NULL
-            AND payload->>'target' = ${m.reminder.target} AND due_at < ${m.reminder.dueAt.toISOString()}::timestamptz`;
+          FROM unnest(${fired.map((m) => m.incident.id)}::int[], ${fired.map((m) => m.reminder.target)}::text[], ${fired.map((m) => m.reminder.dueAt.toISOString())}::timestamptz[]) AS f(incident_id, target, due_at)
+          WHERE jobs.kind = 'reminder' AND jobs.incident_id = f.incident_id AND jobs.status = 'pending' AND jobs.claimed_by IS NULL
+            AND jobs.payload->>'target' = f.target AND jobs.due_at < f.due_at`;
       }
       await queue.enqueue(tx, jobs);
       result.dropped += drops.length;

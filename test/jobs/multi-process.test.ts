@@ -172,6 +172,13 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
       const rungs = done.filter((j) => j.incidentId === id).map((j) => ({ seq: j.revision, at: byJob.get(j.id)![0]! })).sort((a, b) => a.at - b.at);
       expect(rungs.map((r) => r.seq)).toEqual([...rungs.map((r) => r.seq)].sort((a, b) => a - b));
     }
+    // A change made by this process (no Slack here) reaches Slack through the replicas: the card, then its thread line.
+    await loader.incidents.acknowledge(template.id, { id: 'loader', source: 'cli' }, Date.now());
+    const card = await db.prisma.job.findFirstOrThrow({ where: { kind: 'card', incidentId: template.id, channel: 'C0INCIDENTS' } });
+    const thread = await db.prisma.job.findFirstOrThrow({ where: { kind: 'thread', incidentId: template.id } });
+    await fake.until(() => (fake.messagesForJob(card.id).length && fake.messagesForJob(thread.id).length ? true : undefined), 'the card and thread line written without Slack', 15_000);
+    expect(fake.messagesForJob(card.id)).toHaveLength(1);
+    expect(fake.messagesForJob(thread.id)[0]!.thread_ts).toBe(fake.messagesForJob(card.id)[0]!.ts);
     // The destination that always fails: failed after the configured attempts, then left alone.
     const broken = await db.prisma.job.findUniqueOrThrow({ where: { dedupeKey: 'card:broken' } });
     expect(broken).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, lastError: 'http_500' });
