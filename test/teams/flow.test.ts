@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TITLE_MAX } from '../../src/services/incidents.js';
 import { pgliteTarget } from '../support/databases.js';
 import type { ConnectorCall } from '../support/fake-teams.js';
+import { teamsRoutineTransport } from '../../src/services/routine-chat.js';
 import { TEST_APP_ID } from '../support/teams-keys.js';
 import { at } from '../support/time.js';
 import { adaptiveCardProblems, buttonsOf, cardsOf, cardText, CHANNEL, CHAT, ESCALATION_CHANNEL, INCIDENT_CHANNEL, inputOf, PEOPLE, startTeamsBot, type TeamsBot } from './bot-harness.js';
@@ -311,3 +312,25 @@ describe('Teams: the connector failing', () => {
     expect(after.some((c) => c.kind === 'send' && String(c.body?.text ?? '').includes('ringt leverantören'))).toBe(true);
   });
 });
+
+describe('Teams: what other parts of the bot use', () => {
+  let bot: TeamsBot;
+  beforeAll(async () => {
+    bot = await startTeamsBot(await pgliteTarget.open(), { now: at('2026-11-24 10:00') });
+  });
+  afterAll(() => bot?.close());
+
+  it('the routine\'s announcements go out through sendText (teamsRoutineTransport), proactively and through the allow-listed service URL', async () => {
+    const transport = teamsRoutineTransport(bot.teams.sendText);
+    await transport.send(ESCALATION_CHANNEL, { subject: 'Servicefönster tis 1 dec 18–20', text: 'SSBTEK uppdateras.', key: 'k1' });
+    const call = await bot.call(sendsTo(ESCALATION_CHANNEL));
+    expect(call.body).toMatchObject({ type: 'message', textFormat: 'markdown', text: '**Servicefönster tis 1 dec 18–20**\n\nSSBTEK uppdateras.' });
+    expect(call.rawPath.startsWith(new URL(bot.fake.serviceUrl).pathname)).toBe(true);
+  });
+
+  it('the readiness check gets the bot\'s outbound token', async () => {
+    expect(bot.teams.check.name).toBe('teams');
+    await expect(bot.teams.check.check()).resolves.toBeUndefined();
+  });
+});
+

@@ -12,6 +12,7 @@
 //   }
 import type { App as TeamsSdkApp } from '@microsoft/teams.apps';
 import type { App } from '../../app.js';
+import type { PlatformCheck } from '../../http/health.js';
 import type { HttpServer } from '../../http/server.js';
 import type { Lang } from '../../i18n/index.js';
 import { ChatReferenceService } from '../../services/chat-references.js';
@@ -38,6 +39,14 @@ export interface TeamsHandle {
   adapter: TeamsHttpAdapter;
   conversations: TeamsConversations;
   announcer: TeamsAnnouncer;
+  /** For /readyz: the bot can get its outbound token (the credentials work, the token endpoint answers; cached). */
+  check: PlatformCheck;
+  /**
+   * A proactive message (Markdown text) into a conversation, through its stored reference
+   * or TEAMS_SERVICE_URL, on the allow-list only — e.g. the routine's announcements:
+   * `app.routine.useTransport('routine:teams', teamsRoutineTransport(teams.sendText))`.
+   */
+  sendText(conversationId: string, text: string): Promise<void>;
   /** Resolves when the deliveries due so far (cards, reply-chain lines, reminders) have been sent. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -47,7 +56,7 @@ export interface TeamsHandle {
 export async function startTeams(app: App, settings: TeamsSettings, options: TeamsOptions = {}): Promise<TeamsHandle> {
   const lang = options.lang ?? 'sv';
   for (const warning of settings.warnings) app.log.warn(`Teams: ${warning}`);
-  const { app: sdk, adapter, handler } = await createTeamsAppFromSettings(settings, { log: app.log, connectorTimeoutMs: options.connectorTimeoutMs });
+  const { app: sdk, adapter, handler, tokenSource } = await createTeamsAppFromSettings(settings, { log: app.log, connectorTimeoutMs: options.connectorTimeoutMs });
   const refs = new ChatReferenceService(app.database.prisma);
   const conversations = new TeamsConversations({ prisma: app.database.prisma, allowList: settings.allowList, defaultServiceUrl: settings.serviceUrl, log: app.log });
   const names = new TeamsNames();
@@ -82,6 +91,17 @@ export async function startTeams(app: App, settings: TeamsSettings, options: Tea
     adapter,
     conversations,
     announcer,
+    check: {
+      name: 'teams',
+      async check() {
+        await tokenSource.getToken();
+      },
+    },
+    async sendText(conversationId, text) {
+      const ref = await conversations.lookup(conversationId);
+      if (!ref) throw new Error('the conversation\'s service URL is not allowed');
+      await sdk.api.clone({ serviceUrl: ref.serviceUrl }).conversations.createActivity(ref.conversationId, { type: 'message', text, textFormat: 'markdown' } as never);
+    },
     idle: () => runner.drain(),
     async stop() {
       if (stopped) return;
