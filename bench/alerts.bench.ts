@@ -15,8 +15,8 @@ import { buildContract } from '../src/config/load.js';
 import { HttpServer } from '../src/http/server.js';
 import { mountAlerts } from '../src/http/webhooks/alerts.js';
 import { createMetrics } from '../src/observability/metrics.js';
-import { benchDatabase, percentile, round } from './support.js';
 import type { BenchResult } from './run.js';
+import { benchDatabase, percentile, round } from './support.js';
 
 const RATE = Number(process.env.BENCH_ALERTS_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_ALERTS_SECONDS ?? 30);
@@ -104,7 +104,10 @@ tick();
 
 function runLoad(url: string, startsAt: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_SOURCE, { eval: true, workerData: { url, token: TOKEN, rate: RATE, seconds: SECONDS, groups: GROUPS, perRequest: PER_REQUEST, growEveryMs: GROW_EVERY_MS, startsAt } });
+    const worker = new Worker(LOAD_SOURCE, {
+      eval: true,
+      workerData: { url, token: TOKEN, rate: RATE, seconds: SECONDS, groups: GROUPS, perRequest: PER_REQUEST, growEveryMs: GROW_EVERY_MS, startsAt },
+    });
     worker.once('message', (m: LoadResult) => {
       void worker.terminate();
       resolve(m);
@@ -120,11 +123,23 @@ export async function run(): Promise<BenchResult[]> {
   const contract = buildContract({
     alerts: {
       rateLimit: { perSecond: 100_000, burst: 100_000 },
-      rules: [{ name: 'bench', match: ['severity="critical"', 'service="inkomster"'], agency: 'skatteverket', baseServices: ['Inkomster'], impact: 2, title: '{{ .Labels.alertname }}: {{ .Annotations.summary }}' }],
+      rules: [
+        {
+          name: 'bench',
+          match: ['severity="critical"', 'service="inkomster"'],
+          agency: 'skatteverket',
+          baseServices: ['Inkomster'],
+          impact: 2,
+          title: '{{ .Labels.alertname }}: {{ .Annotations.summary }}',
+        },
+      ],
     },
   });
   const errors: string[] = [];
-  const log = { ...silentLogger, error: (msg: string, err?: unknown) => void errors.push(`${msg}: ${err instanceof Error ? err.message.split('\n').slice(-2).join(' ') : String(err)}`) };
+  const log = {
+    ...silentLogger,
+    error: (msg: string, err?: unknown) => void errors.push(`${msg}: ${err instanceof Error ? err.message.split('\n').slice(-2).join(' ') : String(err)}`),
+  };
   const app = await createApp({ contract, database: db, log });
   const metrics = createMetrics({ defaultMetrics: false });
   const server = new HttpServer({ log, onResponse: metrics.httpResponse });
@@ -141,7 +156,11 @@ export async function run(): Promise<BenchResult[]> {
     const incidents = await db.prisma.incident.count();
     const groups = await db.prisma.alertGroup.count();
     const notes = await db.prisma.incidentEvent.count({ where: { type: 'noted' } });
-    const failed = load.errors + Object.entries(load.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
+    const failed =
+      load.errors +
+      Object.entries(load.statuses)
+        .filter(([s]) => s !== '200')
+        .reduce((n, [, c]) => n + c, 0);
     const sorted = [...load.latencies].sort((a, b) => a - b);
     // After the opening burst: all 50 groups fire at once at t = 0 and each opens an incident.
     const steady = load.latencies.filter((_, i) => load.sentAt[i]! >= WARMUP_MS).sort((a, b) => a - b);

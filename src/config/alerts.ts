@@ -10,7 +10,7 @@
 // Every field has a default, so a contract without `alerts` accepts no alert rules (every
 // alert is counted as unmatched) and only the shared token.
 import { z } from 'zod';
-import { checkTemplate, MatcherSyntaxError, parseMatchers, type AlertRule, type Matcher } from '../domain/alert-rules.js';
+import { type AlertRule, checkTemplate, type Matcher, MatcherSyntaxError, parseMatchers } from '../domain/alert-rules.js';
 import type { Level } from '../domain/priority.js';
 
 /** The environment variable with the one shared bearer token (sender id "default"). */
@@ -94,7 +94,12 @@ export const alertsSchema = z
       })
       .strict()
       .prefault({}),
-    bodyLimitBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(ALERT_DEFAULTS.bodyLimitBytes),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(ALERT_DEFAULTS.bodyLimitBytes),
     senders: z
       .array(sender)
       .max(100)
@@ -134,6 +139,7 @@ export function alertRules(config: AlertsConfig): AlertRule[] {
 export function checkAlertAgencies(c: { agencies: readonly { id: string }[]; alerts?: AlertsConfig }, ctx: z.RefinementCtx): void {
   const known = new Set(c.agencies.map((a) => a.id));
   for (const [i, r] of (c.alerts?.rules ?? []).entries()) {
-    if (!known.has(r.agency)) ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'agency'], message: `unknown agency "${r.agency}"; known: ${[...known].join(', ')}` });
+    if (!known.has(r.agency))
+      ctx.addIssue({ code: 'custom', path: ['alerts', 'rules', i, 'agency'], message: `unknown agency "${r.agency}"; known: ${[...known].join(', ')}` });
   }
 }

@@ -135,7 +135,8 @@ export function parseMatchers(input: string): Matcher[] {
     out.push(matcher(name, op[0] as MatchType, value));
     skipSpace();
     if (i === text.length) return out;
-    if (text[i] !== ',') throw new MatcherSyntaxError(`unexpected "${text[i]}" at position ${i + 1} (quote values that hold spaces or special characters)`, input);
+    if (text[i] !== ',')
+      throw new MatcherSyntaxError(`unexpected "${text[i]}" at position ${i + 1} (quote values that hold spaces or special characters)`, input);
     i++;
     skipSpace();
     // A trailing comma is allowed, as in Alertmanager.

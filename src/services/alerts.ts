@@ -15,15 +15,15 @@
 //   * Alerts no rule matches are counted and logged by alert name and label names only.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../app.js';
-import { ALERT_DEFAULTS, alertRules, alertsConfigOf, type AlertsConfig } from '../config/alerts.js';
+import { ALERT_DEFAULTS, type AlertsConfig, alertRules, alertsConfigOf } from '../config/alerts.js';
 import type { Contract } from '../config/contract.js';
-import { firstMatchingRule, groupingKey, labelSetText, planIncident, type AlertRule, type IncidentPlan, type Labels } from '../domain/alert-rules.js';
+import { type AlertRule, firstMatchingRule, groupingKey, type IncidentPlan, type Labels, labelSetText, planIncident } from '../domain/alert-rules.js';
 import { capEcho } from '../domain/text.js';
-import { translator, type Lang, type Translator } from '../i18n/index.js';
 import type { AlertGroup } from '../generated/prisma/client.js';
+import { type Lang, type Translator, translator } from '../i18n/index.js';
 import type { Prisma, PrismaClient } from '../store/index.js';
 import { UserError } from './errors.js';
-import { TEXT_MAX, TITLE_MAX, incidentRef, type Actor, type IncidentService } from './incidents.js';
+import { type Actor, type IncidentService, incidentRef, TEXT_MAX, TITLE_MAX } from './incidents.js';
 
 export type AlertSource = 'alertmanager' | 'generic';
 
@@ -138,7 +138,9 @@ export class AlertService {
       else {
         unmatched++;
         // Names only: the alert's name and which labels it had, never their values.
-        log.info(`alerts: no rule matches an alert from ${n.sender} (alertname ${capEcho(alert.labels.alertname ?? '-', 60)}; labels ${Object.keys(alert.labels).sort().join(',').slice(0, 300)})`);
+        log.info(
+          `alerts: no rule matches an alert from ${n.sender} (alertname ${capEcho(alert.labels.alertname ?? '-', 60)}; labels ${Object.keys(alert.labels).sort().join(',').slice(0, 300)})`,
+        );
       }
     }
     if (unmatched) metrics?.alertsRejected('unmatched', unmatched);
@@ -157,7 +159,13 @@ export class AlertService {
     const now = this.deps.now();
     // The common case — a repeat of what is known (group_interval, repeat_interval, an HA
     // pair, a retry) — is one UPDATE, without the group lock.
-    const repeated = await this.repeat(hash, startsAt, firing.map((f) => f.alert.fingerprint!), firing.length > 0, planned.length);
+    const repeated = await this.repeat(
+      hash,
+      startsAt,
+      firing.map((f) => f.alert.fingerprint!),
+      firing.length > 0,
+      planned.length,
+    );
     if (repeated?.incidentId != null) {
       metrics?.alertsGrouped('unchanged', alerts.length);
       return { outcome: 'unchanged', incident: incidentRef(repeated.incidentId), alerts: alerts.length };
@@ -185,16 +193,24 @@ export class AlertService {
       outcome = decision.opened ? 'opened' : 'joined';
     }
     const actor = monitoringActor(n.sender);
-    const names = (list: IncomingAlert[]) =>
-      [...new Set(list.map((a) => capEcho(a.labels.alertname ?? a.fingerprint ?? '?', 60)))].slice(0, 5).join(', ');
+    const names = (list: IncomingAlert[]) => [...new Set(list.map((a) => capEcho(a.labels.alertname ?? a.fingerprint ?? '?', 60)))].slice(0, 5).join(', ');
     if (decision.refired) {
       // Within the quiet period it is the same fault whatever the incident's status; after it,
       // only an incident still being worked on is joined (see continues()).
       const key = decision.quiet ? 'alerts.note.refired' : 'alerts.note.firingAgain';
-      await this.note(incidentId, this.tr.t(key, { count: firing.length, names: names(firing.map((f) => f.alert)), minutes: this.config.quietPeriodMinutes }), actor, now, { monitoring: 'firing', kind: 'refired' });
+      await this.note(
+        incidentId,
+        this.tr.t(key, { count: firing.length, names: names(firing.map((f) => f.alert)), minutes: this.config.quietPeriodMinutes }),
+        actor,
+        now,
+        { monitoring: 'firing', kind: 'refired' },
+      );
       outcome = 'refired';
     } else if (decision.joined.length && !decision.opened) {
-      await this.note(incidentId, this.tr.t('alerts.note.joined', { count: decision.joined.length, names: names(decision.joined) }), actor, now, { monitoring: 'firing', kind: 'joined' });
+      await this.note(incidentId, this.tr.t('alerts.note.joined', { count: decision.joined.length, names: names(decision.joined) }), actor, now, {
+        monitoring: 'firing',
+        kind: 'joined',
+      });
       if (outcome === 'unchanged') outcome = 'joined';
     }
     if (decision.cleared) {
@@ -210,7 +226,13 @@ export class AlertService {
    * known) and returns its row's incident (null while another delivery opens it) and when
    * the row was made; null when anything is new.
    */
-  private async repeat(hash: string, startsAt: number, firing: string[], isFiring: boolean, alerts: number): Promise<{ incidentId: number | null; createdAt: Date } | null> {
+  private async repeat(
+    hash: string,
+    startsAt: number,
+    firing: string[],
+    isFiring: boolean,
+    alerts: number,
+  ): Promise<{ incidentId: number | null; createdAt: Date } | null> {
     const status = isFiring ? 'firing' : 'resolved';
     const rows = await this.deps.prisma.$queryRaw<Array<{ incident_id: number | null; created_at: Date }>>`
       UPDATE alert_groups
@@ -256,7 +278,16 @@ export class AlertService {
           // The episode's incident is being opened by another delivery: join it.
           row = latest;
         } else if (latest && (await continues(tx, latest, now, quietMs))) {
-          fresh = { groupKey: hash, startsAt: start, incidentId: latest.incidentId, sender, rule, fingerprints: latest.fingerprints, firedAt: latest.firedAt, clearedAt: latest.clearedAt };
+          fresh = {
+            groupKey: hash,
+            startsAt: start,
+            incidentId: latest.incidentId,
+            sender,
+            rule,
+            fingerprints: latest.fingerprints,
+            firedAt: latest.firedAt,
+            clearedAt: latest.clearedAt,
+          };
           row = { ...latest, startsAt: start };
         } else if (!firing) {
           return { kind: 'ignored' as const };
@@ -370,7 +401,10 @@ export async function monitoringStates(prisma: Pick<PrismaClient, 'alertGroup'>,
   const rows = await prisma.alertGroup.findMany({ where: { incidentId: { in: [...new Set(incidentIds)] } }, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }] });
   for (const r of rows) {
     if (r.incidentId === null) continue;
-    out.set(r.incidentId, r.lastStatus === 'resolved' && r.clearedAt ? { state: 'cleared', at: r.clearedAt.getTime() } : { state: 'firing', at: r.firedAt.getTime() });
+    out.set(
+      r.incidentId,
+      r.lastStatus === 'resolved' && r.clearedAt ? { state: 'cleared', at: r.clearedAt.getTime() } : { state: 'firing', at: r.firedAt.getTime() },
+    );
   }
   return out;
 }

@@ -16,7 +16,10 @@ const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta
 
 // ---- Alertmanager's configuration schema (the fields of the Go structs' yaml tags) ----
 /** model.Duration: 1y2w3d4h5m6s7ms. */
-const modelDuration = z.string().regex(/^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/).refine((v) => v !== '');
+const modelDuration = z
+  .string()
+  .regex(/^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/)
+  .refine((v) => v !== '');
 /** Go's time.ParseDuration (webhook_config.timeout). */
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
 const amMatcher = z.string().superRefine((m, ctx) => {
@@ -27,13 +30,27 @@ const amMatcher = z.string().superRefine((m, ctx) => {
   }
 });
 const authorization = z
-  .strictObject({ type: z.string().optional(), credentials: z.string().optional(), credentials_file: z.string().optional(), credentials_ref: z.string().optional() })
-  .refine((a) => [a.credentials, a.credentials_file, a.credentials_ref].filter((x) => x !== undefined).length <= 1, { message: 'at most one of credentials, credentials_file and credentials_ref' })
+  .strictObject({
+    type: z.string().optional(),
+    credentials: z.string().optional(),
+    credentials_file: z.string().optional(),
+    credentials_ref: z.string().optional(),
+  })
+  .refine((a) => [a.credentials, a.credentials_file, a.credentials_ref].filter((x) => x !== undefined).length <= 1, {
+    message: 'at most one of credentials, credentials_file and credentials_ref',
+  })
   .refine((a) => (a.type ?? 'Bearer').toLowerCase() !== 'basic', { message: 'authorization type cannot be Basic (use basic_auth)' });
 const httpConfig = z
   .strictObject({
     authorization: authorization.optional(),
-    basic_auth: z.strictObject({ username: z.string().optional(), username_file: z.string().optional(), password: z.string().optional(), password_file: z.string().optional() }).optional(),
+    basic_auth: z
+      .strictObject({
+        username: z.string().optional(),
+        username_file: z.string().optional(),
+        password: z.string().optional(),
+        password_file: z.string().optional(),
+      })
+      .optional(),
     bearer_token: z.string().optional(),
     bearer_token_file: z.string().optional(),
     oauth2: z.record(z.string(), z.unknown()).optional(),
@@ -101,7 +118,7 @@ function snippetFromDocs(): string {
   return block;
 }
 
-describe('the documented Alertmanager configuration has Alertmanager\'s shape', () => {
+describe("the documented Alertmanager configuration has Alertmanager's shape", () => {
   for (const [name, text] of [
     ['examples/alertmanager.yml', () => read('examples/alertmanager.yml')],
     ['the snippet in docs/alertmanager.md', snippetFromDocs],
@@ -151,10 +168,29 @@ describe('the example rule file', () => {
   });
 
   it('maps alerts as the documentation says: a critical Inkomster alert is Skatteverket, Påverkan 2, Tidpunkt from the calendar', () => {
-    const plan = planIncident(rules, { status: 'firing', labels: { alertname: 'InkomsterTimeout', severity: 'critical', service: 'inkomster' }, annotations: { summary: 'timeout', description: 'Alla anrop', runbook_url: 'https://wiki/x' } }, limits)!;
-    expect(plan).toMatchObject({ rule: 'bastjänst nere', orgId: 'skatteverket', impact: 2, baseServices: ['Inkomster'], title: 'InkomsterTimeout: timeout', description: 'Alla anrop\nRunbook: https://wiki/x' });
+    const plan = planIncident(
+      rules,
+      {
+        status: 'firing',
+        labels: { alertname: 'InkomsterTimeout', severity: 'critical', service: 'inkomster' },
+        annotations: { summary: 'timeout', description: 'Alla anrop', runbook_url: 'https://wiki/x' },
+      },
+      limits,
+    )!;
+    expect(plan).toMatchObject({
+      rule: 'bastjänst nere',
+      orgId: 'skatteverket',
+      impact: 2,
+      baseServices: ['Inkomster'],
+      title: 'InkomsterTimeout: timeout',
+      description: 'Alla anrop\nRunbook: https://wiki/x',
+    });
     expect(plan.timing).toBeUndefined();
-    expect(planIncident(rules, { status: 'firing', labels: { alertname: 'X', severity: 'warning' }, annotations: {} }, limits)).toMatchObject({ rule: 'enstaka fel', impact: 4, timing: 3 });
+    expect(planIncident(rules, { status: 'firing', labels: { alertname: 'X', severity: 'warning' }, annotations: {} }, limits)).toMatchObject({
+      rule: 'enstaka fel',
+      impact: 4,
+      timing: 3,
+    });
     expect(planIncident(rules, { status: 'firing', labels: { alertname: 'X', severity: 'info' }, annotations: {} }, limits)).toBeNull();
   });
 

@@ -2,11 +2,21 @@
 // fully anchored regexes, a missing label read as the empty string, regex alternatives,
 // and the quoting of amtool's matcher syntax.
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, formatMatcher, matches, matchesAll, MatcherSyntaxError, parseMatchers, planIncident, renderTemplate, type AlertRule } from '../../src/domain/alert-rules.js';
+import {
+  type AlertRule,
+  checkTemplate,
+  formatMatcher,
+  MatcherSyntaxError,
+  matches,
+  matchesAll,
+  parseMatchers,
+  planIncident,
+  renderTemplate,
+} from '../../src/domain/alert-rules.js';
 
 const labels = { alertname: 'SsbtekDown', severity: 'critical', service: 'inkomster', env: '' };
 
-describe('label matchers behave like Alertmanager\'s', () => {
+describe("label matchers behave like Alertmanager's", () => {
   // [matcher, labels, expected] — each row is what Alertmanager answers for the same input.
   const table: Array<[string, Record<string, string>, boolean]> = [
     ['severity="critical"', labels, true],
@@ -73,15 +83,40 @@ describe('label matchers behave like Alertmanager\'s', () => {
 
 describe('rules and templates', () => {
   const rules: AlertRule[] = [
-    { name: 'warnings', matchers: parseMatchers('severity="warning"'), agency: 'skatteverket', baseServices: [], impact: 4, title: 'W', description: '', security: false },
-    { name: 'inkomster down', matchers: parseMatchers('{severity="critical", service=~"inkomster|bostad"}'), agency: 'skatteverket', baseServices: ['Inkomster'], impact: 2, title: '{{ .Labels.alertname }} på {{ .Labels.service }}', description: '{{ .Annotations.summary }} {{ .Labels.nope }}', security: false },
+    {
+      name: 'warnings',
+      matchers: parseMatchers('severity="warning"'),
+      agency: 'skatteverket',
+      baseServices: [],
+      impact: 4,
+      title: 'W',
+      description: '',
+      security: false,
+    },
+    {
+      name: 'inkomster down',
+      matchers: parseMatchers('{severity="critical", service=~"inkomster|bostad"}'),
+      agency: 'skatteverket',
+      baseServices: ['Inkomster'],
+      impact: 2,
+      title: '{{ .Labels.alertname }} på {{ .Labels.service }}',
+      description: '{{ .Annotations.summary }} {{ .Labels.nope }}',
+      security: false,
+    },
     { name: 'catch-all', matchers: [], agency: 'fk', baseServices: [], impact: 4, timing: 3, title: 'x', description: '', security: false },
   ];
   const limits = { titleMax: 150, textMax: 3000 };
 
   it('the first matching rule wins; a catch-all after it takes the rest', () => {
     const plan = planIncident(rules, { status: 'firing', labels, annotations: { summary: 'Inga svar' } }, limits);
-    expect(plan).toMatchObject({ rule: 'inkomster down', orgId: 'skatteverket', impact: 2, title: 'SsbtekDown på inkomster', description: 'Inga svar', baseServices: ['Inkomster'] });
+    expect(plan).toMatchObject({
+      rule: 'inkomster down',
+      orgId: 'skatteverket',
+      impact: 2,
+      title: 'SsbtekDown på inkomster',
+      description: 'Inga svar',
+      baseServices: ['Inkomster'],
+    });
     expect(plan!.timing).toBeUndefined();
     expect(planIncident(rules, { status: 'firing', labels: { alertname: 'Other' }, annotations: {} }, limits)).toMatchObject({ rule: 'catch-all', timing: 3 });
     expect(planIncident(rules.slice(0, 2), { status: 'firing', labels: { alertname: 'Other' }, annotations: {} }, limits)).toBeNull();
@@ -95,11 +130,21 @@ describe('rules and templates', () => {
     expect(plan.description).not.toContain('19121212');
   });
 
-  it('a title is one line within the incident\'s limit; an empty rendering falls back to the alert name', () => {
-    const long = planIncident([{ ...rules[1]!, matchers: [], title: '{{ .Annotations.t }}' }], { status: 'firing', labels: { alertname: 'A' }, annotations: { t: `rad1\nrad2 ${'x'.repeat(400)}` } }, limits)!;
+  it("a title is one line within the incident's limit; an empty rendering falls back to the alert name", () => {
+    const long = planIncident(
+      [{ ...rules[1]!, matchers: [], title: '{{ .Annotations.t }}' }],
+      { status: 'firing', labels: { alertname: 'A' }, annotations: { t: `rad1\nrad2 ${'x'.repeat(400)}` } },
+      limits,
+    )!;
     expect(long.title).not.toContain('\n');
     expect([...long.title].length).toBeLessThanOrEqual(150);
-    expect(planIncident([{ ...rules[1]!, matchers: [], title: '{{ .Labels.none }}' }], { status: 'firing', labels: { alertname: 'Fallback' }, annotations: {} }, limits)!.title).toBe('Fallback');
+    expect(
+      planIncident(
+        [{ ...rules[1]!, matchers: [], title: '{{ .Labels.none }}' }],
+        { status: 'firing', labels: { alertname: 'Fallback' }, annotations: {} },
+        limits,
+      )!.title,
+    ).toBe('Fallback');
   });
 
   it('templates outside the subset are refused at configuration time', () => {

@@ -2,12 +2,12 @@
 // connection pool, receiving the same alert group at the same time (an Alertmanager HA pair
 // behind a load balancer): one incident, every new alert noted once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.js';
+import { type App, createApp } from '../../src/app.js';
 import { buildContract } from '../../src/config/load.js';
 import { HttpServer } from '../../src/http/server.js';
 import { mountAlerts } from '../../src/http/webhooks/alerts.js';
 import type { Database } from '../../src/store/index.js';
-import { postgresTarget, type EmptyTestDatabase } from '../support/databases.js';
+import { type EmptyTestDatabase, postgresTarget } from '../support/databases.js';
 import { at } from '../support/time.js';
 import { amPayload, rfc3339, TEST_ALERTS, TOKEN } from './support.js';
 
@@ -43,7 +43,11 @@ describe('several replicas on PostgreSQL', () => {
     const posts = Array.from({ length: 40 }, (_, k) => {
       const replica = replicas[k % 2]!;
       const payload = amPayload({ alertname: 'SsbtekInkomsterNere' }, alerts.slice(0, 1 + (k % 8)));
-      return fetch(`${replica.url}/webhooks/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+      return fetch(`${replica.url}/webhooks/alertmanager`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     });
     const results = await Promise.all(posts);
     expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));

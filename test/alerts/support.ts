@@ -2,13 +2,13 @@
 // running bot with the alert webhooks mounted on its HTTP server.
 import { DateTime } from 'luxon';
 import type { AppOptions } from '../../src/app.js';
-import type { SlackOptions } from '../../src/platforms/slack/index.js';
 import { buildContract, type ContractOverrides } from '../../src/config/load.js';
 import { HttpServer } from '../../src/http/server.js';
-import { mountAlerts, type AlertsMount } from '../../src/http/webhooks/alerts.js';
+import { type AlertsMount, mountAlerts } from '../../src/http/webhooks/alerts.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import type { SlackOptions } from '../../src/platforms/slack/index.js';
 import type { Database } from '../../src/store/index.js';
-import { startBot, type Bot } from '../support/fake-slack.js';
+import { type Bot, startBot } from '../support/fake-slack.js';
 
 export const TOKEN = 'am-shared-token-0123456789abcdef';
 export const HMAC_SECRET = 'grafana-hmac-secret-0123456789';
@@ -27,7 +27,14 @@ export const TEST_ALERTS: ContractOverrides['alerts'] = {
       title: '{{ .Labels.alertname }}: {{ .Annotations.summary }}',
       description: '{{ .Annotations.description }}',
     },
-    { name: 'långsamt', match: '{severity="warning", job="ssbtek"}', agency: 'forsakringskassan', impact: 3, timing: 3, title: 'Långsamma svar ({{ .Labels.instance }})' },
+    {
+      name: 'långsamt',
+      match: '{severity="warning", job="ssbtek"}',
+      agency: 'forsakringskassan',
+      impact: 3,
+      timing: 3,
+      title: 'Långsamma svar ({{ .Labels.instance }})',
+    },
   ],
 };
 
@@ -55,7 +62,9 @@ export function amPayload(groupLabels: Record<string, string>, alerts: AmAlert[]
     const first = pick(full[0]!);
     return Object.fromEntries(Object.entries(first).filter(([k, v]) => full.every((a) => pick(a)[k] === v)));
   };
-  const groupKey = `{}/{severity="critical"}:{${Object.entries(groupLabels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`;
+  const groupKey = `{}/{severity="critical"}:{${Object.entries(groupLabels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ')}}`;
   return {
     receiver: 'ssbtek',
     status: status ?? (full.some((a) => a.status === 'firing') ? 'firing' : 'resolved'),
@@ -84,7 +93,13 @@ export interface AlertBot extends Bot {
 }
 
 /** The bot with Slack on a fake and the alert webhooks on its HTTP server, all on `db`. */
-export async function startAlertBot(db: Database, alerts: ContractOverrides['alerts'] = TEST_ALERTS, slack: Partial<SlackOptions> = { incidentChannel: 'C0INCIDENTS' }, appOptions: Partial<AppOptions> = {}, mount: { clock?: () => number } = {}): Promise<AlertBot> {
+export async function startAlertBot(
+  db: Database,
+  alerts: ContractOverrides['alerts'] = TEST_ALERTS,
+  slack: Partial<SlackOptions> = { incidentChannel: 'C0INCIDENTS' },
+  appOptions: Partial<AppOptions> = {},
+  mount: { clock?: () => number } = {},
+): Promise<AlertBot> {
   const contract = buildContract({ alerts });
   const bot = await startBot(db, slack, {}, contract, appOptions);
   const metrics = createMetrics({ defaultMetrics: false });
@@ -100,7 +115,11 @@ export async function startAlertBot(db: Database, alerts: ContractOverrides['ale
     metrics,
     alerts: mounted,
     async post(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) {
-      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       try {

@@ -2,12 +2,12 @@
 // notifications posted over HTTP to the running bot, checked in the store, in Slack (a fake
 // that records every call) and in the terminal. On PGlite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleSession } from '../../src/platforms/console/session.js';
 import { signBody } from '../../src/http/webhooks/alerts.js';
+import { ConsoleSession } from '../../src/platforms/console/session.js';
 import { databases } from '../support/databases.js';
 import { textOf } from '../support/fake-slack.js';
 import { at, local } from '../support/time.js';
-import { amPayload, HMAC_SECRET, rfc3339, startAlertBot, TEST_ALERTS, TOKEN, type AlertBot } from './support.js';
+import { type AlertBot, amPayload, HMAC_SECRET, rfc3339, startAlertBot, TEST_ALERTS, TOKEN } from './support.js';
 
 const AM = '/webhooks/alertmanager';
 const GENERIC = '/webhooks/alerts';
@@ -29,15 +29,27 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
 
   const incidents = () => bot.db.prisma.incident.findMany({ orderBy: { id: 'asc' } });
   const cardPosts = () => bot.fake.callsOf('chat.postMessage').filter((c) => c.body.channel === 'C0INCIDENTS' && !c.body.thread_ts);
-  const threadLines = () => bot.fake.callsOf('chat.postMessage').filter((c) => c.body.thread_ts).map((c) => String(c.body.text));
+  const threadLines = () =>
+    bot.fake
+      .callsOf('chat.postMessage')
+      .filter((c) => c.body.thread_ts)
+      .map((c) => String(c.body.text));
 
-  it('a firing alert group opens one incident, received when the fault began (startsAt), with the rule\'s agency, services and Påverkan', async () => {
+  it("a firing alert group opens one incident, received when the fault began (startsAt), with the rule's agency, services and Påverkan", async () => {
     const res = await bot.post(AM, amPayload(group, [down('app1:8080', rfc3339('2026-11-24 09:40'))]));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', groups: [{ outcome: 'opened', incident: 'INC-1', alerts: 1 }] });
     const [incident, ...rest] = await incidents();
     expect(rest).toEqual([]);
-    expect(incident).toMatchObject({ source: 'monitoring', reporter: 'monitoring:default', orgId: 'skatteverket', baseServices: ['Inkomster'], impact: 2, status: 'open', title: 'SsbtekInkomsterNere: Inkomster svarar inte' });
+    expect(incident).toMatchObject({
+      source: 'monitoring',
+      reporter: 'monitoring:default',
+      orgId: 'skatteverket',
+      baseServices: ['Inkomster'],
+      impact: 2,
+      status: 'open',
+      title: 'SsbtekInkomsterNere: Inkomster svarar inte',
+    });
     expect(local(incident!.receivedAt.getTime())).toBe('Tue 2026-11-24 09:40:00');
     // Tidpunkt suggested at startsAt (the 24th is in the critical period, within opening hours) → Hög.
     expect(incident).toMatchObject({ timing: 1, suggestedTiming: 1, priority: 'high' });
@@ -70,17 +82,25 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
     expect(await incidents()).toHaveLength(1);
     const timeline = await bot.app.incidents.timeline(1);
     expect(timeline.map((e) => e.type)).toEqual(['opened', 'noted']);
-    expect(timeline[1]!.data).toMatchObject({ source: 'monitoring', monitoring: 'firing', kind: 'joined', note: 'Övervakningen: 1 larm till i samma grupp (SsbtekInkomsterNere).' });
+    expect(timeline[1]!.data).toMatchObject({
+      source: 'monitoring',
+      monitoring: 'firing',
+      kind: 'joined',
+      note: 'Övervakningen: 1 larm till i samma grupp (SsbtekInkomsterNere).',
+    });
     await bot.slack.idle();
     expect(threadLines().some((l) => l.includes('1 larm till i samma grupp'))).toBe(true);
   });
 
   it('resolved alerts never resolve the incident: "monitoring has cleared" on the timeline, in the thread and on the card', async () => {
     bot.clock.t = at('2026-11-24 10:30');
-    const res = await bot.post(AM, amPayload(group, [
-      { ...down('app1:8080', rfc3339('2026-11-24 09:40')), status: 'resolved', endsAt: rfc3339('2026-11-24 10:28') },
-      { ...down('app2:8080', rfc3339('2026-11-24 10:02')), status: 'resolved', endsAt: rfc3339('2026-11-24 10:28') },
-    ]));
+    const res = await bot.post(
+      AM,
+      amPayload(group, [
+        { ...down('app1:8080', rfc3339('2026-11-24 09:40')), status: 'resolved', endsAt: rfc3339('2026-11-24 10:28') },
+        { ...down('app2:8080', rfc3339('2026-11-24 10:02')), status: 'resolved', endsAt: rfc3339('2026-11-24 10:28') },
+      ]),
+    );
     expect(res.body.groups).toEqual([{ outcome: 'cleared', incident: 'INC-1', alerts: 2 }]);
     const [incident] = await incidents();
     expect(incident!.status).toBe('open');
@@ -109,7 +129,9 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
 
   it('firing again after the quiet period while the incident is still open joins it, without calling it the quiet period', async () => {
     bot.clock.t = at('2026-11-24 10:55');
-    expect((await bot.post(AM, amPayload(group, [{ ...down('app1:8080', rfc3339('2026-11-24 10:49')), status: 'resolved' }]))).body.groups[0].outcome).toBe('cleared');
+    expect((await bot.post(AM, amPayload(group, [{ ...down('app1:8080', rfc3339('2026-11-24 10:49')), status: 'resolved' }]))).body.groups[0].outcome).toBe(
+      'cleared',
+    );
     bot.clock.t = at('2026-11-24 11:40');
     const res = await bot.post(AM, amPayload(group, [down('app1:8080', rfc3339('2026-11-24 11:39'))]));
     expect(res.body.groups).toEqual([{ outcome: 'refired', incident: 'INC-1', alerts: 1 }]);
@@ -127,14 +149,20 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
     const res = await bot.post(AM, amPayload(group, [down('app1:8080', rfc3339('2026-11-24 12:58'))]));
     expect(res.body.groups).toEqual([{ outcome: 'opened', incident: 'INC-2', alerts: 1 }]);
     const all = await incidents();
-    expect(all.map((i) => [i.id, i.status])).toEqual([[1, 'resolved'], [2, 'open']]);
+    expect(all.map((i) => [i.id, i.status])).toEqual([
+      [1, 'resolved'],
+      [2, 'open'],
+    ]);
     expect(local(all[1]!.receivedAt.getTime())).toBe('Tue 2026-11-24 12:58:00');
   });
 
   it('a burst of 1,000 alerts for the same cause, in concurrent deliveries, opens one incident', async () => {
     bot.clock.t = at('2026-11-24 14:00');
     const burst = { alertname: 'SsbtekBostadNere', service: 'bostadsbidrag' };
-    const alerts = Array.from({ length: 1000 }, (_, i) => ({ ...down(`node${i}:9100`, rfc3339('2026-11-24 13:59'), { alertname: 'SsbtekBostadNere', service: 'bostadsbidrag' }), fingerprint: `burst-${i}` }));
+    const alerts = Array.from({ length: 1000 }, (_, i) => ({
+      ...down(`node${i}:9100`, rfc3339('2026-11-24 13:59'), { alertname: 'SsbtekBostadNere', service: 'bostadsbidrag' }),
+      fingerprint: `burst-${i}`,
+    }));
     // Alertmanager sends the group as it grows; several replicas of it may send at once.
     const deliveries = Array.from({ length: 20 }, (_, k) => amPayload(burst, alerts.slice(0, 50 * (k + 1))));
     const results = await Promise.all(deliveries.map((p) => bot.post(AM, p)));
@@ -169,7 +197,12 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
 
   it('alerts no rule matches are counted and logged by name, never turned into incidents, never with label values', async () => {
     const before = (await incidents()).length;
-    const res = await bot.post(AM, amPayload({ alertname: 'DiskFull' }, [{ labels: { alertname: 'DiskFull', severity: 'info', owner: 'kalle 19121212-1212' }, startsAt: rfc3339('2026-11-24 13:00'), fingerprint: 'disk' }]));
+    const res = await bot.post(
+      AM,
+      amPayload({ alertname: 'DiskFull' }, [
+        { labels: { alertname: 'DiskFull', severity: 'info', owner: 'kalle 19121212-1212' }, startsAt: rfc3339('2026-11-24 13:00'), fingerprint: 'disk' },
+      ]),
+    );
     expect(res.body.groups).toEqual([{ outcome: 'unmatched', alerts: 1 }]);
     expect(await incidents()).toHaveLength(before);
     const line = bot.logs.find((l) => l.msg.includes('no rule matches'))!;
@@ -180,9 +213,16 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
   });
 
   it('a personnummer in an annotation is masked in the store and in Slack', async () => {
-    const res = await bot.post(AM, amPayload({ alertname: 'SsbtekInkomsterNere', service: 'bostadsbidrag', instance: 'pn' }, [
-      { ...down('pn:1', rfc3339('2026-11-24 14:10'), { service: 'bostadsbidrag' }), annotations: { summary: 'fel för 19121212-1212', description: 'ärende 19121212-1212' }, fingerprint: 'pn' },
-    ]));
+    const res = await bot.post(
+      AM,
+      amPayload({ alertname: 'SsbtekInkomsterNere', service: 'bostadsbidrag', instance: 'pn' }, [
+        {
+          ...down('pn:1', rfc3339('2026-11-24 14:10'), { service: 'bostadsbidrag' }),
+          annotations: { summary: 'fel för 19121212-1212', description: 'ärende 19121212-1212' },
+          fingerprint: 'pn',
+        },
+      ]),
+    );
     const ref = res.body.groups[0].incident as string;
     const incident = await bot.db.prisma.incident.findUniqueOrThrow({ where: { id: Number(ref.slice(4)) } });
     expect(incident.title).toBe('SsbtekInkomsterNere: fel för [personnummer]');
@@ -223,7 +263,9 @@ describe.each(databases.slice(0, 1))('the webhooks refuse what they must ($name)
   });
 
   it('HMAC: a correct signature of the exact body is accepted on the generic format; a wrong one is 401', async () => {
-    const body = JSON.stringify({ alerts: [{ key: 'grafana-1', labels: { alertname: 'Långsamt', severity: 'warning', job: 'ssbtek', instance: 'lb1' }, startsAt: '2026-11-24T08:55:00Z' }] });
+    const body = JSON.stringify({
+      alerts: [{ key: 'grafana-1', labels: { alertname: 'Långsamt', severity: 'warning', job: 'ssbtek', instance: 'lb1' }, startsAt: '2026-11-24T08:55:00Z' }],
+    });
     const good = await bot.post(GENERIC, body, { 'x-ssbtek-signature': signBody(HMAC_SECRET, body) });
     expect(good.status).toBe(200);
     expect(good.body.groups).toEqual([{ outcome: 'opened', incident: 'INC-1', alerts: 1 }]);
@@ -273,7 +315,13 @@ describe('per-sender rate limit', () => {
   // The limiter's clock stands still unless the test moves it.
   let limiterClock = 0;
   beforeAll(async () => {
-    bot = await startAlertBot(await databases[0]!.open(), { ...TEST_ALERTS, rateLimit: { perSecond: 1, burst: 3 } }, undefined, {}, { clock: () => limiterClock });
+    bot = await startAlertBot(
+      await databases[0]!.open(),
+      { ...TEST_ALERTS, rateLimit: { perSecond: 1, burst: 3 } },
+      undefined,
+      {},
+      { clock: () => limiterClock },
+    );
   });
   afterAll(() => bot.close());
 

@@ -13,12 +13,12 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { App } from '../../app.js';
-import { alertsConfigOf, SHARED_TOKEN_ENV, type AlertsConfig } from '../../config/alerts.js';
+import { type AlertsConfig, alertsConfigOf, SHARED_TOKEN_ENV } from '../../config/alerts.js';
 import { capEcho } from '../../domain/text.js';
 import type { Lang } from '../../i18n/index.js';
-import { AlertService, type AlertMetrics, type AlertNotification, type IncomingAlert } from '../../services/alerts.js';
+import { type AlertMetrics, type AlertNotification, AlertService, type IncomingAlert } from '../../services/alerts.js';
 import { UserError } from '../../services/errors.js';
-import { HttpError, sendJson, type HttpRequest, type HttpServer } from '../server.js';
+import { HttpError, type HttpRequest, type HttpServer, sendJson } from '../server.js';
 
 export const ALERTMANAGER_PATH = '/webhooks/alertmanager';
 export const GENERIC_ALERTS_PATH = '/webhooks/alerts';
@@ -54,8 +54,17 @@ export function mountAlerts(server: HttpServer, deps: AlertsMountDeps): AlertsMo
   const { app, metrics } = deps;
   const config = alertsConfigOf(app.contract);
   const credentials = loadCredentials(config, deps.env ?? process.env);
-  if (credentials.length === 0) app.log.warn(`alerts: no sender is configured (${SHARED_TOKEN_ENV} or alerts.senders); /webhooks/alertmanager and /webhooks/alerts refuse every request`);
-  const service = new AlertService({ prisma: app.database.prisma, incidents: app.incidents, contract: app.contract, now: app.now, log: app.log, metrics, lang: deps.lang });
+  if (credentials.length === 0)
+    app.log.warn(`alerts: no sender is configured (${SHARED_TOKEN_ENV} or alerts.senders); /webhooks/alertmanager and /webhooks/alerts refuse every request`);
+  const service = new AlertService({
+    prisma: app.database.prisma,
+    incidents: app.incidents,
+    contract: app.contract,
+    now: app.now,
+    log: app.log,
+    metrics,
+    lang: deps.lang,
+  });
   const limiter = new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst, deps.clock ?? (() => performance.now()));
 
   const handle = (parse: (body: unknown, sender: string, now: number) => AlertNotification) => async (req: HttpRequest, res: ServerResponse) => {
@@ -160,7 +169,13 @@ export const genericPayload = z.strictObject({
 
 function parseAlertmanager(body: unknown, sender: string): AlertNotification {
   const p = alertmanagerPayload.parse(body);
-  const alerts: IncomingAlert[] = p.alerts.map((a) => ({ status: a.status, labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), fingerprint: a.fingerprint }));
+  const alerts: IncomingAlert[] = p.alerts.map((a) => ({
+    status: a.status,
+    labels: a.labels,
+    annotations: a.annotations,
+    startsAt: Date.parse(a.startsAt),
+    fingerprint: a.fingerprint,
+  }));
   return { source: 'alertmanager', sender, groupKey: p.groupKey, alerts };
 }
 
