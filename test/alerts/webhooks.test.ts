@@ -308,6 +308,29 @@ describe.each(databases.slice(0, 1))('the webhooks refuse what they must ($name)
     expect(text).toMatch(/ssbtek_alerts_rejected_total\{reason="unauthorized"\} [1-9]/);
     expect(text).toMatch(/ssbtek_alerts_rejected_total\{reason="invalid"\} [1-9]/);
   });
+
+  it('generic format: alerts sharing a key are one incident, an alert without a key is grouped by its labels, a resolved post clears', async () => {
+    const post = (alerts: unknown[]) => {
+      const body = JSON.stringify({ alerts });
+      return bot.post(GENERIC, body, { 'x-ssbtek-signature': signBody(HMAC_SECRET, body) });
+    };
+    const lbl = (instance: string, alertname = 'BatchLate') => ({ alertname, severity: 'warning', job: 'ssbtek', instance });
+    const first = await post([
+      { key: 'batch', labels: lbl('a'), startsAt: '2026-11-24T09:00:00Z' },
+      { key: 'batch', labels: lbl('b'), startsAt: '2026-11-24T09:01:00Z' },
+      { labels: lbl('c', 'Other'), startsAt: '2026-11-24T09:02:00Z' },
+    ]);
+    expect(first.body.groups.map((g: any) => [g.outcome, g.alerts])).toEqual([
+      ['opened', 2],
+      ['opened', 1],
+    ]);
+    const again = await post([{ labels: lbl('c', 'Other'), startsAt: '2026-11-24T09:02:00Z' }]);
+    expect(again.body.groups).toEqual([{ outcome: 'unchanged', incident: first.body.groups[1].incident, alerts: 1 }]);
+    const cleared = await post([{ key: 'batch', status: 'resolved', labels: lbl('a'), startsAt: '2026-11-24T09:00:00Z' }]);
+    expect(cleared.body.groups).toEqual([{ outcome: 'cleared', incident: first.body.groups[0].incident, alerts: 1 }]);
+    const id = Number(String(first.body.groups[0].incident).slice(4));
+    expect((await bot.db.prisma.incident.findUniqueOrThrow({ where: { id } })).status).toBe('open');
+  });
 });
 
 describe('per-sender rate limit', () => {
