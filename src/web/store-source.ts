@@ -17,6 +17,23 @@ import type { PublicNotice, PublicNoticeText, PublicWindow, StatusFacts, StatusQ
 
 const OPEN_INCIDENT = new Set(['open', 'acknowledged']);
 
+/** A row of service_windows as the status page reads it. */
+interface WindowRow {
+  id: number;
+  startAt: Date;
+  endAt: Date;
+  services: string[];
+  agencies: string[];
+  publicText: string;
+  kind: string;
+  status: string;
+  revision: number;
+  publishedAt: Date;
+  /** How many extensions were announced. */
+  extended: number;
+  updatedAt: Date;
+}
+
 export class StoreStatusSource implements StatusSource {
   private readonly listeners: Array<() => void> = [];
 
@@ -25,24 +42,12 @@ export class StoreStatusSource implements StatusSource {
   async load(q: StatusQuery): Promise<StatusFacts> {
     const from = (t: number) => new Date(t);
     const [windows, notices, outages, extra] = await Promise.all([
-      this.prisma.serviceWindow.findMany({
-        where: { endAt: { gte: from(q.windowsFrom) } },
-        select: {
-          id: true,
-          startAt: true,
-          endAt: true,
-          services: true,
-          agencies: true,
-          publicText: true,
-          kind: true,
-          status: true,
-          revision: true,
-          publishedAt: true,
-          extensions: true,
-          updatedAt: true,
-        },
-        orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
-      }),
+      // Raw SQL: the one query that returns many rows (every window of the calendar) costs half as much
+      // without the client's row mapping. The internal description and the owner are not selected.
+      this.prisma.$queryRaw<WindowRow[]>`
+        SELECT id, start_at AS "startAt", end_at AS "endAt", services, agencies, public_text AS "publicText", kind, status,
+               revision, published_at AS "publishedAt", jsonb_array_length(extensions) AS "extended", updated_at AS "updatedAt"
+        FROM service_windows WHERE end_at >= ${from(q.windowsFrom)} ORDER BY start_at, id`,
       // Every public text of every incident with one in the period (a handful: only serious incidents get notices).
       this.prisma.disturbanceNotice.findMany({
         where: { incidentId: { in: await this.noticeIncidents(q.noticesFrom) } },
@@ -88,7 +93,7 @@ export class StoreStatusSource implements StatusSource {
     return {
       windows: windows.map(
         (w): PublicWindow => ({
-          ref: `WIN-${w.id}`,
+          ref: `WIN-${Number(w.id)}`,
           start: w.startAt.getTime(),
           end: w.endAt.getTime(),
           status: w.status === 'cancelled' ? 'cancelled' : w.status === 'done' ? 'done' : 'planned',
@@ -97,7 +102,7 @@ export class StoreStatusSource implements StatusSource {
           baseServices: w.services,
           publicText: publicText(w.publicText),
           // The routine counts revisions from 1; the calendar's SEQUENCE from 0.
-          revision: Math.max(0, w.revision - 1),
+          revision: Math.max(0, Number(w.revision) - 1),
           publishedAt: w.publishedAt.getTime(),
           updatedAt: Math.max(w.publishedAt.getTime(), w.updatedAt.getTime()),
           lastChange:
@@ -105,9 +110,9 @@ export class StoreStatusSource implements StatusSource {
               ? 'cancelled'
               : w.status === 'done'
                 ? 'done'
-                : Array.isArray(w.extensions) && w.extensions.length > 0
+                : Number(w.extended) > 0
                   ? 'extended'
-                  : w.revision > 1
+                  : Number(w.revision) > 1
                     ? 'moved'
                     : 'published',
         }),

@@ -265,6 +265,23 @@ describe.each(databases)('status endpoints on the store ($name)', (target) => {
     expect(after.find((e) => e.uid === `win-${cancelledId}@ssbtek-status`)).toMatchObject({ sequence: 1, status: 'CANCELLED' });
   });
 
+  it('an announced extension moves the end in the calendar (SEQUENCE up again) and is told in the feed', async () => {
+    const newEnd = at('2026-12-12T07:00');
+    await db.prisma.serviceWindow.update({
+      where: { id: windowId },
+      data: { endAt: new Date(newEnd), revision: 3, extensions: [{ announcedAt: at('2026-12-12T05:30'), newEnd }] },
+    });
+    source.changed();
+    const cal = new ICAL.Component(ICAL.parse(await (await get('/status/windows.ics')).text()));
+    const event = cal
+      .getAllSubcomponents('vevent')
+      .map((v) => new ICAL.Event(v))
+      .find((e) => e.uid === `win-${windowId}@ssbtek-status`)!;
+    expect(event.sequence).toBe(2);
+    expect(event.endDate.toJSDate().getTime()).toBe(newEnd);
+    expect(await (await get('/status/feed.atom')).text()).toContain('<title>Servicefönster förlängt till lördag 12 december 2026 kl. 02:00 – 07:00</title>');
+  });
+
   it('the JSON for machines: state per service, open notices, upcoming windows and availability, times in ISO 8601', async () => {
     const res = await get('/status/api/summary.json');
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
