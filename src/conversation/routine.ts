@@ -17,6 +17,7 @@ import type { RoutineRules } from '../config/routine.js';
 import { formatSpan, stepLabels } from '../cli/routine-common.js';
 import { renderWindowCheck } from '../cli/window.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
+import { capEcho } from '../domain/text.js';
 import { formatDuration, formatInstant } from '../i18n/format.js';
 import type { Translator } from '../i18n/index.js';
 import { isRoutineError, RoutineError } from '../services/announcements.js';
@@ -302,6 +303,8 @@ export class RoutineCommands {
   /** Instants in params become Stockholm time in the reader's language. */
   private params(tr: Translator, params: Record<string, string | number>): Record<string, string | number> {
     const out: Record<string, string | number> = { ...params };
+    // What the person typed is echoed masked and capped, never a personnummer.
+    for (const k of ['given', 'owner'] as const) if (typeof out[k] === 'string') out[k] = capEcho(out[k] as string);
     for (const k of ['start', 'end', 'open', 'close'] as const) if (typeof out[k] === 'number') out[k] = this.when(tr, out[k] as number);
     const status = out.status;
     if (typeof status === 'string') {

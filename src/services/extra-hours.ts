@@ -9,6 +9,7 @@
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { checkExtraHours, extraHoursShape, type ExtraHoursCheck } from '../domain/extra-hours.js';
 import type { RoutineRules } from '../config/routine.js';
+import { maskPersonalNumbers } from '../domain/pii.js';
 import type { ExtraHoursRequest as ExtraHoursRow } from '../generated/prisma/client.js';
 import type { PrismaClient } from '../store/index.js';
 import { Announcer, RoutineError, partyRecipient } from './announcements.js';
@@ -91,7 +92,7 @@ export class ExtraHoursService {
       const row = await tx.extraHoursRequest.findUnique({ where: { id } });
       if (!row) throw new RoutineError('routine.error.extraHoursNotFound', { ref: extraHoursRef(id) });
       if (row.status !== 'requested') throw new RoutineError('routine.error.extraHoursDecided', { ref: extraHoursRef(id), status: row.status });
-      const updated = await tx.extraHoursRequest.update({ where: { id }, data: { status: decision, decidedBy: actor.id, decidedAt: new Date(now), reason: reason?.trim() || null } });
+      const updated = await tx.extraHoursRequest.update({ where: { id }, data: { status: decision, decidedBy: actor.id, decidedAt: new Date(now), reason: reason?.trim() ? maskPersonalNumbers(reason.trim(), { strict: true }).text.slice(0, 1000) : null } });
       const v = toView(updated);
       await this.deps.announcer.announce(tx, {
         subject: v.ref,

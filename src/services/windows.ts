@@ -17,6 +17,7 @@ import type { ServiceWindow } from '../generated/prisma/client.js';
 import type { Prisma, PrismaClient } from '../store/index.js';
 import { Announcer, RoutineError, partyRecipient, type Recipient } from './announcements.js';
 import type { Actor } from './incidents.js';
+import { maskPersonalNumbers } from '../domain/pii.js';
 import { recordOutages } from './outages.js';
 import type { WindowEvent, WindowFacts } from './routine-messages.js';
 
@@ -120,8 +121,9 @@ export class WindowService {
   async plan(input: PlanWindowInput, actor: Actor, now: number): Promise<WindowResult> {
     const services = clean(input.services);
     const agencies = this.checkAgencies(clean(input.agencies));
-    const description = (input.description ?? '').trim();
-    const publicText = (input.publicText ?? '').trim();
+    // Texts go to every party: personal numbers never leave the bot.
+    const description = maskPersonalNumbers((input.description ?? '').trim(), { strict: true }).text;
+    const publicText = maskPersonalNumbers((input.publicText ?? '').trim(), { strict: true }).text;
     if (description.length > TEXT_MAX || publicText.length > TEXT_MAX) throw new RoutineError('routine.error.textTooLong', { max: TEXT_MAX });
     if (!publicText && !description) throw new RoutineError('routine.error.textMissing');
     const candidate: WindowInput = { start: input.start, end: input.end, release: input.release === true, emergency: input.emergency === true };
