@@ -15,6 +15,9 @@ import { runConsole } from './platforms/console/run.js';
 import { ConsoleReminderSink } from './platforms/console/reminders.js';
 import { slackOptionsFromEnv, startSlack, type SlackHandle, type SlackOptions } from './platforms/slack/index.js';
 import { createOpsServer, type OpsServer } from './http/ops.js';
+import { readTeamsSettings, TeamsConfigError, type TeamsSettings } from './platforms/teams/config.js';
+import { mountTeams, type TeamsHandle } from './platforms/teams/index.js';
+import { teamsRoutineTransport } from './services/routine-chat.js';
 import { createLog, type LogLevel } from './observability/log.js';
 import { classifyStoreError, StartupError } from './services/startup.js';
 
@@ -26,13 +29,15 @@ async function main(): Promise<number> {
   let tr: Translator = translator(langFromLocale(process.env.SSBTEK_LANG));
   let env, contract;
   let slackOptions: SlackOptions | null;
+  let teamsSettings: TeamsSettings | undefined;
   try {
     env = readEnv();
     tr = translator(env.SSBTEK_LANG);
     contract = loadContract(env.SSBTEK_CONFIG);
     slackOptions = slackOptionsFromEnv(env);
+    teamsSettings = readTeamsSettings(process.env, { production: process.env.NODE_ENV === 'production' });
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof TeamsConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }
@@ -54,7 +59,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // The bot's own HTTP server: when PORT is set, or when Slack needs /slack/events.
-  const httpWanted = process.env.PORT !== undefined || Boolean(slackOptions && !slackOptions.appToken);
+  const httpWanted = process.env.PORT !== undefined || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
   let ops: OpsServer | null = null;
   if (httpWanted) {
     ops = createOpsServer({
@@ -67,22 +72,30 @@ async function main(): Promise<number> {
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
   let slack: SlackHandle | null = null;
+  let teams: TeamsHandle | null = null;
   try {
     slack = slackOptions ? await startSlack(app, { ...slackOptions, ...(ops ? { server: ops.server } : {}) }) : null;
     if (slack) ops?.health.addPlatform(slack.check);
+    if (teamsSettings && ops) {
+      teams = await mountTeams(ops.server, app, teamsSettings, { lang: env.SSBTEK_LANG });
+      ops.health.addPlatform(teams.check);
+      app.routine.useTransport('routine:teams', teamsRoutineTransport(teams.sendText));
+    }
     if (ops) {
       const port = await ops.server.listen(env.PORT);
-      log.info(`HTTP on port ${port}: /livez /readyz /metrics${slack?.mode === 'http' ? ' /slack/events' : ''}`);
+      log.info(`HTTP on port ${port}: /livez /readyz /metrics${slack?.mode === 'http' ? ' /slack/events' : ''}${teams ? ' /api/messages' : ''}`);
     }
   } catch (err) {
     await slack?.stop().catch(() => {});
+    await teams?.stop().catch(() => {});
     // A wrong token or no way to Slack: say so plainly; the details are in the log above.
     await app.close();
     process.stderr.write(`${tr.t('console.slackStartFailed', { reason: err instanceof Error ? err.message : String(err) })}\n`);
     return 1;
   }
+  const chat = Boolean(slack || teams);
   // Reminders are printed in the terminal only when someone is there to read them.
-  if (!slack || interactive) app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));
+  if (!chat || interactive) app.sinks.push(new ConsoleReminderSink(process.stdout, contract, env.SSBTEK_LANG));
   app.scheduler.start(Date.now, env.SSBTEK_SCHEDULER_POLL_MS);
 
   // SIGTERM (and SIGINT when no terminal is reading): stop reading commands at once, let the
@@ -106,17 +119,18 @@ async function main(): Promise<number> {
   // In a terminal, Ctrl+C belongs to the console (it cancels a form; twice leaves).
   if (!interactive) process.on('SIGINT', onSignal);
 
-  if (!slack || interactive) {
+  if (!chat || interactive) {
     const banner = tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') });
     await runConsole(session, { input: process.stdin, output: process.stdout, interactive, signal: stopRequested.signal }, banner);
   }
-  if (slack && !stopRequested.signal.aborted) {
+  if (chat && !stopRequested.signal.aborted) {
     // A service (or a terminal that was closed): serve Slack until a signal stops the process.
-    process.stderr.write(`${tr.t('console.servingSlack')}\n`);
+    process.stderr.write(`${tr.t('console.servingChat', { platforms: [slack && 'Slack', teams && 'Teams'].filter(Boolean).join(', ') })}\n`);
     if (interactive) process.on('SIGINT', onSignal);
     await serving;
   }
   await slack?.stop();
+  await teams?.stop();
   await ops?.server.close(5_000);
   await app.close();
   return 0;

@@ -41,7 +41,9 @@ export function decideRole(roles: RolesConfig, role: Role, actor: { id: string; 
   const platform = rolePlatformOf(actor.source);
   const list = platform ? roles[role][platform] : undefined;
   if (!list) return { kind: 'denied', reason: 'noListForPlatform' };
-  if (list.includes(actor.id)) return { kind: 'listed' };
+  // Entra object ids are GUIDs: compared without regard to case (Teams sends them lower-case).
+  const named = platform === 'teams' ? list.some((id) => id.toLowerCase() === actor.id.toLowerCase()) : list.includes(actor.id);
+  if (named) return { kind: 'listed' };
   const groups = platform === 'slack' ? list.filter((id) => id.startsWith('S')) : [];
   return groups.length ? { kind: 'groups', platform: 'slack', groups } : { kind: 'denied', reason: 'notListed' };
 }

@@ -25,11 +25,12 @@ describe('roles', () => {
   });
 
   it('the terminal user is an actor like any other and can be given the role', async () => {
-    const roles = new RoleService(buildContract({ roles: { manager: { console: ['anna'], teams: [ANNA_TEAMS] } } }));
+    const roles = new RoleService(buildContract({ roles: { manager: { console: ['anna'], teams: [ANNA_TEAMS.toUpperCase()] } } }));
     expect(await roles.holds('manager', consoleUser('anna'))).toBe(true);
     expect(await roles.holds('manager', consoleUser('bo'))).toBe(false);
     expect(await roles.holds('manager', { id: 'anna', source: 'cli' })).toBe(true);
     expect(await roles.holds('manager', teams(ANNA_TEAMS))).toBe(true);
+    expect(await roles.holds('manager', teams(ANNA_TEAMS.toUpperCase()))).toBe(true);
     expect(await roles.holds('manager', slack('U0CHEF'))).toBe(false);
   });
 
