@@ -123,12 +123,23 @@ export class ExtraHoursService {
     return rows.map(toView);
   }
 
-  /** Feeds every approved extra opening hour into the calendar (at start and after a decision). */
+  /**
+   * Feeds every approved extra opening hour into the calendar (at start, after a decision
+   * here, and on each pass of the job runner for decisions made by another process). The
+   * calendar is only touched when the list changed (it recomputes its days).
+   */
   async loadIntoCalendar(): Promise<number> {
-    const rows = await this.deps.prisma.extraHoursRequest.findMany({ where: { status: 'approved' }, select: { fromAt: true, toAt: true } });
-    this.deps.calendar.setExtraOpeningHours(rows.map((r) => ({ from: r.fromAt.getTime(), to: r.toAt.getTime() })));
+    const rows = await this.deps.prisma.extraHoursRequest.findMany({ where: { status: 'approved' }, select: { fromAt: true, toAt: true }, orderBy: { id: 'asc' } });
+    const ranges = rows.map((r) => ({ from: r.fromAt.getTime(), to: r.toAt.getTime() }));
+    const signature = ranges.map((r) => `${r.from}-${r.to}`).join(',');
+    if (signature !== this.loaded) {
+      this.deps.calendar.setExtraOpeningHours(ranges);
+      this.loaded = signature;
+    }
     return rows.length;
   }
+
+  private loaded: string | null = null;
 }
 
 function toView(row: ExtraHoursRow): ExtraHoursView {

@@ -105,6 +105,8 @@ export function createRoutine(deps: RoutineDeps): Routine {
     },
   };
   closers.push(deps.runner.register(internal));
+  // Decisions on extra hours made by another process reach this one's calendar on the runner's next pass.
+  deps.runner.addSource({ name: 'routine-extra-hours', run: () => extraHours.loadIntoCalendar().then(() => undefined), nextDueAt: async () => null });
 
   const useTransport: Routine['useTransport'] = (destination, transport, paceMs = 0) =>
     deps.runner.register(new AnnouncementHandler(destination, deps.prisma, transport, render, paceMs, deps.now));

@@ -54,6 +54,19 @@ describe.each(databases)('extra opening hours on $name', (target) => {
     expect(await bot.say('extratid avslå EXH-1 För sent')).toBe('EXH-1 är redan godkänt.');
   });
 
+  it('a decision made by another process reaches this calendar on the runner\'s next pass', async () => {
+    const other = await routineBot(db, at('2027-02-20T10:00'));
+    try {
+      await other.say('extratid 2027-03-20 09:00–12:00');
+      expect(await other.say('extratid godkänn EXH-2')).toContain('EXH-2 godkänt');
+      expect(bot.app.calendar.opening.isOpen(at('2027-03-20T10:00'))).toBe(false);
+      await bot.app.jobs.runner.pass(true);
+      expect(bot.app.calendar.opening.isOpen(at('2027-03-20T10:00'))).toBe(true);
+    } finally {
+      await other.app.close();
+    }
+  });
+
   it('approved hours are opening hours again after a restart (fed into the calendar at start)', async () => {
     const again = await routineBot(db, at('2027-02-21T10:00'));
     try {
