@@ -29,6 +29,7 @@ const MODULES: Array<() => Promise<BenchModule | { default: BenchModule }>> = [
   () => import('./slack.bench.js'),
   () => import('./startup.bench.js'),
   () => import('./compliance.bench.js'),
+  () => import('./report.bench.js'),
   () => import('./teams.bench.js'),
   () => import('./alerts.bench.js'),
   () => import('./status.bench.js'),

@@ -13,6 +13,7 @@
 // - Idempotent: a row whose ref was imported before is skipped (the stored one stands).
 // - Personnummer in titles and texts are masked before anything is stored.
 import { DateTime } from 'luxon';
+import { Prisma as P } from '../store/index.js';
 import { ORDER_TYPES, type Contract, type OrderType } from '../config/contract.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { deadlinesFor } from '../domain/deadlines.js';
@@ -228,7 +229,7 @@ export interface ImportDeps {
   calendar: BusinessCalendar;
 }
 
-const CHUNK = 2_000;
+const CHUNK = 5_000;
 
 export class HistoryImporter {
   constructor(private readonly deps: ImportDeps) {}
@@ -407,18 +408,13 @@ export class HistoryImporter {
   }
 
   private async existingKeys(tx: Prisma.TransactionClient, kind: ImportKind, keys: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < keys.length; i += 10_000) {
-      const chunk = keys.slice(i, i + 10_000);
-      const rows =
-        kind === 'incidents'
-          ? await tx.incident.findMany({ where: { idempotencyKey: { in: chunk } }, select: { idempotencyKey: true } })
-          : kind === 'outages'
-            ? (await tx.importRef.findMany({ where: { key: { in: chunk } }, select: { key: true } })).map((r) => ({ idempotencyKey: r.key }))
-            : await tx.case.findMany({ where: { idempotencyKey: { in: chunk } }, select: { idempotencyKey: true } });
-      for (const r of rows) if (r.idempotencyKey) found.add(r.idempotencyKey);
-    }
-    return found;
+    const rows =
+      kind === 'incidents'
+        ? await tx.$queryRaw<Array<{ key: string }>>`SELECT idempotency_key AS key FROM incidents WHERE idempotency_key = ANY(${keys}::text[])`
+        : kind === 'outages'
+          ? await tx.$queryRaw<Array<{ key: string }>>`SELECT key FROM import_refs WHERE key = ANY(${keys}::text[])`
+          : await tx.$queryRaw<Array<{ key: string }>>`SELECT idempotency_key AS key FROM cases WHERE idempotency_key = ANY(${keys}::text[])`;
+    return new Set(rows.map((r) => r.key));
   }
 
   private async writeIncidents(tx: Prisma.TransactionClient, rows: ImportedIncidentRow[], actor: Actor, now: number): Promise<number> {
@@ -458,7 +454,7 @@ export class HistoryImporter {
           updatedAt: new Date(now),
         };
       });
-      written += (await tx.incident.createMany({ data, skipDuplicates: true })).count;
+      written += await insertRows(tx, 'incidents', INCIDENT_COLUMNS, data as unknown as Array<Record<string, unknown>>);
     }
     await tx.auditEntry.create({ data: { at: new Date(now), actor: who, entityType: 'import', entityId: 'incidents', action: 'imported', after: { count: written } } });
     return written;
@@ -476,7 +472,7 @@ export class HistoryImporter {
         let due;
         if ('type' in r) {
           due = deadlinesFor(calendar, { kind: 'order', type: r.type }, r.received, r.agency);
-          extra = { orderType: r.type };
+          extra = { orderType: r.type, security: false };
         } else {
           const timing = r.timing ?? suggestTiming(calendar, r.received).timing;
           const priority = priorityOf(contract, r.impact, timing);
@@ -507,7 +503,7 @@ export class HistoryImporter {
           updatedAt: new Date(now),
         };
       });
-      written += (await tx.case.createMany({ data, skipDuplicates: true })).count;
+      written += await insertRows(tx, 'cases', CASE_COLUMNS, data as unknown as Array<Record<string, unknown>>);
     }
     await tx.auditEntry.create({ data: { at: new Date(now), actor: who, entityType: 'import', entityId: `${kind}s`, action: 'imported', after: { count: written } } });
     return written;
@@ -528,11 +524,71 @@ export class HistoryImporter {
   }
 }
 
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
 /** ISO 8601 with an offset (Z or ±hh:mm); null for anything else (a local time without offset is ambiguous). */
 export function parseInstant(text: string): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i.test(text)) return null;
-  const t = DateTime.fromISO(text.replace(' ', 'T'), { setZone: true });
-  return t.isValid ? t.toMillis() : null;
+  const m = INSTANT.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec = '00', frac = '', zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  let offset = 'Z';
+  if (zone!.toUpperCase() !== 'Z') {
+    const digits = zone!.replace(':', '');
+    offset = `${digits.slice(0, 3)}:${digits.slice(3, 5) || '00'}`;
+  }
+  const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${frac.slice(0, 4)}${offset}`);
+  return Number.isNaN(t) ? null : t;
+}
+
+type Columns = ReadonlyArray<readonly [field: string, column: string, type: 'text' | 'int' | 'boolean' | 'timestamptz']>;
+
+const COMMON: Columns = [
+  ['title', 'title', 'text'],
+  ['orgId', 'org_id', 'text'],
+  ['impact', 'impact', 'int'],
+  ['timing', 'timing', 'int'],
+  ['priority', 'priority', 'text'],
+  ['security', 'security', 'boolean'],
+  ['status', 'status', 'text'],
+  ['reporter', 'reporter', 'text'],
+  ['source', 'source', 'text'],
+  ['receivedAt', 'received_at', 'timestamptz'],
+  ['responseDueAt', 'response_due_at', 'timestamptz'],
+  ['resolutionDueAt', 'resolution_due_at', 'timestamptz'],
+  ['configVersion', 'config_version', 'text'],
+  ['acknowledgedAt', 'acknowledged_at', 'timestamptz'],
+  ['acknowledgedBy', 'acknowledged_by', 'text'],
+  ['resolvedAt', 'resolved_at', 'timestamptz'],
+  ['resolvedBy', 'resolved_by', 'text'],
+  ['closedAt', 'closed_at', 'timestamptz'],
+  ['closedBy', 'closed_by', 'text'],
+  ['idempotencyKey', 'idempotency_key', 'text'],
+  ['createdAt', 'created_at', 'timestamptz'],
+  ['updatedAt', 'updated_at', 'timestamptz'],
+];
+const INCIDENT_COLUMNS: Columns = [...COMMON, ['suggestedTiming', 'suggested_timing', 'int']];
+const CASE_COLUMNS: Columns = [...COMMON, ['kind', 'kind', 'text'], ['number', 'number', 'int'], ['orderType', 'order_type', 'text']];
+
+/**
+ * Many rows in one statement: one array per column, unnest()ed (a few parameters however
+ * many rows, where Prisma's createMany sends one per value). A row whose unique key exists
+ * already is left as it is.
+ */
+async function insertRows(tx: Prisma.TransactionClient, table: 'incidents' | 'cases', columns: Columns, rows: Array<Record<string, unknown>>): Promise<number> {
+  if (rows.length === 0) return 0;
+  const arrays = columns.map(([field, , type]) =>
+    P.sql`${rows.map((r) => {
+      const v = r[field] ?? null;
+      return v instanceof Date ? v.toISOString() : v;
+    })}::${P.raw(type)}[]`,
+  );
+  const names = P.raw(columns.map(([, column]) => `"${column}"`).join(', '));
+  return tx.$executeRaw`INSERT INTO ${P.raw(table)} (${names}) SELECT * FROM unnest(${P.join(arrays)}) ON CONFLICT DO NOTHING`;
 }
 
 function level(text: string): Level | null {
