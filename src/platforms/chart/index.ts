@@ -28,7 +28,7 @@ export function complianceChartSpec(series: readonly MonthPoint[], goals: ChartG
     { goal: goals.cases, label: `${t('goal')} ${Math.round(goals.cases * 100)} %` },
     { goal: goals.availability, label: `${t('goal')} ${Math.round(goals.availability * 1000) / 10} %` },
   ];
-  const lowest = Math.min(0.5, ...values.map((v) => v.share));
+  const lowest = Math.min(0.8, ...values.map((v) => v.share));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: tr.t('compliance.chat.chartTitle'), anchor: 'start', fontSize: 14 },
@@ -36,14 +36,14 @@ export function complianceChartSpec(series: readonly MonthPoint[], goals: ChartG
     height: 220,
     background: 'white',
     padding: 12,
-    config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', columns: 3 } },
+    config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', columns: 2, labelLimit: 0 } },
     layer: [
       {
         data: { values },
         mark: { type: 'line', point: true, strokeWidth: 2 },
         encoding: {
           x: { field: 'month', type: 'ordinal', title: t('month'), sort: series.map((p) => p.month), axis: { labelAngle: -45 } },
-          y: { field: 'share', type: 'quantitative', title: t('share'), scale: { domain: [Math.floor(lowest * 10) / 10, 1] }, axis: { format: '.0%' } },
+          y: { field: 'share', type: 'quantitative', title: t('share'), scale: { domain: [Math.floor(lowest * 20) / 20, 1] }, axis: { format: '.0%' } },
           color: { field: 'measure', type: 'nominal', title: t('measure'), sort: MEASURES.map(t) },
         },
       },
