@@ -268,6 +268,7 @@ export class AlertService {
       // One writer per group at a time, on every replica (released at commit).
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
       const start = new Date(startsAt);
+      const firingFingerprints = planned.filter((p) => p.alert.status === 'firing').map((p) => p.alert.fingerprint!);
       let row: AlertGroup | null = await tx.alertGroup.findUnique({ where: { groupKey_startsAt: { groupKey: hash, startsAt: start } } });
       // A new row starts from the episode it continues, or empty for a new episode.
       let fresh: Omit<Prisma.AlertGroupUncheckedCreateInput, 'lastStatus'> | null = null;
@@ -277,7 +278,7 @@ export class AlertService {
         if (latest && latest.incidentId === null) {
           // The episode's incident is being opened by another delivery: join it.
           row = latest;
-        } else if (latest && (await continues(tx, latest, now, quietMs))) {
+        } else if (latest && (await continues(tx, latest, firingFingerprints, now, quietMs))) {
           fresh = {
             groupKey: hash,
             startsAt: start,
@@ -409,9 +410,15 @@ export async function monitoringStates(prisma: Pick<PrismaClient, 'alertGroup'>,
   return out;
 }
 
-/** Whether a new notification continues the latest episode: its incident still runs, or it cleared within the quiet period. */
-async function continues(tx: Prisma.TransactionClient, latest: AlertGroup, now: number, quietMs: number): Promise<boolean> {
+/**
+ * Whether a notification with a new startsAt continues the group's latest episode: it
+ * cleared within the quiet period; or it never cleared and an alert of it still fires
+ * (the fault goes on, even if a person resolved the incident meanwhile); or its incident is
+ * still open or acknowledged.
+ */
+async function continues(tx: Prisma.TransactionClient, latest: AlertGroup, firing: readonly string[], now: number, quietMs: number): Promise<boolean> {
   if (latest.lastStatus === 'resolved' && latest.clearedAt && now - latest.clearedAt.getTime() < quietMs) return true;
+  if (latest.lastStatus === 'firing' && firing.some((fp) => latest.fingerprints.includes(fp))) return true;
   const incident = await tx.incident.findUnique({ where: { id: latest.incidentId! }, select: { status: true } });
   return incident !== null && (incident.status === 'open' || incident.status === 'acknowledged');
 }

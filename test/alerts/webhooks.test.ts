@@ -367,3 +367,28 @@ describe('per-sender rate limit', () => {
     expect((await bot.post(AM, payload)).status).toBe(200);
   });
 });
+
+describe('a fault that goes on after a person resolved its incident', () => {
+  let bot: AlertBot;
+  beforeAll(async () => {
+    bot = await startAlertBot(await databases[0]!.open());
+  });
+  afterAll(() => bot.close());
+
+  it('an alert of it that still fires is the same fault (no second incident); after it cleared and the quiet period passed, a new firing is a new incident', async () => {
+    const a = down('a:1', rfc3339('2026-11-24 09:00'));
+    const b = down('b:1', rfc3339('2026-11-24 09:30'));
+    expect((await bot.post(AM, amPayload(group, [a, b]))).body.groups[0].outcome).toBe('opened');
+    await bot.app.incidents.resolve(1, 'Åtgärdat och återrapporterat', { id: 'U0OPS', source: 'slack' }, at('2026-11-24 10:00'));
+    // Alertmanager stops listing the alert that resolved; the other one still fires.
+    bot.clock.t = at('2026-11-24 10:20');
+    const still = await bot.post(AM, amPayload(group, [b]));
+    expect(still.body.groups).toEqual([{ outcome: 'unchanged', incident: 'INC-1', alerts: 1 }]);
+    bot.clock.t = at('2026-11-24 10:30');
+    expect((await bot.post(AM, amPayload(group, [{ ...b, status: 'resolved' }]))).body.groups).toEqual([{ outcome: 'cleared', incident: 'INC-1', alerts: 1 }]);
+    bot.clock.t = at('2026-11-24 11:10');
+    const next = await bot.post(AM, amPayload(group, [down('c:1', rfc3339('2026-11-24 11:09'))]));
+    expect(next.body.groups).toEqual([{ outcome: 'opened', incident: 'INC-2', alerts: 1 }]);
+    expect(await bot.db.prisma.incident.count()).toBe(2);
+  });
+});
