@@ -259,7 +259,7 @@ export class ComplianceCommands {
       lines.push(tr.t('cases.text.action', { text: c.action ?? '–' }));
     }
     if (c.resolutionNote) lines.push(tr.t('cases.text.note', { text: c.resolutionNote }));
-    return lines.join('\n');
+    return lines.map((l) => l.trimEnd()).join('\n');
   }
 
   // ------------------------------------------------------------------------------ outages
@@ -275,7 +275,7 @@ export class ComplianceCommands {
     if (ref !== null) return this.text(tr, this.outageText(tr, await outages.get(ref)));
     if (sub === 'list') {
       const month = rest[0] && /^\d{4}-\d{2}$/.test(rest[0]) ? rest[0] : monthOf(zone, now);
-      let bounds;
+      let bounds: { start: number; end: number };
       try {
         bounds = monthBounds(zone, month);
       } catch {

@@ -469,7 +469,7 @@ export class HistoryImporter {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const data = rows.slice(i, i + CHUNK).map((r): Prisma.CaseCreateManyInput => {
         let extra: Partial<Prisma.CaseCreateManyInput>;
-        let due;
+        let due: ReturnType<typeof deadlinesFor>;
         if ('type' in r) {
           due = deadlinesFor(calendar, { kind: 'order', type: r.type }, r.received, r.agency);
           extra = { orderType: r.type, security: false };
