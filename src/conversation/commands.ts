@@ -14,7 +14,7 @@ export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'res
 
 /** Orders, problems, outages and compliance (conversation/compliance.ts reads their words). */
 export type CaseCommandName = 'order' | 'problem' | 'outage' | 'compliance';
-export type FormId = 'incident' | 'resolve' | 'priority';
+export type FormId = 'incident' | 'resolve' | 'priority' | 'window';
 
 /** The incident form's fields, also the keys of `incident key=value …`. */
 export const INCIDENT_FIELDS = ['impact', 'timing', 'title', 'org', 'services', 'description', 'security'] as const;

@@ -14,7 +14,7 @@ import type { ReminderService } from '../services/reminders.js';
 import { COMMANDS, commandSpec, commandWord, fieldWord, isParseError, parse, roleOf, type Command, type CommandName, type FormId, type FormValues, type ParseError } from './commands.js';
 import { checkForm, incidentForm, priorityForm, resolveForm, validateIncidentForm, type FieldErrors, type FormCheck, type FormSpec, type SubmittedValues } from './forms.js';
 import { incidentListLine, incidentText } from './render.js';
-import type { RoutineCommands } from './routine.js';
+import { windowForm, type RoutineCommands } from './routine.js';
 import type { ComplianceCommands, ReplyImage } from './compliance.js';
 
 /** Who may do what; without it everyone may do everything. */
@@ -202,6 +202,7 @@ export class Conversation {
       case 'extraHours':
       case 'notice': {
         if (!this.deps.routine) return errorReply('errors.command.unknown', tr.t('errors.command.unknown', { word: commandWord(cmd.name, tr.lang) }));
+        if (cmd.name === 'window' && cmd.words.length === 0 && ctx.forms) return { kind: 'form', visibility: 'private', form: windowForm(tr), text: tr.t('routine.form.intro') };
         const reply = await this.deps.routine.execute(cmd, ctx.actor, tr, now);
         return reply.kind === 'error' ? errorReply(reply.code ?? 'routine', reply.text) : { kind: 'text', visibility: 'private', text: reply.text };
       }

@@ -12,6 +12,7 @@ import { capEcho, sanitizeInput, textLength } from '../domain/text.js';
 import { incidentRef, TEXT_MAX, TITLE_MAX, type IncidentView } from '../services/incidents.js';
 import { INCIDENT_FIELDS, parseIncidentId, type Command, type FormId, type FormValues, type IncidentFieldId } from './commands.js';
 import { timingReasonText } from './render.js';
+import { checkWindowField, windowFormCommand } from './routine.js';
 
 export type { FormId, FormValues, IncidentFieldId } from './commands.js';
 
@@ -144,6 +145,7 @@ function levelOptions(tr: Translator, field: 'impact' | 'timing'): FormOption[] 
 export function checkForm(tr: Translator, contract: Contract, form: FormId, submitted: SubmittedValues, hidden: Record<string, unknown> = {}): FormCheck {
   // Control characters, escape sequences and bidi overrides never get past a form.
   const values = Object.fromEntries(Object.entries(submitted).map(([k, v]) => [k, v === undefined ? v : sanitizeInput(v)]));
+  if (form === 'window') return windowFormCommand(tr, values);
   if (form === 'incident') {
     // The values stay text in the command; execute checks them again against the contract.
     const incident = pickIncidentValues(values);
@@ -158,6 +160,7 @@ export function checkForm(tr: Translator, contract: Contract, form: FormId, subm
 
 /** Validates one field alone (the terminal asks one at a time); null when it is fine. */
 export function checkField(tr: Translator, contract: Contract, form: FormId, id: string, value: string): string | null {
+  if (form === 'window') return checkWindowField(tr, id, sanitizeInput(value));
   const schema = fieldSchemas(tr, contract, form)[id];
   if (!schema) return null;
   const result = schema.safeParse(sanitizeInput(value));
@@ -243,6 +246,8 @@ function fieldSchemas(tr: Translator, contract: Contract, form: FormId): Record<
       return { note: requiredText(tr, 'errors.form.noteRequired') };
     case 'priority':
       return { impact: level(tr, 'impact'), timing: level(tr, 'timing'), reason: requiredText(tr, 'errors.form.reasonRequired') };
+    case 'window':
+      return {}; // checked by conversation/routine.ts (checkWindowField)
   }
 }
 

@@ -26,6 +26,7 @@ import type { NoticeService } from '../services/notices.js';
 import { parseIncidentId } from './commands.js';
 import { parseWindowRef, WindowRefused, type WindowResult, type WindowService, type WindowView } from '../services/windows.js';
 import type { Actor } from '../services/incidents.js';
+import type { FormField, FormSpec } from './forms.js';
 
 export type RoutineCommandName = 'window' | 'windows' | 'extraHours' | 'notice';
 
@@ -360,4 +361,71 @@ function subcommand(word: string | undefined): keyof typeof SUB | null {
 
 function list(text: string | undefined): string[] {
   return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+// ------------------------------------------------------------------------------- the window form
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const RANGE = /^(\d{1,2})[:.](\d{2})\s*[–—-]\s*(\d{1,2})[:.](\d{2})$/;
+
+/**
+ * The window form (`fönster` alone where a form can be shown: the terminal asks the
+ * required fields one by one, Slack shows a modal). Submitted, it becomes the same
+ * `window` command as the one-line form.
+ */
+export function windowForm(tr: Translator): FormSpec {
+  const f = (id: string, kind: FormField['kind'], required: boolean, extra: Partial<FormField> = {}): FormField => ({
+    id,
+    label: tr.t(`routine.form.${id}.label`),
+    kind,
+    required,
+    ...(tr.has(`routine.form.${id}.hint`) ? { hint: tr.t(`routine.form.${id}.hint`) } : {}),
+    ...(tr.has(`routine.form.${id}.placeholder`) ? { placeholder: tr.t(`routine.form.${id}.placeholder`) } : {}),
+    ...extra,
+  });
+  return {
+    id: 'window',
+    title: tr.t('routine.form.title'),
+    submit: tr.t('routine.form.submit'),
+    cancel: tr.t('routine.form.cancel'),
+    intro: tr.t('routine.form.intro'),
+    fields: [
+      f('date', 'text', true, { maxLength: 10 }),
+      f('time', 'text', true, { maxLength: 20 }),
+      f('text', 'multiline', true, { maxLength: 3000 }),
+      f('services', 'text', false, { maxLength: 500 }),
+      f('agencies', 'text', false, { maxLength: 500 }),
+      f('kind', 'choice', false, { initial: 'normal', options: (['normal', 'release', 'emergency'] as const).map((k) => ({ value: k, label: tr.t(`routine.window.kind.${k}`) })) }),
+      f('description', 'multiline', false, { maxLength: 3000 }),
+    ],
+    hidden: {},
+  };
+}
+
+/** Each field's own check (the terminal asks one at a time); null when fine. */
+export function checkWindowField(tr: Translator, id: string, value: string | undefined): string | null {
+  const v = (value ?? '').trim();
+  if (id === 'date') return DATE.test(v) && DateTime.fromISO(v).isValid ? null : tr.t('routine.form.date.invalid', { given: capEcho(v) });
+  if (id === 'time') return RANGE.test(v) ? null : tr.t('routine.form.time.invalid', { given: capEcho(v) });
+  if (id === 'text') return v ? null : tr.t('routine.form.text.missing');
+  if (id === 'kind') return v === '' || ['normal', 'release', 'emergency'].includes(v) ? null : tr.t('routine.form.kind.invalid');
+  return null;
+}
+
+/** A submitted window form: the `window` command, or a message per field. */
+export function windowFormCommand(tr: Translator, values: Record<string, string | undefined>): { ok: true; command: RoutineCommand } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  for (const id of ['date', 'time', 'text', 'kind']) {
+    const problem = checkWindowField(tr, id, values[id]);
+    if (problem) errors[id] = problem;
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const v = (id: string) => (values[id] ?? '').trim();
+  const words = [v('date'), v('time').replace(/\s+/g, ''), `text=${v('text')}`];
+  if (v('services')) words.push(`tjänster=${v('services')}`);
+  if (v('agencies')) words.push(`myndigheter=${v('agencies')}`);
+  if (v('kind') === 'release') words.push('release');
+  if (v('kind') === 'emergency') words.push('akut');
+  if (v('description')) words.push(`beskrivning=${v('description')}`);
+  return { ok: true, command: { name: 'window', words } };
 }

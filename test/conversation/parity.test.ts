@@ -69,7 +69,7 @@ const CASES: Record<CommandName, [string, Expect][]> = {
     ['note INC-3 Efter stängningen: orsaken hittad', 'changes'],
   ],
   window: [
-    ['fönster', 'answers'],
+    ['fönster', 'form'],
     ['window 2020-01-04 02:00–06:00 Redan passerat', 'refused'],
     ['window move WIN-99 2030-01-05 02:00–06:00', 'refused'],
   ],

@@ -232,6 +232,10 @@ async function submitForm(deps: TeamsHandlerDeps, incoming: Incoming, data: Reco
 /** The form again (for its errors): the incident form, or the resolve/priority form of the incident it was for. */
 async function formSpec(deps: TeamsHandlerDeps, form: FormId, hidden: Record<string, unknown>, actor: Actor, lang: Lang): Promise<FormSpec | null> {
   if (form === 'incident') return deps.conversation.incidentForm(lang);
+  if (form === 'window') {
+    const again = await deps.conversation.execute({ name: 'window', words: [] }, { actor, lang, forms: true });
+    return again.kind === 'form' ? again.form : null;
+  }
   const id = parseIncidentId(String(hidden.i ?? ''));
   if (id === null) return null;
   const reply = await deps.conversation.execute({ name: form, id }, { actor, lang, forms: true });
