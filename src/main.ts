@@ -18,6 +18,7 @@ import { createOpsServer, type OpsServer } from './http/ops.js';
 import { readTeamsSettings, TeamsConfigError, type TeamsSettings } from './platforms/teams/config.js';
 import { mountTeams, type TeamsHandle } from './platforms/teams/index.js';
 import { teamsRoutineTransport } from './services/routine-chat.js';
+import { mountStatusFor } from './web/index.js';
 import { createLog, type LogLevel } from './observability/log.js';
 import { classifyStoreError, StartupError } from './services/startup.js';
 
@@ -68,6 +69,8 @@ async function main(): Promise<number> {
       lastPassAt: () => app.jobs.runner.lastPass || undefined,
       pollIntervalMs: env.SSBTEK_SCHEDULER_POLL_MS,
     });
+    // The public status page and its feeds, from the same store (docs/status-page.md).
+    mountStatusFor(ops.server, app, process.env.SSBTEK_STATUS_URL ? { publicUrl: process.env.SSBTEK_STATUS_URL } : {});
   }
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });
@@ -123,9 +126,11 @@ async function main(): Promise<number> {
     const banner = tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') });
     await runConsole(session, { input: process.stdin, output: process.stdout, interactive, signal: stopRequested.signal }, banner);
   }
-  if (chat && !stopRequested.signal.aborted) {
-    // A service (or a terminal that was closed): serve Slack until a signal stops the process.
-    process.stderr.write(`${tr.t('console.servingChat', { platforms: [slack && 'Slack', teams && 'Teams'].filter(Boolean).join(', ') })}\n`);
+  // A service (a chat platform, or an HTTP server: status page, webhooks), or a terminal that
+  // was closed: serve until a signal stops the process.
+  if ((chat || ops) && !stopRequested.signal.aborted) {
+    const what = [slack && 'Slack', teams && 'Teams', ops && `HTTP :${ops.server.port}`].filter(Boolean).join(', ');
+    process.stderr.write(`${tr.t('console.servingChat', { platforms: what })}\n`);
     if (interactive) process.on('SIGINT', onSignal);
     await serving;
   }
