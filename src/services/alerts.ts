@@ -269,16 +269,24 @@ export class AlertService {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
       const start = new Date(startsAt);
       const firingFingerprints = planned.filter((p) => p.alert.status === 'firing').map((p) => p.alert.fingerprint!);
-      let row: AlertGroup | null = await tx.alertGroup.findUnique({ where: { groupKey_startsAt: { groupKey: hash, startsAt: start } } });
+      // The exact row (this startsAt) first, else the group's latest, with its incident's status: one query.
+      const found = await tx.$queryRaw<RawGroupRow[]>`
+        SELECT g.*, i.status AS incident_status, (g.starts_at = ${start}) AS exact
+          FROM alert_groups g LEFT JOIN incidents i ON i.id = g.incident_id
+         WHERE g.group_key = ${hash}
+         ORDER BY (g.starts_at = ${start}) DESC, g.starts_at DESC
+         LIMIT 1`;
+      const first = found[0];
+      let row: AlertGroup | null = first?.exact ? groupOf(first) : null;
       // A new row starts from the episode it continues, or empty for a new episode.
       let fresh: Omit<Prisma.AlertGroupUncheckedCreateInput, 'lastStatus'> | null = null;
       let opened = false;
       if (!row) {
-        const latest = await tx.alertGroup.findFirst({ where: { groupKey: hash }, orderBy: { startsAt: 'desc' } });
+        const latest = first ? groupOf(first) : null;
         if (latest && latest.incidentId === null) {
           // The episode's incident is being opened by another delivery: join it.
           row = latest;
-        } else if (latest && (await continues(tx, latest, firingFingerprints, now, quietMs))) {
+        } else if (latest && continues(latest, first!.incident_status, firingFingerprints, now, quietMs)) {
           fresh = {
             groupKey: hash,
             startsAt: start,
@@ -416,11 +424,50 @@ export async function monitoringStates(prisma: Pick<PrismaClient, 'alertGroup'>,
  * (the fault goes on, even if a person resolved the incident meanwhile); or its incident is
  * still open or acknowledged.
  */
-async function continues(tx: Prisma.TransactionClient, latest: AlertGroup, firing: readonly string[], now: number, quietMs: number): Promise<boolean> {
+function continues(latest: AlertGroup, incidentStatus: string | null, firing: readonly string[], now: number, quietMs: number): boolean {
   if (latest.lastStatus === 'resolved' && latest.clearedAt && now - latest.clearedAt.getTime() < quietMs) return true;
   if (latest.lastStatus === 'firing' && firing.some((fp) => latest.fingerprints.includes(fp))) return true;
-  const incident = await tx.incident.findUnique({ where: { id: latest.incidentId! }, select: { status: true } });
-  return incident !== null && (incident.status === 'open' || incident.status === 'acknowledged');
+  return incidentStatus === 'open' || incidentStatus === 'acknowledged';
+}
+
+/** An alert_groups row as raw SQL returns it (snake_case), with its incident's status. */
+interface RawGroupRow {
+  id: number;
+  group_key: string;
+  starts_at: Date;
+  incident_id: number | null;
+  sender: string;
+  rule: string;
+  last_status: string;
+  fingerprints: string[] | null;
+  notifications: number;
+  alerts_received: number;
+  fired_at: Date;
+  cleared_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  incident_status: string | null;
+  exact: boolean;
+}
+
+function groupOf(r: RawGroupRow): AlertGroup {
+  const date = (d: Date | string) => (d instanceof Date ? d : new Date(d));
+  return {
+    id: r.id,
+    groupKey: r.group_key,
+    startsAt: date(r.starts_at),
+    incidentId: r.incident_id,
+    sender: r.sender,
+    rule: r.rule,
+    lastStatus: r.last_status,
+    fingerprints: r.fingerprints ?? [],
+    notifications: r.notifications,
+    alertsReceived: r.alerts_received,
+    firedAt: date(r.fired_at),
+    clearedAt: r.cleared_at === null ? null : date(r.cleared_at),
+    createdAt: date(r.created_at),
+    updatedAt: date(r.updated_at),
+  };
 }
 
 /** Who monitoring is on the timeline: "monitoring:<sender>". */
