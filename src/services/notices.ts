@@ -49,6 +49,8 @@ export class NoticeService {
 
   /** The change hook (inside the incident change's transaction): ask, remind, all-clear. */
   readonly hook = async (tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number): Promise<void> => {
+    // No parties configured: nobody to inform, so nothing to ask for or remind of.
+    if (this.deps.rules.parties.length === 0) return;
     const ref = incidentRef(incident.id);
     if ((change === 'opened' || change === 'reprioritised' || change === 'reopened') && this.isSerious(incident.priority) && OPEN.includes(incident.status)) {
       const owner = ownerRecipient(incident, this.deps.rules);
