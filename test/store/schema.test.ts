@@ -197,7 +197,9 @@ function expectedDefault(field: DmmfField, type: ExpectedType): string | RegExp 
     return String(v);
   };
   if (Array.isArray(value)) {
-    return value.length === 0 ? `ARRAY[]::${base}[]` : `ARRAY[${value.map(literal).join(', ')}]`;
+    // PostgreSQL shows an empty array's cast with the type's SQL name (ARRAY[]::integer[], not int4[]).
+    const sqlName: Record<string, string> = { int4: 'integer', int2: 'smallint', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean' };
+    return value.length === 0 ? `ARRAY[]::${sqlName[base] ?? base}[]` : `ARRAY[${value.map(literal).join(', ')}]`;
   }
   if (field.type === 'Json') return `'${String(value).replace(/'/g, "''")}'::jsonb`;
   return literal(value);
@@ -297,6 +299,14 @@ it('the Prisma schema has the expected models (DMMF read through prisma generate
     'Job',
     'JobChannel',
     'ChatDestination',
+    'Case',
+    'ServiceWindow',
+    'RoutineAnnouncement',
+    'ExtraHoursRequest',
+    'DisturbanceNotice',
+    'Outage',
+    'AlertGroup',
+    'ImportRef',
   ]);
   expect(localMigrations.length).toBeGreaterThan(0);
   for (const field of datamodel.models.flatMap((m) => m.fields)) {
