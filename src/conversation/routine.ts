@@ -94,7 +94,8 @@ export class RoutineCommands {
       if (cmd.name !== 'windows') this.deps.afterChange?.();
       return { kind: 'text', text };
     } catch (err) {
-      if (err instanceof WindowRefused) return { kind: 'error', code: 'routine.window.refused', text: renderWindowCheck(tr, this.deps.contract, this.deps.rules, err.input, err.check, []) };
+      if (err instanceof WindowRefused)
+        return { kind: 'error', code: 'routine.window.refused', text: renderWindowCheck(tr, this.deps.contract, this.deps.rules, err.input, err.check, []) };
       if (err instanceof ExtraHoursRefused) return { kind: 'error', code: err.key, text: this.extraHoursRefusal(tr, err) };
       if (isRoutineError(err)) return { kind: 'error', code: err.key, text: tr.t(err.key, this.params(tr, err.params)) };
       throw err;
@@ -127,7 +128,11 @@ export class RoutineCommands {
           if (id === null) throw new RoutineError('routine.chat.extraHoursUsage');
           if (this.deps.isManager && !(await this.deps.isManager(actor))) throw new RoutineError('routine.error.managerOnly.decide', { ref: `EXH-${id}` });
           const v = await this.deps.extraHours.decide(id, sub === 'approve' ? 'approved' : 'rejected', actor, now, words.slice(1).join(' '));
-          return tr.t(`routine.chat.extraHours.${v.status}`, { ref: v.ref, span: formatSpan(tr, v.from, v.to, this.zone), parties: this.deps.rules.parties.length });
+          return tr.t(`routine.chat.extraHours.${v.status}`, {
+            ref: v.ref,
+            span: formatSpan(tr, v.from, v.to, this.zone),
+            parties: this.deps.rules.parties.length,
+          });
         }
         if (sub === 'list' || (!sub && words.length === 0)) return this.extraHoursList(tr, now);
         if (sub) throw new RoutineError('routine.chat.extraHoursUsage');
@@ -224,17 +229,32 @@ export class RoutineCommands {
   private planned(tr: Translator, r: WindowResult): string {
     const w = r.window;
     const lines = [
-      tr.t('routine.chat.planned', { ref: w.ref, span: formatSpan(tr, w.start, w.end, this.zone), duration: formatDuration(tr, w.end - w.start), kind: tr.t(`routine.window.kind.${w.kind}`) }),
+      tr.t('routine.chat.planned', {
+        ref: w.ref,
+        span: formatSpan(tr, w.start, w.end, this.zone),
+        duration: formatDuration(tr, w.end - w.start),
+        kind: tr.t(`routine.window.kind.${w.kind}`),
+      }),
       ...this.scheduleLines(tr, r),
       this.toldLine(tr, r.told),
-      ...r.warnings.map((o) => tr.t('routine.chat.overlap', { ref: o.id, span: formatSpan(tr, o.from, o.to, this.zone), services: o.services.length ? o.services.join(', ') : tr.t('routine.announce.fact.allServices') })),
+      ...r.warnings.map((o) =>
+        tr.t('routine.chat.overlap', {
+          ref: o.id,
+          span: formatSpan(tr, o.from, o.to, this.zone),
+          services: o.services.length ? o.services.join(', ') : tr.t('routine.announce.fact.allServices'),
+        }),
+      ),
     ];
     return lines.join('\n');
   }
 
   private changed(tr: Translator, r: WindowResult, event: 'moved' | 'cancelled' | 'extended'): string {
     const w = r.window;
-    return [tr.t(`routine.chat.${event}`, { ref: w.ref, span: formatSpan(tr, w.start, w.end, this.zone) }), ...this.scheduleLines(tr, r), this.toldLine(tr, r.told)].join('\n');
+    return [
+      tr.t(`routine.chat.${event}`, { ref: w.ref, span: formatSpan(tr, w.start, w.end, this.zone) }),
+      ...this.scheduleLines(tr, r),
+      this.toldLine(tr, r.told),
+    ].join('\n');
   }
 
   private scheduleLines(tr: Translator, r: WindowResult): string[] {
@@ -273,7 +293,14 @@ export class RoutineCommands {
     if (all.length === 0) return `${tr.t('routine.chat.extraHours.none')}\n${tr.t('routine.chat.extraHoursUsage')}`;
     return [
       tr.t('routine.chat.extraHours.header', { count: all.length }),
-      ...all.map((v) => tr.t('routine.chat.extraHours.line', { ref: v.ref, span: formatSpan(tr, v.from, v.to, this.zone), status: tr.t(`routine.chat.extraHours.status.${v.status}`), meeting: this.when(tr, v.meeting) })),
+      ...all.map((v) =>
+        tr.t('routine.chat.extraHours.line', {
+          ref: v.ref,
+          span: formatSpan(tr, v.from, v.to, this.zone),
+          status: tr.t(`routine.chat.extraHours.status.${v.status}`),
+          meeting: this.when(tr, v.meeting),
+        }),
+      ),
     ].join('\n');
   }
 
@@ -360,7 +387,10 @@ function subcommand(word: string | undefined): keyof typeof SUB | null {
 }
 
 function list(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 // ------------------------------------------------------------------------------- the window form
@@ -395,7 +425,10 @@ export function windowForm(tr: Translator): FormSpec {
       f('text', 'multiline', true, { maxLength: 3000 }),
       f('services', 'text', false, { maxLength: 500 }),
       f('agencies', 'text', false, { maxLength: 500 }),
-      f('kind', 'choice', false, { initial: 'normal', options: (['normal', 'release', 'emergency'] as const).map((k) => ({ value: k, label: tr.t(`routine.window.kind.${k}`) })) }),
+      f('kind', 'choice', false, {
+        initial: 'normal',
+        options: (['normal', 'release', 'emergency'] as const).map((k) => ({ value: k, label: tr.t(`routine.window.kind.${k}`) })),
+      }),
       f('description', 'multiline', false, { maxLength: 3000 }),
     ],
     hidden: {},
@@ -413,7 +446,10 @@ export function checkWindowField(tr: Translator, id: string, value: string | und
 }
 
 /** A submitted window form: the `window` command, or a message per field. */
-export function windowFormCommand(tr: Translator, values: Record<string, string | undefined>): { ok: true; command: RoutineCommand } | { ok: false; errors: Record<string, string> } {
+export function windowFormCommand(
+  tr: Translator,
+  values: Record<string, string | undefined>,
+): { ok: true; command: RoutineCommand } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   for (const id of ['date', 'time', 'text', 'kind']) {
     const problem = checkWindowField(tr, id, values[id]);

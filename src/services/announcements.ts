@@ -212,12 +212,16 @@ export class AnnouncementHandler implements DeliveryHandler {
         if (failure.retryAfterMs !== undefined) ctx.rateLimited(failure.retryAfterMs);
         else {
           const outcome = await ctx.fail(job, failure);
-          if (outcome === 'failed') await this.prisma.routineAnnouncement.updateMany({ where: { id: payload.announcementId, status: 'pending' }, data: { status: 'failed' } });
+          if (outcome === 'failed')
+            await this.prisma.routineAnnouncement.updateMany({ where: { id: payload.announcementId, status: 'pending' }, data: { status: 'failed' } });
         }
         continue;
       }
       ctx.sent();
-      await this.prisma.routineAnnouncement.updateMany({ where: { id: payload.announcementId, status: 'pending' }, data: { status: 'sent', sentAt: new Date() } });
+      await this.prisma.routineAnnouncement.updateMany({
+        where: { id: payload.announcementId, status: 'pending' },
+        data: { status: 'sent', sentAt: new Date() },
+      });
       await ctx.complete(job);
     }
   }

@@ -11,8 +11,8 @@ import { checkExtraHours, extraHoursShape, type ExtraHoursCheck } from '../domai
 import type { RoutineRules } from '../config/routine.js';
 import { maskPersonalNumbers } from '../domain/pii.js';
 import type { ExtraHoursRequest as ExtraHoursRow } from '../generated/prisma/client.js';
-import type { PrismaClient } from '../store/index.js';
-import { Announcer, RoutineError, partyRecipient } from './announcements.js';
+import type { Prisma, PrismaClient } from '../store/index.js';
+import { type Announcer, RoutineError, partyRecipient } from './announcements.js';
 import type { Actor } from './incidents.js';
 
 export type ExtraHoursStatus = 'requested' | 'approved' | 'rejected';
@@ -66,7 +66,8 @@ export class ExtraHoursService {
   async request(range: { from: number; to: number }, actor: Actor, now: number): Promise<{ request: ExtraHoursView; check: ExtraHoursCheck }> {
     const shape = extraHoursShape(range, this.deps.calendar);
     if (shape) {
-      const params: Record<string, string | number> = shape.rule === 'adjacent' || shape.rule === 'already-open' ? { open: shape.open, close: shape.close } : {};
+      const params: Record<string, string | number> =
+        shape.rule === 'adjacent' || shape.rule === 'already-open' ? { open: shape.open, close: shape.close } : {};
       throw new ExtraHoursRefused(`routine.extraHoursRule.${shape.rule}`, params, null, range);
     }
     if (range.from <= now) throw new ExtraHoursRefused('routine.extraHoursRule.past', {}, null, range);
@@ -92,15 +93,42 @@ export class ExtraHoursService {
       const row = await tx.extraHoursRequest.findUnique({ where: { id } });
       if (!row) throw new RoutineError('routine.error.extraHoursNotFound', { ref: extraHoursRef(id) });
       if (row.status !== 'requested') throw new RoutineError('routine.error.extraHoursDecided', { ref: extraHoursRef(id), status: row.status });
-      const updated = await tx.extraHoursRequest.update({ where: { id }, data: { status: decision, decidedBy: actor.id, decidedAt: new Date(now), reason: reason?.trim() ? maskPersonalNumbers(reason.trim(), { strict: true }).text.slice(0, 1000) : null } });
+      const updated = await tx.extraHoursRequest.update({
+        where: { id },
+        data: {
+          status: decision,
+          decidedBy: actor.id,
+          decidedAt: new Date(now),
+          reason: reason?.trim() ? maskPersonalNumbers(reason.trim(), { strict: true }).text.slice(0, 1000) : null,
+        },
+      });
       const v = toView(updated);
+      await tx.auditEntry.create({
+        data: {
+          at: new Date(now),
+          actor: actor.id,
+          entityType: 'extra_hours',
+          entityId: v.ref,
+          action: decision,
+          before: toView(row) as unknown as Prisma.InputJsonValue,
+          after: v as unknown as Prisma.InputJsonValue,
+        },
+      });
       await this.deps.announcer.announce(tx, {
         subject: v.ref,
         revision: 1,
         step: 'decided',
         dueAt: now,
         recipients: this.deps.rules.parties.map(partyRecipient),
-        content: { type: 'extra-hours', event: decision, ref: v.ref, from: v.from, to: v.to, ...(v.reason ? { reason: v.reason } : {}), contact: this.deps.rules.contact },
+        content: {
+          type: 'extra-hours',
+          event: decision,
+          ref: v.ref,
+          from: v.from,
+          to: v.to,
+          ...(v.reason ? { reason: v.reason } : {}),
+          contact: this.deps.rules.contact,
+        },
       });
       return v;
     });
@@ -129,7 +157,11 @@ export class ExtraHoursService {
    * calendar is only touched when the list changed (it recomputes its days).
    */
   async loadIntoCalendar(): Promise<number> {
-    const rows = await this.deps.prisma.extraHoursRequest.findMany({ where: { status: 'approved' }, select: { fromAt: true, toAt: true }, orderBy: { id: 'asc' } });
+    const rows = await this.deps.prisma.extraHoursRequest.findMany({
+      where: { status: 'approved' },
+      select: { fromAt: true, toAt: true },
+      orderBy: { id: 'asc' },
+    });
     const ranges = rows.map((r) => ({ from: r.fromAt.getTime(), to: r.toAt.getTime() }));
     const signature = ranges.map((r) => `${r.from}-${r.to}`).join(',');
     if (signature !== this.loaded) {

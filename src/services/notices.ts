@@ -12,7 +12,7 @@ import type { RoutineRules } from '../config/routine.js';
 import { maskPersonalNumbers } from '../domain/pii.js';
 import type { ClaimedJob, JobQueue } from '../jobs/queue.js';
 import type { Incident, Prisma, PrismaClient } from '../store/index.js';
-import { Announcer, RoutineError, partyRecipient, type Recipient } from './announcements.js';
+import { type Announcer, RoutineError, partyRecipient, type Recipient } from './announcements.js';
 import { incidentRef, type Actor, type ChangeKind } from './incidents.js';
 import { INTERNAL_DESTINATION } from './windows.js';
 
@@ -55,10 +55,25 @@ export class NoticeService {
     if ((change === 'opened' || change === 'reprioritised' || change === 'reopened') && this.isSerious(incident.priority) && OPEN.includes(incident.status)) {
       const owner = ownerRecipient(incident, this.deps.rules);
       // Asked once per incident (the announcement is unique per step and person).
-      await this.deps.announcer.announce(tx, { subject: ref, revision: 1, step: 'notice-ask', dueAt: now, recipients: [owner], content: { type: 'ask', event: 'notice', ref } });
+      await this.deps.announcer.announce(tx, {
+        subject: ref,
+        revision: 1,
+        step: 'notice-ask',
+        dueAt: now,
+        recipients: [owner],
+        content: { type: 'ask', event: 'notice', ref },
+      });
       const every = this.deps.rules.disturbance.updateEveryMinutes * 60_000;
       await this.deps.queue.enqueue(tx, [
-        { kind: NOTICE_REMIND_JOB, destination: INTERNAL_DESTINATION, channel: null, incidentId: incident.id, payload: { incidentId: incident.id, seq: 1 }, dedupeKey: `routine:${ref}:remind:${change === 'reopened' ? `r${incident.revision}` : 'open'}:1`, dueAt: now + every },
+        {
+          kind: NOTICE_REMIND_JOB,
+          destination: INTERNAL_DESTINATION,
+          channel: null,
+          incidentId: incident.id,
+          payload: { incidentId: incident.id, seq: 1 },
+          dedupeKey: `routine:${ref}:remind:${change === 'reopened' ? `r${incident.revision}` : 'open'}:1`,
+          dueAt: now + every,
+        },
       ]);
     }
     if (change === 'resolved') {
@@ -66,7 +81,9 @@ export class NoticeService {
       const last = given.find((n) => n.kind !== 'all-clear');
       if (!last) return; // nobody was told of a disturbance: no all-clear to give
       const seq = (given[0]?.seq ?? 0) + 1;
-      await tx.disturbanceNotice.create({ data: { incidentId: incident.id, seq, kind: 'all-clear', publicText: last.publicText, author: 'ssbtek', at: new Date(now) } });
+      await tx.disturbanceNotice.create({
+        data: { incidentId: incident.id, seq, kind: 'all-clear', publicText: last.publicText, author: 'ssbtek', at: new Date(now) },
+      });
       const heard = await this.deps.announcer.heardOf(tx, ref, now);
       const recipients = this.deps.rules.parties.filter((p) => heard.has(p.id)).map(partyRecipient);
       await this.deps.announcer.announce(tx, {
@@ -112,7 +129,16 @@ export class NoticeService {
 
   async list(incidentId: number): Promise<NoticeView[]> {
     const rows = await this.deps.prisma.disturbanceNotice.findMany({ where: { incidentId }, orderBy: { seq: 'asc' } });
-    return rows.map((r) => ({ incidentId, ref: incidentRef(incidentId), seq: r.seq, kind: r.kind as NoticeView['kind'], publicText: r.publicText, author: r.author, at: r.at.getTime(), told: [] }));
+    return rows.map((r) => ({
+      incidentId,
+      ref: incidentRef(incidentId),
+      seq: r.seq,
+      kind: r.kind as NoticeView['kind'],
+      publicText: r.publicText,
+      author: r.author,
+      at: r.at.getTime(),
+      told: [],
+    }));
   }
 
   /** The reminder to post an update (destination `routine`): while the incident is open, ask again and queue the next. */
@@ -133,7 +159,15 @@ export class NoticeService {
       const every = this.deps.rules.disturbance.updateEveryMinutes * 60_000;
       const next = Math.max(job.dueAt.getTime() + every, now + 1);
       await this.deps.queue.enqueue(tx, [
-        { kind: NOTICE_REMIND_JOB, destination: INTERNAL_DESTINATION, channel: null, incidentId, payload: { incidentId, seq: seq + 1 }, dedupeKey: `routine:${ref}:remind:${job.id}:${seq + 1}`, dueAt: next },
+        {
+          kind: NOTICE_REMIND_JOB,
+          destination: INTERNAL_DESTINATION,
+          channel: null,
+          incidentId,
+          payload: { incidentId, seq: seq + 1 },
+          dedupeKey: `routine:${ref}:remind:${job.id}:${seq + 1}`,
+          dueAt: next,
+        },
       ]);
       return 'done';
     });
@@ -145,7 +179,8 @@ function ownerRecipient(incident: Incident, rules: RoutineRules): Recipient {
   const owner = incident.acknowledgedBy ?? incident.reporter;
   const slackUser = /^[UW][A-Z0-9]{2,}$/.test(owner);
   if (slackUser) return { id: `owner:${owner}`, name: owner, lang: 'sv', channels: [{ destination: 'routine:slack', channel: owner }] };
-  if (incident.source === 'teams' && owner.length > 0) return { id: `owner:${owner}`, name: owner, lang: 'sv', channels: [{ destination: 'routine:teams', channel: owner }] };
+  if (incident.source === 'teams' && owner.length > 0)
+    return { id: `owner:${owner}`, name: owner, lang: 'sv', channels: [{ destination: 'routine:teams', channel: owner }] };
   const operators = rules.parties.filter((p) => p.role === 'operator').map(partyRecipient);
   return { id: `owner:${owner}`, name: owner, lang: operators[0]?.lang ?? 'sv', channels: operators.flatMap((o) => o.channels) };
 }

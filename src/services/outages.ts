@@ -50,7 +50,10 @@ export async function recordOutages(tx: Tx, outages: readonly OutageInput[]): Pr
 
 /** Outages that overlap [from, to), oldest first. */
 export async function listOutages(tx: Tx, from: number, to: number): Promise<OutageRow[]> {
-  const rows = await tx.outage.findMany({ where: { startAt: { lt: new Date(to) }, endAt: { gt: new Date(from) } }, orderBy: [{ startAt: 'asc' }, { id: 'asc' }] });
+  const rows = await tx.outage.findMany({
+    where: { startAt: { lt: new Date(to) }, endAt: { gt: new Date(from) } },
+    orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
+  });
   return rows.map((r) => ({
     id: r.id,
     start: r.startAt.getTime(),

@@ -74,7 +74,14 @@ export function renderAnnouncement(payload: AnnouncementJobPayload, zone: string
     }
     case 'extra-hours': {
       const span = formatSpan(tr, c.from, c.to, zone);
-      const lines = [k(`extraHours.${c.event}`, { ref: c.ref, span }), ...(c.reason ? [k('extraHours.reason', { reason: c.reason })] : []), '', k('fact.contact', { contact: c.contact || k('fact.noContact') }), '', footer];
+      const lines = [
+        k(`extraHours.${c.event}`, { ref: c.ref, span }),
+        ...(c.reason ? [k('extraHours.reason', { reason: c.reason })] : []),
+        '',
+        k('fact.contact', { contact: c.contact || k('fact.noContact') }),
+        '',
+        footer,
+      ];
       return { subject: k(`extraHours.subject.${c.event}`, { ref: c.ref, span }), text: lines.join('\n') };
     }
     case 'notice': {

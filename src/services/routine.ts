@@ -75,7 +75,19 @@ export function createRoutine(deps: RoutineDeps): Routine {
       }
     }
   };
-  const commands = new RoutineCommands({ windows, extraHours, notices, contract: deps.contract, calendar: deps.calendar, rules, afterChange: () => (deps.runner.wake(), changed()), isManager: deps.isManager });
+  const commands = new RoutineCommands({
+    windows,
+    extraHours,
+    notices,
+    contract: deps.contract,
+    calendar: deps.calendar,
+    rules,
+    afterChange: () => {
+      deps.runner.wake();
+      changed();
+    },
+    isManager: deps.isManager,
+  });
   const zone = deps.contract.timezone;
   const render = (payload: Parameters<typeof renderAnnouncement>[0]) => renderAnnouncement(payload, zone);
   const closers: Array<() => void> = [];

@@ -11,11 +11,20 @@ import type { Contract } from '../config/contract.js';
 import type { RoutineRules } from '../config/routine.js';
 import { announcementSchedule, type ScheduledAnnouncement } from '../domain/announcements.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
-import { checkWindow, overlapWarnings, overrunUnavailability, type OverlapWarning, type Unavailability, type WindowCheck, type WindowExtension, type WindowInput } from '../domain/windows.js';
+import {
+  checkWindow,
+  overlapWarnings,
+  overrunUnavailability,
+  type OverlapWarning,
+  type Unavailability,
+  type WindowCheck,
+  type WindowExtension,
+  type WindowInput,
+} from '../domain/windows.js';
 import type { JobQueue, ClaimedJob } from '../jobs/queue.js';
 import type { ServiceWindow } from '../generated/prisma/client.js';
 import type { Prisma, PrismaClient } from '../store/index.js';
-import { Announcer, RoutineError, partyRecipient, type Recipient } from './announcements.js';
+import { type Announcer, RoutineError, partyRecipient, type Recipient } from './announcements.js';
 import type { Actor } from './incidents.js';
 import { maskPersonalNumbers } from '../domain/pii.js';
 import { recordOutages } from './outages.js';
@@ -149,6 +158,7 @@ export class WindowService {
         },
       });
       const window = toView(row);
+      await audit(tx, actor, now, window.ref, 'planned', null, window);
       const schedule = announcementSchedule(window, now, this.deps.calendar, this.deps.rules);
       await this.queueLadder(tx, window, schedule);
       return { window, warnings, schedule, told: this.audience(window).map((r) => r.id) };
@@ -163,14 +173,21 @@ export class WindowService {
     const check = checkWindow(candidate, now, this.deps.calendar, this.deps.rules);
     if (!check.ok) throw new WindowRefused(candidate, check, now);
     const warnings = overlapWarnings({ id: current.ref, start: times.start, end: times.end, services: current.services }, await this.liveWindows());
-    return this.change(current, now, 'moved', { startAt: new Date(times.start), endAt: new Date(times.end), plannedEndAt: new Date(times.end), status: 'moved', extensions: [], kind: check.kind }, warnings);
+    return this.change(
+      current,
+      actor,
+      now,
+      'moved',
+      { startAt: new Date(times.start), endAt: new Date(times.end), plannedEndAt: new Date(times.end), status: 'moved', extensions: [], kind: check.kind },
+      warnings,
+    );
   }
 
   /** Cancels a window that has not started: announced as cancelled to everyone who heard of it. */
   async cancel(id: number, actor: Actor, now: number): Promise<WindowResult> {
     const current = await this.get(id);
     if (current.status !== 'planned' && current.status !== 'moved') throw transition(current, 'cancel');
-    return this.change(current, now, 'cancelled', { status: 'cancelled' }, []);
+    return this.change(current, actor, now, 'cancelled', { status: 'cancelled' }, []);
   }
 
   /**
@@ -184,7 +201,14 @@ export class WindowService {
     const extensions = [...current.extensions, { announcedAt: now, newEnd }];
     const status: WindowStatus = current.status === 'overrun' && newEnd > now ? 'active' : current.status;
     const inTime = now < current.end;
-    const result = await this.change(current, now, 'extended', { endAt: new Date(newEnd), extensions: extensions as unknown as Prisma.InputJsonValue, status }, []);
+    const result = await this.change(
+      current,
+      actor,
+      now,
+      'extended',
+      { endAt: new Date(newEnd), extensions: extensions as unknown as Prisma.InputJsonValue, status },
+      [],
+    );
     return { ...result, inTime };
   }
 
@@ -199,9 +223,13 @@ export class WindowService {
     if (now < current.start) throw new RoutineError('routine.error.doneBeforeStart', { ref: current.ref, start: current.start });
     const unavailability = overrunUnavailability(current.plannedEnd, now, current.extensions, this.deps.calendar);
     return this.deps.prisma.$transaction(async (tx) => {
-      const updated = await tx.serviceWindow.updateMany({ where: { id, revision: current.revision, status: current.status }, data: { status: 'done', doneAt: new Date(now) } });
+      const updated = await tx.serviceWindow.updateMany({
+        where: { id, revision: current.revision, status: current.status },
+        data: { status: 'done', doneAt: new Date(now) },
+      });
       if (updated.count !== 1) throw new RoutineError('routine.error.conflict', { ref: current.ref });
       const window: WindowView = { ...current, status: 'done', doneAt: now };
+      await audit(tx, actor, now, current.ref, 'done', current, window);
       // The steps still ahead (the end, if done early) are no longer true.
       await this.deps.announcer.dropFuture(tx, current.ref, now);
       if (unavailability.length) {
@@ -227,7 +255,14 @@ export class WindowService {
           step: 'overrun',
           dueAt: now,
           recipients,
-          content: { type: 'window', event: 'overrun', step: 'overrun', window: { ...facts, end: now }, previous: { start: current.start, end: current.end }, overrunMinutes: minutes },
+          content: {
+            type: 'window',
+            event: 'overrun',
+            step: 'overrun',
+            window: { ...facts, end: now },
+            previous: { start: current.start, end: current.end },
+            overrunMinutes: minutes,
+          },
         });
       }
       return { window, unavailability };
@@ -284,13 +319,24 @@ export class WindowService {
   // ------------------------------------------------------------------------------- internals
 
   /** One announced change: a new revision, what was queued and no longer true dropped, the change told, the ladder queued again. */
-  private async change(current: WindowView, now: number, event: Exclude<WindowEvent, 'step' | 'overrun'>, data: Prisma.ServiceWindowUpdateManyMutationInput, warnings: OverlapWarning[]): Promise<WindowResult> {
+  private async change(
+    current: WindowView,
+    actor: Actor,
+    now: number,
+    event: Exclude<WindowEvent, 'step' | 'overrun'>,
+    data: Prisma.ServiceWindowUpdateManyMutationInput,
+    warnings: OverlapWarning[],
+  ): Promise<WindowResult> {
     return this.deps.prisma.$transaction(async (tx) => {
       const recipients = await this.changeRecipients(tx, current, now);
-      const updated = await tx.serviceWindow.updateMany({ where: { id: current.id, revision: current.revision }, data: { ...data, revision: current.revision + 1 } });
+      const updated = await tx.serviceWindow.updateMany({
+        where: { id: current.id, revision: current.revision },
+        data: { ...data, revision: current.revision + 1 },
+      });
       if (updated.count !== 1) throw new RoutineError('routine.error.conflict', { ref: current.ref });
       const row = await tx.serviceWindow.findUniqueOrThrow({ where: { id: current.id } });
       const window = toView(row);
+      await audit(tx, actor, now, window.ref, event, current, window);
       await this.deps.announcer.dropFuture(tx, current.ref, now);
       // Everyone who heard of the window, and everyone the changed window concerns.
       const told = mergeRecipients(recipients, event === 'cancelled' ? [] : this.audience(window));
@@ -327,8 +373,22 @@ export class WindowService {
     }
     const payload = { windowId: window.id, revision: window.revision };
     await this.deps.queue.enqueue(tx, [
-      { kind: WINDOW_START_JOB, destination: INTERNAL_DESTINATION, channel: null, payload, dedupeKey: `routine:${window.ref}:${window.revision}:state-start`, dueAt: window.start },
-      { kind: WINDOW_END_JOB, destination: INTERNAL_DESTINATION, channel: null, payload, dedupeKey: `routine:${window.ref}:${window.revision}:state-end`, dueAt: window.end },
+      {
+        kind: WINDOW_START_JOB,
+        destination: INTERNAL_DESTINATION,
+        channel: null,
+        payload,
+        dedupeKey: `routine:${window.ref}:${window.revision}:state-start`,
+        dueAt: window.start,
+      },
+      {
+        kind: WINDOW_END_JOB,
+        destination: INTERNAL_DESTINATION,
+        channel: null,
+        payload,
+        dedupeKey: `routine:${window.ref}:${window.revision}:state-end`,
+        dueAt: window.end,
+      },
     ]);
   }
 
@@ -347,7 +407,12 @@ export class WindowService {
   private ownerRecipient(window: WindowView): Recipient {
     const source = window.ownerSource;
     if (source === 'slack' || source === 'teams') {
-      return { id: `owner:${window.owner}`, name: window.owner, lang: 'sv', channels: [{ destination: source === 'slack' ? 'routine:slack' : 'routine:teams', channel: window.owner }] };
+      return {
+        id: `owner:${window.owner}`,
+        name: window.owner,
+        lang: 'sv',
+        channels: [{ destination: source === 'slack' ? 'routine:slack' : 'routine:teams', channel: window.owner }],
+      };
     }
     // Someone at the terminal: the operator's channels carry the question.
     const operators = this.deps.rules.parties.filter((p) => p.role === 'operator').map(partyRecipient);
@@ -383,6 +448,29 @@ export class WindowService {
     const rows = await this.deps.prisma.serviceWindow.findMany({ where: { status: { in: [...LIVE_STATUSES] } } });
     return rows.map((r) => ({ id: windowRef(r.id), start: r.startAt.getTime(), end: r.endAt.getTime(), services: r.services }));
   }
+}
+
+/** One line in the audit log per change of a window: who, when, before and after. */
+async function audit(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  now: number,
+  ref: string,
+  action: string,
+  before: WindowView | null,
+  after: WindowView,
+): Promise<void> {
+  await tx.auditEntry.create({
+    data: {
+      at: new Date(now),
+      actor: actor.id,
+      entityType: 'service_window',
+      entityId: ref,
+      action,
+      before: before ? (before as unknown as Prisma.InputJsonValue) : undefined,
+      after: after as unknown as Prisma.InputJsonValue,
+    },
+  });
 }
 
 function transition(window: WindowView, action: string): RoutineError {

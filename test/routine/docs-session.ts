@@ -19,7 +19,10 @@ const deliver = async () => {
   for (let i = 0; i < 3; i++) await app.jobs.runner.drain(5_000);
 };
 const show = (channel: string) => {
-  for (const r of received.filter((x) => x.channel === channel)) console.log(`--- ${r.destination} to ${r.channel}\nSubject: ${r.subject}\n\n${r.text}\n`);
+  for (const r of received.filter((x) => x.channel === channel)) {
+    if (r.destination === 'email') console.log(`--- e-mail to ${r.channel}\nSubject: ${r.subject}\n\n${r.text}\n`);
+    else console.log(`--- Slack, posted in ${r.channel}\n*${r.subject}*\n${r.text}\n`);
+  }
   received.length = 0;
 };
 async function say(line: string, when: string, lang: 'sv' | 'en' = 'sv', actor = 'anna') {
@@ -35,28 +38,23 @@ async function advance(when: string) {
   await deliver();
 }
 
-await say('fönster 2027-02-27 02:00–06:00 tjänster=Inkomst,Folkbokföring text="Inkomst- och folkbokföringsuppgifter kan inte hämtas." Byte av databasserver', '2027-01-29T10:00');
+await say(
+  'fönster 2027-02-27 02:00–06:00 tjänster=Inkomst,Folkbokföring text="Inkomst- och folkbokföringsuppgifter kan inte hämtas." Byte av databasserver',
+  '2027-01-29T10:00',
+);
 show('drift@fk.example.se');
 await say('fönster 2027-02-20 02:00–06:00 Byte av lastbalanserare', '2027-01-29T10:05');
 await say('window 2027-03-01 05:00–08:30 Patch', '2027-01-29T10:06', 'en');
 await say('fönster flytta WIN-1 2027-03-06 02:00–06:00', '2027-01-29T11:00');
 show('ops@skv.example.se');
-await say('fönstren', '2027-01-29T11:01');
-await advance('2027-03-05T08:00');
-show('C0FK');
-await advance('2027-03-06T06:00');
-received.length = 0;
-await say('fönster förläng WIN-1 07:30', '2027-03-06T05:45');
-await say('fönster klart WIN-1', '2027-03-06T07:10');
 await say('fönster 2027-02-28 22:00–06:00 tjänster=Inkomst text="Inkomstuppgifter kan inte hämtas." Migrering', '2027-01-29T12:00');
-await advance('2027-03-01T06:00');
-show('servicedesk@drift.example.se');
-await say('fönster klart WIN-2', '2027-03-01T08:40');
-show('avtal@example.se');
+await say('fönstren', '2027-01-29T12:01');
 await say('extratid 2027-03-13 09:00–13:00', '2027-02-20T10:00');
 await say('extra-hours 2027-03-13 09:00–13:00', '2027-02-26T13:00', 'en');
-await say('extratid godkänn EXH-1', '2027-03-11T13:30');
-show('it-drift@csn.example.se');
+await advance('2027-03-01T06:00');
+show('C0DRIFT');
+await say('fönster klart WIN-2', '2027-03-01T08:40');
+show('avtal@example.se');
 await say('incident påverkan=1 tidpunkt=1 titel="DB-kluster nere" myndighet=csn', '2027-03-02T09:00');
 show('C0DRIFT');
 await say('meddelande INC-1 Inkomstuppgifter kan inte hämtas just nu. Nästa besked senast 10:00.', '2027-03-02T09:05');
@@ -65,6 +63,12 @@ await advance('2027-03-02T10:00');
 show('C0DRIFT');
 await say('åtgärdad INC-1 Klustret omstartat', '2027-03-02T10:20');
 show('ops@skv.example.se');
+await advance('2027-03-05T08:00');
+show('C0FK');
+await say('fönster förläng WIN-1 07:30', '2027-03-06T05:45');
+await say('fönster klart WIN-1', '2027-03-06T07:10');
+await say('extratid godkänn EXH-1', '2027-03-11T13:30');
+show('it-drift@csn.example.se');
 await app.close();
 await database.close();
 rmSync(dir, { recursive: true, force: true });

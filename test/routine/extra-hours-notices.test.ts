@@ -45,7 +45,9 @@ describe.each(databases)('extra opening hours on $name', (target) => {
     expect(bot.app.calendar.opening.isOpen(at('2027-03-13T10:00'))).toBe(false);
     expect(await bot.say('extratid godkänn EXH-1')).toContain('EXH-1 godkänt: lör 13 mars 2027 09:00–13:00 blir öppettid');
     expect(bot.received).toHaveLength(7);
-    expect(bot.received.find((r) => r.channel === 'ops@skv.example.se')!.text).toContain('Extra opening hours EXH-1 are decided: SSBTEK is open Sat 13 Mar 2027 09:00–13:00.');
+    expect(bot.received.find((r) => r.channel === 'ops@skv.example.se')!.text).toContain(
+      'Extra opening hours EXH-1 are decided: SSBTEK is open Sat 13 Mar 2027 09:00–13:00.',
+    );
     expect(bot.app.calendar.opening.isOpen(at('2027-03-13T10:00'))).toBe(true);
     expect(bot.app.calendar.opening.isOpen(at('2027-03-13T13:00'))).toBe(false);
     const refused = await bot.say('fönster 2027-03-13 08:00–11:00 Uppgradering');
@@ -54,7 +56,7 @@ describe.each(databases)('extra opening hours on $name', (target) => {
     expect(await bot.say('extratid avslå EXH-1 För sent')).toBe('EXH-1 är redan godkänt.');
   });
 
-  it('a decision made by another process reaches this calendar on the runner\'s next pass', async () => {
+  it("a decision made by another process reaches this calendar on the runner's next pass", async () => {
     const other = await routineBot(db, at('2027-02-20T10:00'));
     try {
       await other.say('extratid 2027-03-20 09:00–12:00');
@@ -84,10 +86,14 @@ describe('who may decide and change', () => {
     const bot = await routineBot(db, at('2027-02-20T10:00'), buildContract({ routine: { parties: PARTIES }, roles: { manager: { console: ['maja'] } } }));
     try {
       await bot.say('extratid 2027-03-13 09:00–13:00', 'anna');
-      expect(await bot.say('extratid godkänn EXH-1', 'anna')).toBe('Att besluta om extra öppethållande (EXH-1) kräver rollen incidentansvarig (roles.manager).');
+      expect(await bot.say('extratid godkänn EXH-1', 'anna')).toBe(
+        'Att besluta om extra öppethållande (EXH-1) kräver rollen incidentansvarig (roles.manager).',
+      );
       expect(await bot.say('extratid godkänn EXH-1', 'maja')).toContain('EXH-1 godkänt');
       await bot.say('fönster 2027-03-27 02:00–04:00 Byte', 'anna');
-      expect(await bot.say('fönster ställ in WIN-1', 'olle')).toBe('WIN-1 planerades av anna; bara den som planerade fönstret eller en incidentansvarig kan ändra det.');
+      expect(await bot.say('fönster ställ in WIN-1', 'olle')).toBe(
+        'WIN-1 planerades av anna; bara den som planerade fönstret eller en incidentansvarig kan ändra det.',
+      );
       expect(await bot.say('fönster ställ in WIN-1', 'maja')).toContain('WIN-1 inställt');
     } finally {
       await bot.app.close();
@@ -126,7 +132,9 @@ describe.each(databases)('disturbance notices on $name', (target) => {
       expect(r.text).not.toContain('Databasen nere');
       expect(r.text).not.toContain('9876');
     }
-    expect(bot.received.find((r) => r.channel === 'it-drift@csn.example.se')!.text).toContain('Störning i SSBTEK (INC-1):\n\nInkomstuppgifter kan inte hämtas just nu.');
+    expect(bot.received.find((r) => r.channel === 'it-drift@csn.example.se')!.text).toContain(
+      'Störning i SSBTEK (INC-1):\n\nInkomstuppgifter kan inte hämtas just nu.',
+    );
     bot.received.length = 0;
 
     // 59 minutes: nothing; 60: the reminder to post an update; 120: the next one.
@@ -158,6 +166,8 @@ describe.each(databases)('disturbance notices on $name', (target) => {
     bot.received.length = 0;
     await bot.say('incident påverkan=3 tidpunkt=3 titel="Långsamt"');
     expect(bot.received).toHaveLength(0);
-    expect(await bot.say('meddelande INC-1 Igen')).toBe('INC-1 är åtgärdad; störningsmeddelanden skickas bara medan incidenten är öppen (friklarningen går ut när den åtgärdas).');
+    expect(await bot.say('meddelande INC-1 Igen')).toBe(
+      'INC-1 är åtgärdad; störningsmeddelanden skickas bara medan incidenten är öppen (friklarningen går ut när den åtgärdas).',
+    );
   });
 });

@@ -53,9 +53,17 @@ describe('the window form in Slack', () => {
     const opened = await bot.fake.waitFor('views.open', () => true);
     const modal = openedView(opened);
     expect(modal.callback_id).toBe('ssbtek_window');
-    const bad = await bot.requester.interaction(bot.requester.viewSubmission(modal, { date: '2027-02-27', time: 'två till sex', text: 'Inkomstuppgifter kan inte hämtas.' }, 'U0ANNA'));
+    const bad = await bot.requester.interaction(
+      bot.requester.viewSubmission(modal, { date: '2027-02-27', time: 'två till sex', text: 'Inkomstuppgifter kan inte hämtas.' }, 'U0ANNA'),
+    );
     expect(JSON.parse(bad.body).errors.time).toBe('Ange tiden som 02:00–06:00 (fick "två till sex").');
-    await bot.requester.interaction(bot.requester.viewSubmission(modal, { date: '2027-02-27', time: '02:00–06:00', text: 'Inkomstuppgifter kan inte hämtas.', services: 'Inkomst', kind: 'release' }, 'U0ANNA'));
+    await bot.requester.interaction(
+      bot.requester.viewSubmission(
+        modal,
+        { date: '2027-02-27', time: '02:00–06:00', text: 'Inkomstuppgifter kan inte hämtas.', services: 'Inkomst', kind: 'release' },
+        'U0ANNA',
+      ),
+    );
     for (let i = 0; i < 100 && (await bot.db.prisma.serviceWindow.count()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
     const w = await bot.app.routine.windows.get(1);
     expect(w).toMatchObject({ services: ['Inkomst'], kind: 'release', publicText: 'Inkomstuppgifter kan inte hämtas.', owner: 'U0ANNA', ownerSource: 'slack' });

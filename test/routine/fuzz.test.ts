@@ -24,10 +24,51 @@ function random(seed: number): () => number {
 const HEADS = ['fönster', 'window', 'fönstren', 'windows', 'extratid', 'extra-hours', 'meddelande', 'notice'];
 const SUBS = ['flytta', 'move', 'ställ in', 'cancel', 'klart', 'done', 'förläng', 'extend', 'lista', 'godkänn', 'approve', 'avslå', 'reject', ''];
 const PIECES = [
-  '2027-02-27', '2027-02-30', '2027-13-01', '2027-03-06', '1999-01-01', '02:00–06:00', '22:00–06:00', '08:00-17:00', '25:00–26:00', '02:00', '07:30', '7.30',
-  'WIN-1', 'WIN-2', 'WIN-999999999', 'win-x', 'EXH-1', 'EXH-2', 'INC-1', 'INC-0', 'release', 'akut', 'emergency', 'tjänster=Inkomst,Folkbokföring', 'tjänster=',
-  'myndigheter=csn', 'myndigheter=okänd', 'agencies=Skatteverket', 'text="Publik text"', 'text=', 'start=2027-02-27T02:00', 'slut=2027-02-27T06:00', 'end=nonsense',
-  `pnr=${PNR}`, PNR, '"osluten', '‮', '\u0000', 'x'.repeat(300), 'Byte av databasserver', '=', '==', 'å', '–', '—',
+  '2027-02-27',
+  '2027-02-30',
+  '2027-13-01',
+  '2027-03-06',
+  '1999-01-01',
+  '02:00–06:00',
+  '22:00–06:00',
+  '08:00-17:00',
+  '25:00–26:00',
+  '02:00',
+  '07:30',
+  '7.30',
+  'WIN-1',
+  'WIN-2',
+  'WIN-999999999',
+  'win-x',
+  'EXH-1',
+  'EXH-2',
+  'INC-1',
+  'INC-0',
+  'release',
+  'akut',
+  'emergency',
+  'tjänster=Inkomst,Folkbokföring',
+  'tjänster=',
+  'myndigheter=csn',
+  'myndigheter=okänd',
+  'agencies=Skatteverket',
+  'text="Publik text"',
+  'text=',
+  'start=2027-02-27T02:00',
+  'slut=2027-02-27T06:00',
+  'end=nonsense',
+  `pnr=${PNR}`,
+  PNR,
+  '"osluten',
+  '‮',
+  '\u0000',
+  'x'.repeat(300),
+  'Byte av databasserver',
+  '=',
+  '==',
+  'å',
+  '–',
+  '—',
 ];
 
 describe('routine commands under random input', () => {
@@ -52,16 +93,26 @@ describe('routine commands under random input', () => {
 
   it(`${LINES} random lines (seed ${SEED}): no fault, no personnummer echoed or announced`, async () => {
     const next = random(SEED);
-    const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+    const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
     const problems: string[] = [];
     const tally = { text: 0, error: 0 };
     for (let n = 0; n < LINES; n++) {
       // A third of the lines start like a real command, so the services are reached too.
-      const parts = next() < 0.33 ? [pick(['fönster', 'window', 'extratid', 'fönster flytta WIN-1', 'window extend WIN-2', 'meddelande INC-1']), pick(['2027-03-06', '2027-03-13', '2027-03-20', '2027-04-03']), pick(['02:00–06:00', '22:00–04:00', '01:00–02:00', '17:00–19:00'])] : [pick(HEADS), pick(SUBS)];
+      const parts =
+        next() < 0.33
+          ? [
+              pick(['fönster', 'window', 'extratid', 'fönster flytta WIN-1', 'window extend WIN-2', 'meddelande INC-1']),
+              pick(['2027-03-06', '2027-03-13', '2027-03-20', '2027-04-03']),
+              pick(['02:00–06:00', '22:00–04:00', '01:00–02:00', '17:00–19:00']),
+            ]
+          : [pick(HEADS), pick(SUBS)];
       const count = Math.floor(next() * 6);
       for (let i = 0; i < count; i++) parts.push(pick(PIECES));
       const line = parts.filter(Boolean).join(' ');
-      const reply = await bot.app.conversation.handle(line, { actor: { id: next() < 0.5 ? 'anna' : 'maja', source: 'console' }, lang: next() < 0.5 ? 'sv' : 'en' });
+      const reply = await bot.app.conversation.handle(line, {
+        actor: { id: next() < 0.5 ? 'anna' : 'maja', source: 'console' },
+        lang: next() < 0.5 ? 'sv' : 'en',
+      });
       if (reply.kind === 'text' || reply.kind === 'error') tally[reply.kind]++;
       if (reply.kind === 'error' && /Något gick fel hos boten|Something went wrong in the bot/.test(reply.text)) problems.push(`fault: ${line}`);
       if (reply.text.includes(PNR) || reply.text.includes('8112189876')) problems.push(`personnummer echoed: ${line}`);

@@ -67,7 +67,14 @@ function parseMail(raw: string, to: string): ReceivedMail {
   const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(headers)?.[1]?.trim() ?? '';
   const body = bodyParts.join('\n\n');
   const qp = /quoted-printable/i.test(header('Content-Transfer-Encoding'));
-  return { to, from: decodeWords(header('From')), subject: decodeWords(header('Subject')), messageId: header('Message-ID'), text: qp ? decodeQp(body) : body, raw };
+  return {
+    to,
+    from: decodeWords(header('From')),
+    subject: decodeWords(header('Subject')),
+    messageId: header('Message-ID'),
+    text: qp ? decodeQp(body) : body,
+    raw,
+  };
 }
 
 /** RFC 2047 encoded words (=?UTF-8?Q?…?= / =?UTF-8?B?…?=). */

@@ -89,12 +89,17 @@ describe('three bot processes, one PostgreSQL, e-mail to a local SMTP server', (
     // The published steps go out as the windows are planned; the rest when the clock has moved.
     for (let i = 0; i < WINDOWS; i++) {
       const start = saturday.plus({ weeks: Math.floor(i / 4) }).set({ hour: 1 + (i % 4) });
-      await loader.routine.windows.plan({ start: start.toMillis(), end: start.plus({ minutes: 50 }).toMillis(), services: [`Tjänst ${i}`], description: `Fönster ${i}` }, actor, Date.now());
+      await loader.routine.windows.plan(
+        { start: start.toMillis(), end: start.plus({ minutes: 50 }).toMillis(), services: [`Tjänst ${i}`], description: `Fönster ${i}` },
+        actor,
+        Date.now(),
+      );
     }
     const planned = await db.prisma.routineAnnouncement.count();
     expect(planned).toBe(WINDOWS * STEPS * PARTIES);
     // The clock moves: every step falls due within SPREAD_MS.
-    await db.prisma.$executeRaw`UPDATE jobs SET due_at = now() + (random() * ${SPREAD_MS}) * interval '1 millisecond' WHERE kind = 'routine.announcement' AND status = 'pending'`;
+    await db.prisma
+      .$executeRaw`UPDATE jobs SET due_at = now() + (random() * ${SPREAD_MS}) * interval '1 millisecond' WHERE kind = 'routine.announcement' AND status = 'pending'`;
     const t0 = Date.now();
 
     // A third of the way in: SIGKILL one process (noting the claims it held), SIGTERM another; start both again.
@@ -108,7 +113,8 @@ describe('three bot processes, one PostgreSQL, e-mail to a local SMTP server', (
     await Promise.all(again.map((s) => s.ready));
 
     const end = Date.now() + 60_000;
-    while ((await db.prisma.job.count({ where: { kind: 'routine.announcement', status: 'pending' } })) > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    while ((await db.prisma.job.count({ where: { kind: 'routine.announcement', status: 'pending' } })) > 0 && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 250));
     await new Promise((r) => setTimeout(r, 1_500)); // room for a duplicate to show up
     const finished = Date.now();
 

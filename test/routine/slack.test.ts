@@ -28,7 +28,10 @@ describe('routine announcements in Slack', () => {
   });
 
   it('a planned window is posted in each party channel once, with the same facts as the e-mail', async () => {
-    const reply = await app.conversation.handle('fönster 2027-02-27 02:00–06:00 tjänster=Inkomst Byte av databasserver', { actor: { id: 'U0ANNA', source: 'slack' }, lang: 'sv' });
+    const reply = await app.conversation.handle('fönster 2027-02-27 02:00–06:00 tjänster=Inkomst Byte av databasserver', {
+      actor: { id: 'U0ANNA', source: 'slack' },
+      lang: 'sv',
+    });
     expect(reply.text).toMatch(/^WIN-1 planerat/);
     await app.jobs.runner.drain(10_000);
     const posts = fake.callsOf('chat.postMessage').map((c) => c.body);
@@ -40,7 +43,10 @@ describe('routine announcements in Slack', () => {
     clock.set(at('2027-02-27T06:00'));
     await app.jobs.runner.drain(20_000);
     await app.jobs.runner.drain(20_000);
-    const dm = fake.callsOf('chat.postMessage').map((c) => c.body).filter((b) => b.channel === 'U0ANNA');
+    const dm = fake
+      .callsOf('chat.postMessage')
+      .map((c) => c.body)
+      .filter((b) => b.channel === 'U0ANNA');
     expect(dm).toHaveLength(1);
     expect(String(dm[0]!.text)).toContain('fönster klart WIN-1');
   }, 60_000);

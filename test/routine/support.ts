@@ -78,7 +78,10 @@ export async function routineBot(db: Database, start: number, contract = routine
 }
 
 /** Sent announcements per party and step, from the store. */
-export async function sentSteps(db: Database, subject: string): Promise<Array<{ party: string; step: string; destination: string; channel: string; revision: number }>> {
+export async function sentSteps(
+  db: Database,
+  subject: string,
+): Promise<Array<{ party: string; step: string; destination: string; channel: string; revision: number }>> {
   return db.prisma.routineAnnouncement.findMany({
     where: { subject, status: 'sent' },
     select: { party: true, step: true, destination: true, channel: true, revision: true },

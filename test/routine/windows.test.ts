@@ -26,7 +26,9 @@ describe.each(databases)('service windows on $name', (target) => {
   });
 
   it('a window Saturday 02:00–06:00 four weeks and a day ahead is accepted and announced by the ladder, each step once to each party, in its language', async () => {
-    const reply = await bot.say('fönster 2027-02-27 02:00–06:00 tjänster=Inkomst,Folkbokföring text="Inkomst- och folkbokföringsuppgifter kan inte hämtas." Byte av databasserver');
+    const reply = await bot.say(
+      'fönster 2027-02-27 02:00–06:00 tjänster=Inkomst,Folkbokföring text="Inkomst- och folkbokföringsuppgifter kan inte hämtas." Byte av databasserver',
+    );
     expect(reply).toContain('WIN-1 planerat: lör 27 feb. 2027 02:00–06:00 (4 h), planerad ändring utanför release.');
     expect(reply).toContain('fre 26 feb. 2027 08:00  1 arbetsdag före');
     // Published at once to every party on every channel.
@@ -50,9 +52,15 @@ describe.each(databases)('service windows on $name', (target) => {
       ['2027-02-27T06:00', 'end'],
     ] as const) {
       await bot.advance(at(when) - 60_000);
-      expect((await sentSteps(db, 'WIN-1')).filter((s) => s.step === step), `${step} early`).toHaveLength(0);
+      expect(
+        (await sentSteps(db, 'WIN-1')).filter((s) => s.step === step),
+        `${step} early`,
+      ).toHaveLength(0);
       await bot.advance(at(when));
-      expect((await sentSteps(db, 'WIN-1')).filter((s) => s.step === step), step).toHaveLength(CHANNELS_ALL);
+      expect(
+        (await sentSteps(db, 'WIN-1')).filter((s) => s.step === step),
+        step,
+      ).toHaveLength(CHANNELS_ALL);
     }
     const sent = (await sentSteps(db, 'WIN-1')).filter((s) => !s.party.startsWith('owner:'));
     expect(new Set(sent.map((s) => s.step))).toEqual(new Set(LADDER));
@@ -61,14 +69,21 @@ describe.each(databases)('service windows on $name', (target) => {
     expect(bot.received.filter((r) => !r.subject.includes('har nått sitt slut'))).toHaveLength(LADDER.length * CHANNELS_ALL);
     // Not marked done at its end: the owner (in the terminal) is asked through the operator's channels.
     expect((await bot.app.routine.windows.get(1)).status).toBe('overrun');
-    expect(bot.received.filter((r) => r.subject === 'SSBTEK WIN-1: fönstret har nått sitt slut').map((r) => r.channel).sort()).toEqual(['C0DRIFT', 'servicedesk@drift.example.se']);
+    expect(
+      bot.received
+        .filter((r) => r.subject === 'SSBTEK WIN-1: fönstret har nått sitt slut')
+        .map((r) => r.channel)
+        .sort(),
+    ).toEqual(['C0DRIFT', 'servicedesk@drift.example.se']);
     expect(await bot.say('fönster klart WIN-1')).toBe('WIN-1 klart lör 27 feb. 2027 06:00.');
   });
 
   it('a window three weeks ahead is refused for notice, naming the rule and the earliest accepted start; as a release it is accepted', async () => {
     bot.clock.set(at('2027-01-29T10:00'));
     const refused = await bot.say('fönster 2027-02-20 02:00–06:00 Byte av lastbalanserare');
-    expect(refused).toContain('Varsel: en planerad ändring utanför en release ska meddelas minst 4 veckor före starten, så fönstret kan starta tidigast fre 26 feb. 2027 10:00.');
+    expect(refused).toContain(
+      'Varsel: en planerad ändring utanför en release ska meddelas minst 4 veckor före starten, så fönstret kan starta tidigast fre 26 feb. 2027 10:00.',
+    );
     expect(refused).toContain('Tidigaste start som godtas för ett fönster av samma längd (4 h): fre 26 feb. 2027 17:00–21:00.');
     const release = await bot.say('window 2027-02-20 02:00–06:00 release Load balancer', 'anna', 'en');
     expect(release).toMatch(/^WIN-\d+ planned: Sat 20 Feb 2027 02:00–06:00 \(4 h\), release\./);
@@ -82,10 +97,14 @@ describe.each(databases)('service windows on $name', (target) => {
   it('a move and a cancel reach everyone who heard the original, and nothing of the old schedule goes out', async () => {
     bot.clock.set(at('2027-01-29T10:00'));
     bot.received.length = 0;
-    const planned = await bot.say('fönster 2027-03-06 02:00–05:00 myndigheter=csn tjänster=Studiestöd text="Studiestödsuppgifter kan inte hämtas." Uppgradering');
+    const planned = await bot.say(
+      'fönster 2027-03-06 02:00–05:00 myndigheter=csn tjänster=Studiestöd text="Studiestödsuppgifter kan inte hämtas." Uppgradering',
+    );
     const ref = /^(WIN-\d+)/.exec(planned)![1]!;
     // CSN, the operator and the contract owner heard it; Försäkringskassan and Skatteverket did not.
-    expect(new Set(bot.received.map((r) => r.channel))).toEqual(new Set(['it-drift@csn.example.se', 'C0DRIFT', 'servicedesk@drift.example.se', 'avtal@example.se']));
+    expect(new Set(bot.received.map((r) => r.channel))).toEqual(
+      new Set(['it-drift@csn.example.se', 'C0DRIFT', 'servicedesk@drift.example.se', 'avtal@example.se']),
+    );
     bot.received.length = 0;
     await bot.advance(at('2027-01-29T11:00'));
     const moved = await bot.say(`fönster flytta ${ref} 2027-03-13 02:00–05:00`);
@@ -99,7 +118,9 @@ describe.each(databases)('service windows on $name', (target) => {
     await bot.advance(at('2027-02-06T02:00'));
     expect(bot.received.filter((r) => r.subject.includes(ref))).toHaveLength(0);
     await bot.advance(at('2027-02-13T02:00'));
-    expect(bot.received.filter((r) => r.subject.includes(ref)).map((r) => r.subject)).toEqual(Array(4).fill(`SSBTEK servicefönster ${ref}: lör 13 mars 2027 02:00–05:00 (4 veckor före)`));
+    expect(bot.received.filter((r) => r.subject.includes(ref)).map((r) => r.subject)).toEqual(
+      Array(4).fill(`SSBTEK servicefönster ${ref}: lör 13 mars 2027 02:00–05:00 (4 veckor före)`),
+    );
     bot.received.length = 0;
     expect(await bot.say(`fönster ställ in ${ref}`)).toContain(`${ref} inställt`);
     expect(bot.received.map((r) => r.channel).sort()).toEqual(['C0DRIFT', 'avtal@example.se', 'it-drift@csn.example.se', 'servicedesk@drift.example.se']);
@@ -108,6 +129,13 @@ describe.each(databases)('service windows on $name', (target) => {
     await bot.advance(at('2027-03-13T06:00'));
     expect(bot.received.filter((r) => r.subject.includes(ref))).toHaveLength(0);
     expect((await bot.app.routine.windows.get(Number(ref.slice(4)))).status).toBe('cancelled');
+    // Who changed what, in the audit log.
+    const audit = await db.prisma.auditEntry.findMany({ where: { entityType: 'service_window', entityId: ref }, orderBy: { id: 'asc' } });
+    expect(audit.map((e) => [e.action, e.actor])).toEqual([
+      ['planned', 'anna'],
+      ['moved', 'anna'],
+      ['cancelled', 'anna'],
+    ]);
   });
 
   it('an overrun into Monday 08:00–08:40 records 40 minutes of unavailability, and the parties are told', async () => {
@@ -124,10 +152,20 @@ describe.each(databases)('service windows on $name', (target) => {
     bot.received.length = 0;
     await bot.advance(at('2027-03-01T08:40'));
     const done = await bot.say(`fönster klart ${ref}`);
-    expect(done).toBe(`${ref} klart mån 1 mars 2027 08:40. Fönstret drog över in i öppettiden utan förlängning i tid: 40 min otillgänglighet registrerad (mån 1 mars 2027 08:00–08:40); parterna informeras.`);
+    expect(done).toBe(
+      `${ref} klart mån 1 mars 2027 08:40. Fönstret drog över in i öppettiden utan förlängning i tid: 40 min otillgänglighet registrerad (mån 1 mars 2027 08:00–08:40); parterna informeras.`,
+    );
     const outages = await listOutages(db.prisma, at('2027-03-01T00:00'), at('2027-03-02T00:00'));
     expect(outages).toEqual([
-      expect.objectContaining({ start: at('2027-03-01T08:00'), end: at('2027-03-01T08:40'), kind: 'overrun', planned: false, sourceWindowId: id, baseServices: ['Inkomst'], agencies: [] }),
+      expect.objectContaining({
+        start: at('2027-03-01T08:00'),
+        end: at('2027-03-01T08:40'),
+        kind: 'overrun',
+        planned: false,
+        sourceWindowId: id,
+        baseServices: ['Inkomst'],
+        agencies: [],
+      }),
     ]);
     const told = bot.received.filter((r) => r.subject.includes(ref));
     expect(told.map((r) => r.subject)).toContain(`SSBTEK servicefönster ${ref}: överdrag in i öppettiden`);
@@ -155,8 +193,16 @@ describe.each(databases)('service windows on $name', (target) => {
     bot.received.length = 0;
     // Down from the publication until after "1 week before": "4 weeks before" is stale by then.
     await bot.advance(at('2027-03-13T03:00'));
-    const subjects = bot.received.filter((r) => r.subject.includes(ref)).map((r) => r.subject).sort();
-    expect(subjects).toEqual([...Array(6).fill(`SSBTEK servicefönster ${ref}: lör 20 mars 2027 02:00–04:00 (1 vecka före)`), `SSBTEK service window ${ref}: Sat 20 Mar 2027 02:00–04:00 (1 week before)`].sort());
+    const subjects = bot.received
+      .filter((r) => r.subject.includes(ref))
+      .map((r) => r.subject)
+      .sort();
+    expect(subjects).toEqual(
+      [
+        ...Array(6).fill(`SSBTEK servicefönster ${ref}: lör 20 mars 2027 02:00–04:00 (1 vecka före)`),
+        `SSBTEK service window ${ref}: Sat 20 Mar 2027 02:00–04:00 (1 week before)`,
+      ].sort(),
+    );
     const dropped = await db.prisma.routineAnnouncement.count({ where: { subject: ref, step: 'before-4-weeks', status: 'dropped' } });
     expect(dropped).toBe(7);
   });

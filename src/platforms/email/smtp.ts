@@ -27,7 +27,9 @@ const envSchema = z.object({
     .trim()
     .optional()
     .transform((v) => (v ? v : undefined))
-    .refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), { message: 'SMTP_URL must be smtp://host:port or smtps://host:port (with user:password@ when the server wants them)' }),
+    .refine((v) => v === undefined || /^smtps?:\/\/[^\s]+$/.test(v), {
+      message: 'SMTP_URL must be smtp://host:port or smtps://host:port (with user:password@ when the server wants them)',
+    }),
   SMTP_FROM: z
     .string()
     .trim()
