@@ -219,11 +219,33 @@ export class RoutineCommands {
   }
 
   private async done(words: string[], actor: Actor, tr: Translator, now: number): Promise<string> {
-    const { window, unavailability } = await this.deps.windows.done(this.windowId(words), actor, now);
-    if (unavailability.length === 0) return tr.t('routine.chat.done', { ref: window.ref, at: this.when(tr, now) });
+    const id = this.windowId(words);
+    const rest = words.slice(1);
+    // "klart WIN-n 08:10" or "… 2027-03-01 08:10": when the work ended, reported afterwards.
+    const endedAt = rest.length === 0 ? now : this.reportedEnd(rest, now);
+    const { window, unavailability } = await this.deps.windows.done(id, actor, now, endedAt);
+    if (unavailability.length === 0) return tr.t('routine.chat.done', { ref: window.ref, at: this.when(tr, endedAt) });
     const minutes = unavailability.reduce((s, u) => s + u.minutes, 0);
     const stretches = unavailability.map((u) => formatSpan(tr, u.from, u.to, this.zone)).join(', ');
-    return tr.t('routine.chat.doneOverrun', { ref: window.ref, at: this.when(tr, now), minutes, duration: formatDuration(tr, minutes * 60_000), stretches });
+    return tr.t('routine.chat.doneOverrun', {
+      ref: window.ref,
+      at: this.when(tr, endedAt),
+      minutes,
+      duration: formatDuration(tr, minutes * 60_000),
+      stretches,
+    });
+  }
+
+  /** A reported end: a time alone is the latest such time at or before now; else a full date and time. */
+  private reportedEnd(rest: string[], now: number): number {
+    if (rest.length === 1 && /^\d{1,2}[:.]\d{2}$/.test(rest[0]!)) {
+      const [h, m] = rest[0]!.split(/[:.]/).map(Number);
+      let t = DateTime.fromMillis(now, { zone: this.zone }).set({ hour: h, minute: m, second: 0, millisecond: 0 });
+      if (!t.isValid) throw new RoutineError('routine.chat.badTime', { given: rest[0]! });
+      if (t.toMillis() > now) t = t.minus({ days: 1 });
+      return t.toMillis();
+    }
+    return this.instant(rest.join('T'), 'routine.chat.windowUsage');
   }
 
   private planned(tr: Translator, r: WindowResult): string {

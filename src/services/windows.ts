@@ -217,18 +217,20 @@ export class WindowService {
    * hours and was not announced in time is recorded as unavailability and the parties
    * are told.
    */
-  async done(id: number, actor: Actor, now: number): Promise<DoneResult> {
+  async done(id: number, actor: Actor, now: number, endedAt: number = now): Promise<DoneResult> {
     const current = await this.get(id);
     if (!['planned', 'moved', 'active', 'overrun'].includes(current.status)) throw transition(current, 'done');
     if (now < current.start) throw new RoutineError('routine.error.doneBeforeStart', { ref: current.ref, start: current.start });
-    const unavailability = overrunUnavailability(current.plannedEnd, now, current.extensions, this.deps.calendar);
+    // The work may be reported after it ended: when, between the start and now.
+    if (endedAt > now || endedAt <= current.start) throw new RoutineError('routine.error.doneAt', { ref: current.ref, start: current.start, end: now });
+    const unavailability = overrunUnavailability(current.plannedEnd, endedAt, current.extensions, this.deps.calendar);
     return this.deps.prisma.$transaction(async (tx) => {
       const updated = await tx.serviceWindow.updateMany({
         where: { id, revision: current.revision, status: current.status },
-        data: { status: 'done', doneAt: new Date(now) },
+        data: { status: 'done', doneAt: new Date(endedAt) },
       });
       if (updated.count !== 1) throw new RoutineError('routine.error.conflict', { ref: current.ref });
-      const window: WindowView = { ...current, status: 'done', doneAt: now };
+      const window: WindowView = { ...current, status: 'done', doneAt: endedAt };
       await audit(tx, actor, now, current.ref, 'done', current, window);
       // The steps still ahead (the end, if done early) are no longer true.
       await this.deps.announcer.dropFuture(tx, current.ref, now);
@@ -259,7 +261,7 @@ export class WindowService {
             type: 'window',
             event: 'overrun',
             step: 'overrun',
-            window: { ...facts, end: now },
+            window: { ...facts, end: endedAt },
             previous: { start: current.start, end: current.end },
             overrunMinutes: minutes,
           },

@@ -173,6 +173,21 @@ describe.each(databases)('service windows on $name', (target) => {
     expect(bot.received.find((r) => r.channel === 'ops@skv.example.se')!.text).toContain('40 min counts as unavailability');
   });
 
+  it('done reported afterwards with the time the work ended: the overrun counts up to that time', async () => {
+    bot.clock.set(at('2027-01-29T12:00'));
+    const planned = await bot.say('fönster 2027-03-14 22:00–06:00 Migrering, del 3');
+    const ref = /^(WIN-\d+)/.exec(planned)![1]!;
+    await bot.advance(at('2027-03-15T10:00'));
+    expect(await bot.say(`fönster klart ${ref} 11:00`)).toBe(
+      `${ref}: ange när arbetet blev klart, efter starten (sön 14 mars 2027 22:00) och senast nu (mån 15 mars 2027 10:00).`,
+    );
+    expect(await bot.say(`fönster klart ${ref} 08:25`)).toContain(
+      `${ref} klart mån 15 mars 2027 08:25. Fönstret drog över in i öppettiden utan förlängning i tid: 25 min otillgänglighet registrerad`,
+    );
+    const outages = await listOutages(db.prisma, at('2027-03-15T00:00'), at('2027-03-16T00:00'));
+    expect(outages.map((o) => [o.start, o.end])).toEqual([[at('2027-03-15T08:00'), at('2027-03-15T08:25')]]);
+  });
+
   it('an extension announced before the end keeps an overrun from counting', async () => {
     bot.clock.set(at('2027-01-29T12:00'));
     const planned = await bot.say('fönster 2027-03-07 22:00–06:00 Migrering, del 2');
