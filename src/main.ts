@@ -19,6 +19,7 @@ import { readTeamsSettings, TeamsConfigError, type TeamsSettings } from './platf
 import { mountTeams, type TeamsHandle } from './platforms/teams/index.js';
 import { teamsRoutineTransport } from './services/routine-chat.js';
 import { mountStatusFor } from './web/index.js';
+import { mountAlerts } from './http/webhooks/alerts.js';
 import { createLog, type LogLevel } from './observability/log.js';
 import { classifyStoreError, StartupError } from './services/startup.js';
 
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // The bot's own HTTP server: when PORT is set, or when Slack needs /slack/events.
-  const httpWanted = process.env.PORT !== undefined || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
+  const httpWanted = process.env.PORT !== undefined || Boolean(process.env.SSBTEK_ALERT_TOKEN) || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
   let ops: OpsServer | null = null;
   if (httpWanted) {
     ops = createOpsServer({
@@ -71,6 +72,15 @@ async function main(): Promise<number> {
     });
     // The public status page and its feeds, from the same store (docs/status-page.md).
     mountStatusFor(ops.server, app, process.env.SSBTEK_STATUS_URL ? { publicUrl: process.env.SSBTEK_STATUS_URL } : {});
+    // Monitoring's webhooks, once a sender is configured (docs/alertmanager.md).
+    if (process.env.SSBTEK_ALERT_TOKEN || app.contract.alerts.senders.length) {
+      try {
+        mountAlerts(ops.server, { app, metrics: ops.metrics, lang: env.SSBTEK_LANG });
+      } catch (err) {
+        await app.close();
+        throw err;
+      }
+    }
   }
   const actor = { id: env.SSBTEK_USER ?? safeUserName(), source: 'console' as const };
   const session = new ConsoleSession(app.conversation, contract, { actor, lang: env.SSBTEK_LANG });

@@ -21,7 +21,9 @@ export type StartupCode =
   | 'dataDir.invalid'
   | 'dataDir.locked'
   | 'contract.agencyRemoved'
-  | 'contract.noResponseTarget';
+  | 'contract.noResponseTarget'
+  | 'alerts.secretMissing'
+  | 'alerts.secretShort';
 
 export class StartupError extends Error {
   constructor(

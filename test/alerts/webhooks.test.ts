@@ -113,6 +113,9 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
     // The card's monitoring line comes from the incident's alert groups.
     const states = await bot.alerts.service.monitoringStates([1]);
     expect(states.get(1)).toEqual({ state: 'cleared', at: at('2026-11-24 10:30') });
+    // …and the card, updated in place, says so.
+    const updates = bot.fake.callsOf('chat.update');
+    expect(textOf(updates.at(-1)!.body.blocks)).toContain('Övervakningen har friskförklarat');
     // A retried "resolved" notification adds nothing more.
     await bot.post(AM, amPayload(group, [{ ...down('app1:8080', rfc3339('2026-11-24 09:40')), status: 'resolved' }]));
     expect((await bot.app.incidents.timeline(1)).filter((e) => (e.data as any).monitoring === 'cleared')).toHaveLength(1);

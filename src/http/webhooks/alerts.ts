@@ -9,6 +9,7 @@
 // Retry-After beyond it); the body is limited (413); the payload is validated with zod
 // (400 naming the wrong field); then AlertService does the rest. No answer ever repeats a
 // label value; personnummer are masked in everything stored.
+import { StartupError } from '../../services/startup.js';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -201,8 +202,8 @@ function loadCredentials(config: AlertsConfig, env: Readonly<Record<string, stri
   if (shared) add('default', 'bearer', shared);
   for (const s of config.senders) {
     const value = env[s.secretEnv]?.trim();
-    if (!value) throw new Error(`alerts: sender "${s.id}" names ${s.secretEnv}, which is not set`);
-    if (value.length < 16) throw new Error(`alerts: the secret in ${s.secretEnv} (sender "${s.id}") is shorter than 16 characters`);
+    if (!value) throw new StartupError('alerts.secretMissing', { sender: s.id, variable: s.secretEnv });
+    if (value.length < 16) throw new StartupError('alerts.secretShort', { sender: s.id, variable: s.secretEnv, min: 16 });
     add(s.id, s.auth, value);
   }
   return out;

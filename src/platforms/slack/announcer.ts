@@ -45,6 +45,8 @@ export interface AnnouncerOptions {
   /** Time between two messages in one channel (Slack: 1 s). */
   paceMs: number;
   reminders: SlackReminders;
+  /** For incidents opened by monitoring: whether it still alerts or has cleared (shown on the card). */
+  monitoring?: (incidentId: number) => Promise<{ state: 'firing' | 'cleared'; at: number } | undefined>;
 }
 
 /** A delivery found in the channel (posted before a crash): its ts. */
@@ -156,7 +158,8 @@ export class SlackAnnouncer implements DeliveryHandler {
       throw err;
     }
     let ref = await refs.find(incidentId, 'slack');
-    const message = incidentMessage(tr, contract, view, { buttons: true, asOf: this.options.now() });
+    const monitoring = await this.options.monitoring?.(incidentId);
+    const message = incidentMessage(tr, contract, view, { buttons: true, asOf: this.options.now(), ...(monitoring ? { monitoring } : {}) });
     if (ref) {
       // Never an older card after a newer one: the shown revision only moves forward.
       if (!(await refs.reserveRevision(ref, view.revision))) {

@@ -7,6 +7,7 @@ import type { App, Logger } from '../../app.js';
 import type { Env } from '../../config/env.js';
 import { ConfigError } from '../../config/load.js';
 import type { Lang } from '../../i18n/index.js';
+import { monitoringStates } from '../../services/alerts.js';
 import { ChatReferenceService } from '../../services/chat-references.js';
 import { SlackAnnouncer } from './announcer.js';
 import { parseManagers, SlackDirectory } from './directory.js';
@@ -125,7 +126,7 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
   const deliveryClient = new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   const { settings: jobSettings, outbox, runner } = app.jobs;
   const slackReminders = new SlackReminders({ client: deliveryClient, prisma: app.database.prisma, refs, incidents: app.incidents, contract: app.contract, lang, now: app.now, log: app.log, digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold });
-  const announcer = new SlackAnnouncer({ client: deliveryClient, refs, incidents: app.incidents, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log, paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs, reminders: slackReminders });
+  const announcer = new SlackAnnouncer({ client: deliveryClient, refs, incidents: app.incidents, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log, paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs, reminders: slackReminders, monitoring: async (id) => (await monitoringStates(app.database.prisma, [id])).get(id) });
   // The app's conversation (every command, roles, records), with Slack's fault log.
   const conversation = app.conversation.with({ logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err) });
   registerHandlers(bolt, { conversation, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
