@@ -109,14 +109,28 @@ async function child(mode: string): Promise<void> {
   process.stdout.write(`${JSON.stringify({ first: times[0], median: [...times].sort((a, b) => a - b)[times.length >> 1], seriesMs, bytes, peakMb: rssMb() })}\n`);
 }
 
-function runChild(mode: 'rss' | 'time', env: Record<string, string>): Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }> {
-  const self = fileURLToPath(import.meta.url);
-  const proc = spawn(process.execPath, ['--import', 'tsx', self], { env: { ...process.env, REPORT_BENCH_CHILD: mode, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The child runs as the built bot does: plain node on an esbuild bundle of this file (the
+ * dependencies stay in node_modules), not through tsx's transpiler, which alone costs
+ * tens of megabytes.
+ */
+async function bundleChild(): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = fileURLToPath(new URL('../.bench/child/report-child.mjs', import.meta.url));
+  await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, target: 'node20', logLevel: 'error' });
+  return outfile;
+}
+
+let bundled: Promise<string> | null = null;
+
+async function runChild(mode: 'rss' | 'time', env: Record<string, string>): Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }> {
+  bundled ??= bundleChild();
+  const proc = spawn(process.execPath, [await bundled], { env: { ...process.env, REPORT_BENCH_CHILD: mode, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
+  return new Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }>((resolve, reject) => {
     proc.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`report bench child failed (${code}): ${err}`));
       resolve(JSON.parse(out.trim().split('\n').at(-1)!));
@@ -175,6 +189,7 @@ export async function run(): Promise<BenchResult[]> {
     }
   }
 
+  if (process.env.REPORT_BENCH_SKIP_IMPORT) return results;
   const csv = incidentCsv(100_000);
   for (const kind of ['postgres', 'pglite'] as const) {
     const db = await benchDatabase(kind);
