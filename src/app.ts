@@ -2,7 +2,7 @@
 // conversation. main.ts, the CLI and the tests all compose the bot through here.
 import type { Contract } from './config/contract.js';
 import { BusinessCalendar } from './domain/calendar.js';
-import { Conversation, type Authorize } from './conversation/engine.js';
+import { Conversation, type Authorize, type CommandRecord } from './conversation/engine.js';
 import { IncidentService } from './services/incidents.js';
 import { ReminderService } from './services/reminders.js';
 import { ReminderScheduler, type ReminderSink } from './scheduler/reminders.js';
@@ -36,6 +36,8 @@ export interface AppOptions {
   jobs?: Partial<JobSettings>;
   /** Counters the job queue updates (the metrics endpoint implements them). */
   jobMetrics?: JobMetrics;
+  /** Told once per handled command (name, outcome, duration; never the typed text): logs and metrics. */
+  onCommand?: (record: CommandRecord) => void;
   /** Chat destinations to write deliveries for besides those registered on the store; default from the environment (SLACK_BOT_TOKEN). */
   destinations?: Destinations;
   /** SMTP for the information routine's e-mail; default from SMTP_URL / SMTP_FROM (null: none in this process). */
@@ -134,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     routine: routine.commands,
     compliance: compliance.commands,
     logError: (err, context) => log.error(`fault while handling ${context}`, err),
+    ...(options.onCommand ? { onCommand: options.onCommand } : {}),
   });
   // Approved extra opening hours are opening hours in the calendar from the start.
   await routine.start();

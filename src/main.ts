@@ -21,6 +21,8 @@ import { teamsRoutineTransport } from './services/routine-chat.js';
 import { mountStatusFor } from './web/index.js';
 import { mountAlerts } from './http/webhooks/alerts.js';
 import { createLog, type LogLevel } from './observability/log.js';
+import { createMetrics, openIncidentsByPriority, poolStatsOf } from './observability/metrics.js';
+import { jobMetricsFor, recordCommand } from './observability/records.js';
 import { classifyStoreError, StartupError } from './services/startup.js';
 
 /** How long a SIGTERM may take before the process leaves anyway. */
@@ -50,9 +52,31 @@ async function main(): Promise<number> {
   // and errors, unless SSBTEK_LOG_LEVEL asks for more, so the log does not drown the prompt.
   const level = (interactive && !process.env.SSBTEK_LOG_LEVEL ? 'warn' : env.SSBTEK_LOG_LEVEL) as LogLevel;
   const log = createLog({ level });
+  // The bot's own HTTP server: when PORT is set, or when Slack, Teams or monitoring need it.
+  const httpWanted = process.env.PORT !== undefined || Boolean(process.env.SSBTEK_ALERT_TOKEN) || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
+  // Metrics exist before the app (the services report into them); the store figures are read at scrape time.
+  let appRef: App | undefined;
+  const metrics = httpWanted
+    ? createMetrics({
+        openIncidents: () => (appRef ? openIncidentsByPriority(appRef.database.prisma)() : Promise.resolve({})),
+        poolStats: () => (appRef ? poolStatsOf(appRef.database)() : undefined),
+        lastPassAt: () => appRef?.jobs.runner.lastPass || undefined,
+        jobStats: () => (appRef ? appRef.jobs.queue.stats() : Promise.resolve({ due: {}, claimed: {}, failed: {}, outboxOldestAgeSeconds: 0 })),
+      })
+    : undefined;
   let app: App;
   try {
-    app = await createApp({ contract, databaseUrl: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR, log, schedulerBatch: env.SSBTEK_SCHEDULER_BATCH });
+    app = await createApp({
+      contract,
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.SSBTEK_DATA_DIR,
+      log,
+      schedulerBatch: env.SSBTEK_SCHEDULER_BATCH,
+      // One log line per command and per job outcome (names and outcomes, never typed text), and their metrics.
+      onCommand: (record) => recordCommand(log, metrics, record),
+      ...(metrics ? { jobMetrics: jobMetricsFor(log, metrics) } : {}),
+    });
+    appRef = app;
   } catch (err) {
     const known = classifyStoreError(err, { url: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR ?? 'data' });
     if (!known) throw err;
@@ -60,13 +84,12 @@ async function main(): Promise<number> {
     process.stderr.write(`${tr.t('startup.prefix', { message: tr.t(`startup.${known.code}`, known.params) })}\n`);
     return 2;
   }
-  // The bot's own HTTP server: when PORT is set, or when Slack needs /slack/events.
-  const httpWanted = process.env.PORT !== undefined || Boolean(process.env.SSBTEK_ALERT_TOKEN) || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
   let ops: OpsServer | null = null;
   if (httpWanted) {
     ops = createOpsServer({
       database: app.database,
       log,
+      metrics,
       lastPassAt: () => app.jobs.runner.lastPass || undefined,
       pollIntervalMs: env.SSBTEK_SCHEDULER_POLL_MS,
     });
@@ -87,7 +110,7 @@ async function main(): Promise<number> {
   let slack: SlackHandle | null = null;
   let teams: TeamsHandle | null = null;
   try {
-    slack = slackOptions ? await startSlack(app, { ...slackOptions, ...(ops ? { server: ops.server } : {}) }) : null;
+    slack = slackOptions ? await startSlack(app, { ...slackOptions, ...(ops ? { server: ops.server, metrics: ops.metrics } : {}) }) : null;
     if (slack) ops?.health.addPlatform(slack.check);
     if (teamsSettings && ops) {
       teams = await mountTeams(ops.server, app, teamsSettings, { lang: env.SSBTEK_LANG });

@@ -443,6 +443,28 @@ export class JobQueue {
     }));
   }
 
+  /**
+   * The queue's figures for /metrics, on the database clock: pending jobs due and not claimed,
+   * jobs claimed now, failed jobs (current rows), by kind; and the age of the oldest due job.
+   */
+  async stats(): Promise<{ due: Record<string, number>; claimed: Record<string, number>; failed: Record<string, number>; outboxOldestAgeSeconds: number }> {
+    const rows = await this.options.prisma.$queryRaw<Array<{ kind: string; due: number; claimed: number; failed: number; oldest: number | null }>>`
+      SELECT kind,
+             count(*) FILTER (WHERE status = 'pending' AND due_at <= now() AND (claimed_until IS NULL OR claimed_until < now()))::int AS due,
+             count(*) FILTER (WHERE status = 'pending' AND claimed_until >= now())::int AS claimed,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed,
+             extract(epoch FROM now() - min(due_at) FILTER (WHERE status = 'pending' AND due_at <= now()))::float8 AS oldest
+      FROM jobs WHERE status IN ('pending', 'failed') GROUP BY kind`;
+    const out = { due: {} as Record<string, number>, claimed: {} as Record<string, number>, failed: {} as Record<string, number>, outboxOldestAgeSeconds: 0 };
+    for (const r of rows) {
+      out.due[r.kind] = r.due;
+      out.claimed[r.kind] = r.claimed;
+      out.failed[r.kind] = r.failed;
+      out.outboxOldestAgeSeconds = Math.max(out.outboxOldestAgeSeconds, r.oldest ?? 0);
+    }
+    return out;
+  }
+
   /** Exponential backoff after the n-th attempt, with ±20 % jitter so replicas spread out. */
   backoffMs(attempt: number): number {
     const base = Math.min(this.options.backoffMaxMs, this.options.backoffMs * 2 ** Math.max(0, attempt - 1));

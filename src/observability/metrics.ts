@@ -236,6 +236,12 @@ export class Metrics {
     if (outcome === 'failed') this.jobsFailedTotal.inc({ kind });
   }
 
+  /** A job attempt's outcome when its duration is not known (the queue reports outcomes, the runner durations). */
+  jobCounted(kind: string, outcome: 'done' | 'retry' | 'failed' | 'released'): void {
+    this.jobsFinished.inc({ kind, outcome });
+    if (outcome === 'failed') this.jobsFailedTotal.inc({ kind });
+  }
+
   /** A reminder (or another timed job of `kind`) reached its destination `latenessMs` after its due time. */
   reminderSent(latenessMs: number, kind = 'reminder'): void {
     this.lateness.observe({ kind }, Math.max(0, latenessMs) / SECONDS);

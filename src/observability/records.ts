@@ -60,3 +60,34 @@ export function recordJob(log: RecordLog, metrics: Metrics | undefined, record: 
   if (record.outcome === 'failed') log.warn('job failed for good', fields);
   else log.info('job', fields);
 }
+
+/**
+ * The job queue's counters (src/jobs/queue.ts JobMetrics) on the metrics and the log: one
+ * log line per job outcome (kind, destination, outcome; never the payload), a failed job
+ * once at warn level, lateness of delivered jobs, rate limits and outbox age.
+ */
+export function jobMetricsFor(log: RecordLog, metrics: Metrics) {
+  return {
+    completed(kind: string, destination: string) {
+      metrics.jobCounted(kind, 'done');
+      log.info('job', { kind, destination, outcome: 'done' });
+    },
+    failed(kind: string, destination: string) {
+      metrics.jobCounted(kind, 'failed');
+      log.warn('job failed for good', { kind, destination, outcome: 'failed' });
+    },
+    retried(kind: string, destination: string, code: string) {
+      metrics.jobCounted(kind, 'retry');
+      log.info('job', { kind, destination, outcome: 'retry', error: code });
+    },
+    dropped(kind: string, reason: string) {
+      log.info('job', { kind, outcome: 'dropped', reason });
+    },
+    lateness(ms: number, kind: string) {
+      metrics.reminderSent(ms, kind);
+    },
+    rateLimited(destination: string, retryAfterMs: number) {
+      log.info('rate limited', { destination, retryAfterMs });
+    },
+  };
+}

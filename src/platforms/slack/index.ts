@@ -12,6 +12,7 @@ import { ChatReferenceService } from '../../services/chat-references.js';
 import { SlackAnnouncer } from './announcer.js';
 import { parseManagers, SlackDirectory } from './directory.js';
 import { HttpServer } from '../../http/server.js';
+import type { Metrics } from '../../observability/metrics.js';
 import { registerHandlers } from './handlers.js';
 import { createSlackReceiver, SLACK_EVENTS_PATH, slackPlatformCheck } from './receiver.js';
 import type { PlatformCheck } from '../../http/health.js';
@@ -54,6 +55,8 @@ export interface SlackOptions {
   channelPaceMs?: number;
   /** More reminders due at once for one channel than this go out as one digest. Default SSBTEK_DIGEST_THRESHOLD (5). */
   digestThreshold?: number;
+  /** Times every Web API call (ssbtek_platform_call_duration_seconds and its errors). */
+  metrics?: Pick<Metrics, 'timePlatformCall'>;
 }
 
 export interface SlackHandle {
@@ -124,6 +127,7 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
   // Deliveries use their own client: no automatic retries and a 429 is thrown, because the
   // job queue retries, backs off (Retry-After) and paces each channel across replicas.
   const deliveryClient = new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  if (options.metrics) for (const client of [bolt.client, deliveryClient]) timeCalls(client, options.metrics);
   const { settings: jobSettings, outbox, runner } = app.jobs;
   const slackReminders = new SlackReminders({ client: deliveryClient, prisma: app.database.prisma, refs, incidents: app.incidents, contract: app.contract, lang, now: app.now, log: app.log, digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold });
   const announcer = new SlackAnnouncer({ client: deliveryClient, refs, incidents: app.incidents, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log, paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs, reminders: slackReminders, monitoring: async (id) => (await monitoringStates(app.database.prisma, [id])).get(id) });
@@ -189,6 +193,12 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
  */
 function retryPolicy(retries: number): webApi.RetryOptions {
   return retries <= 0 ? { retries: 0 } : { retries, factor: 2, minTimeout: 500, maxTimeout: 8_000, randomize: true };
+}
+
+/** Every Web API method goes through apiCall: time it there, by method, with Slack's error code. */
+function timeCalls(client: webApi.WebClient, metrics: Pick<Metrics, 'timePlatformCall'>): void {
+  const call = client.apiCall.bind(client);
+  client.apiCall = (method, options) => metrics.timePlatformCall('slack', method, () => call(method, options));
 }
 
 /** Bolt's and the Web API client's logs into the bot's log. */
