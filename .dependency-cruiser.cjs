@@ -2,12 +2,13 @@
 // `npm test`): imports point downward only, no cycles, and the domain is pure.
 //
 //   main.ts, cli.ts, cli/      entry points
-//   app.ts                     composition root
-//   http/                      the bot's one HTTP server
+//   app.ts, app/               composition root (and the composition of the routine and reports)
+//   http/                      the bot's one HTTP server: its routes
 //   platforms/, web/           adapters (Slack, Teams, console, e-mail) and the status page
 //   conversation/              the command table, parse → Command, execute → Reply
-//   jobs/, scheduler/          the job queue, the outbox, reminder firing
+//   scheduler/                 fires due reminders into delivery jobs
 //   services/                  use cases
+//   jobs/                      the job queue, its runner, the chat outbox (services enqueue in their transactions)
 //   store/                     Prisma, migrations
 //   domain/                    pure rules
 //   config/                    the contract as data, the environment
@@ -15,12 +16,13 @@
 //   http/server.ts             (router, body limits) that adapters mount on: used from every layer
 const LAYERS = [
   ['entry', '^src/(main|cli)\\.ts$|^src/cli/'],
-  ['app', '^src/app\\.ts$'],
+  ['app', '^src/app(\\.ts$|/)'],
   ['http', '^src/http/(?!server\\.ts$)'],
   ['adapters', '^src/(platforms|web)/'],
   ['conversation', '^src/conversation/'],
-  ['jobs', '^src/(jobs|scheduler)/'],
+  ['scheduler', '^src/scheduler/'],
   ['services', '^src/services/'],
+  ['jobs', '^src/jobs/'],
   ['store', '^src/store/'],
   ['domain', '^src/domain/'],
   ['config', '^src/config/'],

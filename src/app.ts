@@ -14,9 +14,9 @@ import { openDatabase, type Database } from './store/index.js';
 import { ContractVersions } from './services/contract-versions.js';
 import { checkContractAgainstStore } from './services/startup.js';
 import { RoleService } from './services/roles.js';
-import { createRoutine, type Routine } from './services/routine.js';
+import { createRoutine, type Routine } from './app/routine.js';
 import type { SmtpOptions } from './platforms/email/smtp.js';
-import { createCompliance, type ComplianceParts, type ReportSettings } from './services/reports.js';
+import { createCompliance, type ComplianceParts, type ReportSettings } from './app/compliance.js';
 
 export interface AppOptions {
   contract: Contract;

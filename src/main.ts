@@ -17,7 +17,7 @@ import { slackOptionsFromEnv, startSlack, type SlackHandle, type SlackOptions } 
 import { createOpsServer, type OpsServer } from './http/ops.js';
 import { readTeamsSettings, TeamsConfigError, type TeamsSettings } from './platforms/teams/config.js';
 import { mountTeams, type TeamsHandle } from './platforms/teams/index.js';
-import { teamsRoutineTransport } from './services/routine-chat.js';
+import { teamsRoutineTransport } from './app/routine-chat.js';
 import { mountStatusFor } from './web/index.js';
 import { mountAlerts } from './http/webhooks/alerts.js';
 import { createLog, type LogLevel } from './observability/log.js';

@@ -11,7 +11,8 @@ import { runBatch } from './batch.js';
 import { CliError, type Command } from './context.js';
 import { instant } from './fields.js';
 import { isoUtc } from './instant.js';
-import { formatSpan, jsonLineProcessor, refuseBatchConflicts, requireCheck, weekdayName } from './routine-common.js';
+import { formatSpan, weekdayName } from '../i18n/routine-format.js';
+import { jsonLineProcessor, refuseBatchConflicts, requireCheck } from './routine-common.js';
 import { validateOptions } from './validate.js';
 
 const EXTRA_HOURS_FIELDS = ['from', 'to', 'at'] as const;

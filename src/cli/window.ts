@@ -14,18 +14,8 @@ import { runBatch } from './batch.js';
 import type { Command } from './context.js';
 import { instant } from './fields.js';
 import { isoUtc } from './instant.js';
-import {
-  formatSpan,
-  formatUntil,
-  jsonLineProcessor,
-  openingHoursText,
-  optionalBoolean,
-  refuseBatchConflicts,
-  releasesText,
-  requireCheck,
-  stepLabel,
-  stepLabels,
-} from './routine-common.js';
+import { openingHoursText, problemMessage, releasesText, renderWindowCheck, stepLabel } from '../i18n/routine-format.js';
+import { jsonLineProcessor, optionalBoolean, refuseBatchConflicts, requireCheck } from './routine-common.js';
 import { validateOptions } from './validate.js';
 
 const WINDOW_FIELDS = ['start', 'end', 'release', 'emergency', 'at'] as const;
@@ -96,80 +86,4 @@ export function windowJson(tr: Translator, contract: Contract, calendar: Busines
     problems: check.problems.map((p) => ({ rule: p.rule, message: problemMessage(tr, contract, rules, input, check, p) })),
     announcements: announcements.map((a) => isoUtc(a.at)),
   };
-}
-
-/** The text for people: verdict, each problem, the suggestion, or the announcement schedule. */
-export function renderWindowCheck(
-  tr: Translator,
-  contract: Contract,
-  rules: RoutineRules,
-  input: WindowInput,
-  check: WindowCheck,
-  announcements: readonly ScheduledAnnouncement[],
-): string {
-  const zone = contract.timezone;
-  const span = formatSpan(tr, input.start, input.end, zone);
-  const duration = formatDuration(tr, input.end - input.start);
-  const lines: string[] = [];
-  if (check.ok) {
-    lines.push(tr.t('routine.window.accepted', { span, duration, kind: tr.t(`routine.window.kind.${check.kind}`) }));
-    lines.push(tr.t('routine.window.announcements'));
-    const labels = stepLabels(tr, rules.ladder);
-    const rows = announcements.map((a) => [formatInstant(tr, a.at, zone), labels.get(a.step) ?? a.step] as const);
-    const width = Math.max(...rows.map(([when]) => when.length));
-    for (const [when, label] of rows) lines.push(`  ${when.padEnd(width)}  ${label}`);
-  } else {
-    lines.push(tr.t('routine.window.refused', { span, duration }));
-    for (const p of check.problems) lines.push(`  - ${tr.t(`routine.window.rule.${ruleKey(p.rule)}`)}: ${ruleText(tr, contract, rules, input, p)}`);
-    const suggestion = suggestionText(tr, zone, input, check);
-    if (suggestion) lines.push(suggestion);
-  }
-  lines.push(tr.t('routine.window.zone', { zone }));
-  return lines.join('\n');
-}
-
-// ---------------------------------------------------------------------------------
-
-function problemMessage(tr: Translator, contract: Contract, rules: RoutineRules, input: WindowInput, check: WindowCheck, p: WindowProblem): string {
-  const text = ruleText(tr, contract, rules, input, p);
-  const suggestion = p.rule === 'order' ? null : suggestionText(tr, contract.timezone, input, check);
-  return suggestion ? `${text} ${suggestion}` : text;
-}
-
-function ruleText(tr: Translator, contract: Contract, rules: RoutineRules, input: WindowInput, p: WindowProblem): string {
-  const zone = contract.timezone;
-  const when = (t: number) => formatInstant(tr, t, zone);
-  switch (p.rule) {
-    case 'opening-hours':
-      return tr.t('routine.window.problem.openingHours', {
-        from: when(p.params.from),
-        to: formatUntil(tr, p.params.from, p.params.to, zone),
-        minutes: p.params.minutes,
-        openingHours: openingHoursText(tr, contract),
-      });
-    case 'notice':
-      return p.params.notARelease && rules.releases.length > 0
-        ? tr.t('routine.window.problem.noticeNotARelease', {
-            date: when(input.start).replace(/ \d\d:\d\d$/, ''),
-            releases: releasesText(tr, rules.releases),
-            weeks: p.params.weeks,
-            earliest: when(p.params.earliestStart),
-          })
-        : tr.t('routine.window.problem.notice', { weeks: p.params.weeks, earliest: when(p.params.earliestStart) });
-    case 'order':
-      return tr.t('routine.window.problem.order', { start: when(p.params.start), end: when(p.params.end) });
-    case 'past':
-      return tr.t('routine.window.problem.past', { start: when(p.params.start), at: when(p.params.at) });
-  }
-}
-
-function suggestionText(tr: Translator, zone: string, input: WindowInput, check: WindowCheck): string | null {
-  if (check.ok || input.end <= input.start) return null;
-  const duration = formatDuration(tr, input.end - input.start);
-  if (check.suggestedStart === null) return tr.t('routine.window.noSuggestion', { duration });
-  return tr.t('routine.window.suggestion', { duration, at: formatSpan(tr, check.suggestedStart, check.suggestedStart + (input.end - input.start), zone) });
-}
-
-function ruleKey(rule: WindowProblem['rule']): string {
-  return rule === 'opening-hours' ? 'openingHours' : rule;
 }

@@ -10,7 +10,8 @@
 // Every field has a default, so a contract without `alerts` accepts no alert rules (every
 // alert is counted as unmatched) and only the shared token.
 import { z } from 'zod';
-import { type AlertRule, checkTemplate, type Matcher, MatcherSyntaxError, parseMatchers } from '../domain/alert-rules.js';
+import type { AlertRule } from '../domain/alert-rules.js';
+import { checkTemplate, type Matcher, MatcherSyntaxError, parseMatchers } from './alert-syntax.js';
 import type { Level } from '../domain/priority.js';
 
 /** The environment variable with the one shared bearer token (sender id "default"). */

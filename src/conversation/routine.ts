@@ -14,8 +14,8 @@
 import { DateTime } from 'luxon';
 import type { Contract } from '../config/contract.js';
 import type { RoutineRules } from '../config/routine.js';
-import { formatSpan, stepLabels } from '../cli/routine-common.js';
-import { renderWindowCheck } from '../cli/window.js';
+import { formatSpan, renderWindowCheck, stepLabels } from '../i18n/routine-format.js';
+
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { capEcho } from '../domain/text.js';
 import { formatDuration, formatInstant } from '../i18n/format.js';

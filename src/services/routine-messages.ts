@@ -3,7 +3,7 @@
 // affected, who to contact. The facts are frozen in the job when the announcement is
 // made, so a later change can never rewrite what an earlier step said.
 import type { LadderStep } from '../config/routine.js';
-import { formatSpan, stepLabel } from '../cli/routine-common.js';
+import { formatSpan, stepLabel } from '../i18n/routine-format.js';
 import { formatDuration, formatInstant } from '../i18n/format.js';
 import { translator, type Translator } from '../i18n/index.js';
 import type { AnnouncementJobPayload } from './announcements.js';

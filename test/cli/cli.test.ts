@@ -484,7 +484,7 @@ describe.concurrent('ssbtek, run for real', () => {
 
   // Bad arguments: exit 2, a message on stderr saying what to fix, nothing on stdout.
   const bad: Array<[string, string[], Record<string, string>, RegExp]> = [
-    ['an unknown command', ['deadline', '--kind', 'incident'], {}, /^ssbtek: okänt kommando "deadline"; välj ett av: priority, timing, deadlines, migrate, help\.\nSe "ssbtek help"/],
+    ['an unknown command', ['deadline', '--kind', 'incident'], {}, /^ssbtek: okänt kommando "deadline"; välj ett av: priority, timing, deadlines, window, extra-hours, migrate, report, import, help\.\nSe "ssbtek help"/],
     ['a missing --priority', ['deadlines', '--kind', 'incident', '--opened', '2026-11-27T16:45+01:00'], {}, /^ssbtek deadlines: --priority saknas; ange Kritisk, Hög, Medel eller Låg\.\nSe "ssbtek help deadlines" för hur kommandot används\.\n$/],
     ['impact 5', ['priority', '--impact', '5', '--timing', '2', '--lang', 'en'], {}, /^ssbtek priority: --impact must be 1, 2, 3 or 4, not "5"\./],
     ['an unknown org', ['deadlines', '--kind', 'problem', '--priority', 'Medel', '--opened', '2026-11-27T16:45Z', '--org', 'nasa'], {}, /--org "nasa" är ingen känd uppgiftslämnare; välj en av: forsakringskassan, .*transportstyrelsen/],

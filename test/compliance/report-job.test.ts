@@ -8,7 +8,7 @@ import { buildContract } from '../../src/config/load.js';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { translator } from '../../src/i18n/index.js';
 import { complianceChartPng } from '../../src/platforms/chart/index.js';
-import { MonthlyReports, mountReports, reportDueAt, reportLinks, type ReportSettings } from '../../src/services/reports.js';
+import { MonthlyReports, mountReports, reportDueAt, reportLinks, type ReportSettings } from '../../src/app/compliance.js';
 import type { Database } from '../../src/store/index.js';
 import { postgresTarget, type EmptyTestDatabase } from '../support/databases.js';
 import { at } from '../support/time.js';

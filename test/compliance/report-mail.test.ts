@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { buildContract } from '../../src/config/load.js';
-import { MonthlyReports, type ReportSettings } from '../../src/services/reports.js';
+import { MonthlyReports, type ReportSettings } from '../../src/app/compliance.js';
 import type { Database } from '../../src/store/index.js';
 import { pgliteTarget } from '../support/databases.js';
 import { at } from '../support/time.js';

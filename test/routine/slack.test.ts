@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import type { Database } from '../../src/store/index.js';
-import { SlackRoutineTransport } from '../../src/services/routine-chat.js';
+import { SlackRoutineTransport } from '../../src/app/routine-chat.js';
 import { pgliteTarget } from '../support/databases.js';
 import { TestClock } from '../support/app.js';
 import { FakeSlack } from '../support/fake-slack.js';

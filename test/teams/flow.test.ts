@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TITLE_MAX } from '../../src/services/incidents.js';
 import { pgliteTarget } from '../support/databases.js';
 import type { ConnectorCall } from '../support/fake-teams.js';
-import { teamsRoutineTransport } from '../../src/services/routine-chat.js';
+import { teamsRoutineTransport } from '../../src/app/routine-chat.js';
 import { TEST_APP_ID } from '../support/teams-keys.js';
 import { at } from '../support/time.js';
 import { adaptiveCardProblems, buttonsOf, cardsOf, cardText, CHANNEL, CHAT, ESCALATION_CHANNEL, INCIDENT_CHANNEL, inputOf, PEOPLE, startTeamsBot, type TeamsBot } from './bot-harness.js';

@@ -34,9 +34,9 @@ import type { PrismaClient } from '../store/index.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { ComplianceCommands } from '../conversation/compliance.js';
 import type { Translator } from '../i18n/index.js';
-import { CaseService } from './cases.js';
-import { OutageLog } from './cases-outages.js';
-import { ComplianceReader } from './compliance.js';
+import { CaseService } from '../services/cases.js';
+import { OutageLog } from '../services/cases-outages.js';
+import { ComplianceReader } from '../services/compliance.js';
 
 export const REPORT_JOB = 'monthly-report';
 export const REPORT_DESTINATION = 'report';

@@ -8,7 +8,7 @@
 import { webApi } from '@slack/bolt';
 import type { JobFailure } from '../jobs/queue.js';
 import { slackFailure } from '../platforms/slack/announcer.js';
-import type { AnnouncementTransport } from './announcements.js';
+import type { AnnouncementTransport } from '../services/announcements.js';
 
 export interface SlackRoutineOptions {
   /** SLACK_BOT_TOKEN. */

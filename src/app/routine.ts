@@ -14,13 +14,13 @@ import type { ClaimedJob, JobQueue } from '../jobs/queue.js';
 import { errorCode, type DeliveryContext, type DeliveryHandler, type JobRunner } from '../jobs/runner.js';
 import { SmtpTransport, smtpOptionsFromEnv, type SmtpOptions } from '../platforms/email/smtp.js';
 import type { PrismaClient } from '../store/index.js';
-import { AnnouncementHandler, Announcer, type AnnouncementTransport } from './announcements.js';
+import { AnnouncementHandler, Announcer, type AnnouncementTransport } from '../services/announcements.js';
 import { SlackRoutineTransport, slackRoutineOptionsFromEnv, type SlackRoutineOptions } from './routine-chat.js';
-import type { Actor } from './incidents.js';
-import { ExtraHoursService } from './extra-hours.js';
-import { NOTICE_REMIND_JOB, NoticeService } from './notices.js';
-import { renderAnnouncement } from './routine-messages.js';
-import { INTERNAL_DESTINATION, WINDOW_END_JOB, WINDOW_START_JOB, WindowService } from './windows.js';
+import type { Actor } from '../services/incidents.js';
+import { ExtraHoursService } from '../services/extra-hours.js';
+import { NOTICE_REMIND_JOB, NoticeService } from '../services/notices.js';
+import { renderAnnouncement } from '../services/routine-messages.js';
+import { INTERNAL_DESTINATION, WINDOW_END_JOB, WINDOW_START_JOB, WindowService } from '../services/windows.js';
 
 export interface RoutineDeps {
   prisma: PrismaClient;
