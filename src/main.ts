@@ -20,6 +20,7 @@ import { mountTeams, type TeamsHandle } from './platforms/teams/index.js';
 import { teamsRoutineTransport } from './app/routine-chat.js';
 import { mountStatusFor } from './web/index.js';
 import { mountAlerts } from './http/webhooks/alerts.js';
+import { mountReports } from './app/compliance.js';
 import { createLog, type LogLevel } from './observability/log.js';
 import { createMetrics, openIncidentsByPriority, poolStatsOf } from './observability/metrics.js';
 import { jobMetricsFor, recordCommand } from './observability/records.js';
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
   const level = (interactive && !process.env.SSBTEK_LOG_LEVEL ? 'warn' : env.SSBTEK_LOG_LEVEL) as LogLevel;
   const log = createLog({ level });
   // The bot's own HTTP server: when PORT is set, or when Slack, Teams or monitoring need it.
-  const httpWanted = process.env.PORT !== undefined || Boolean(process.env.SSBTEK_ALERT_TOKEN) || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
+  const httpWanted = process.env.PORT !== undefined || Boolean(process.env.SSBTEK_ALERT_TOKEN) || Boolean(process.env.SSBTEK_REPORT_TOKEN) || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
   // Metrics exist before the app (the services report into them); the store figures are read at scrape time.
   let appRef: App | undefined;
   const metrics = httpWanted
@@ -78,6 +79,10 @@ async function main(): Promise<number> {
     });
     appRef = app;
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
     const known = classifyStoreError(err, { url: env.DATABASE_URL, dataDir: env.SSBTEK_DATA_DIR ?? 'data' });
     if (!known) throw err;
     if (env.SSBTEK_LOG_LEVEL === 'debug') log.error('could not start', err);
@@ -94,7 +99,12 @@ async function main(): Promise<number> {
       pollIntervalMs: env.SSBTEK_SCHEDULER_POLL_MS,
     });
     // The public status page and its feeds, from the same store (docs/status-page.md).
-    mountStatusFor(ops.server, app, process.env.SSBTEK_STATUS_URL ? { publicUrl: process.env.SSBTEK_STATUS_URL } : {});
+    const publicUrl = process.env.SSBTEK_PUBLIC_URL?.trim().replace(/\/+$/, '');
+    mountStatusFor(ops.server, app, publicUrl ? { publicUrl: `${publicUrl}/status` } : {});
+    // The monthly report's files, for people holding the token or a signed link from chat.
+    if (app.compliance.settings.token) {
+      mountReports(ops.server, { reader: app.compliance.reader, contract: app.contract, token: app.compliance.settings.token, lang: env.SSBTEK_LANG, now: Date.now });
+    }
     // Monitoring's webhooks, once a sender is configured (docs/alertmanager.md).
     if (process.env.SSBTEK_ALERT_TOKEN || app.contract.alerts.senders.length) {
       try {

@@ -22,6 +22,7 @@ import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import type { Contract } from '../config/contract.js';
+import { ConfigError } from '../config/load.js';
 import type { MonthPoint } from '../domain/compliance.js';
 import { monthBounds, monthOf, shiftMonth } from '../domain/compliance.js';
 import { complianceHeadline, reportToCsv, reportToJson, reportToMarkdown, type MonthlyReport } from '../domain/report.js';
@@ -83,7 +84,10 @@ const envSchema = z.object({
 
 export function reportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ReportSettings {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`The report settings are invalid:\n${parsed.error.issues.map((i) => `  - ${i.message}`).join('\n')}`);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => i.message);
+    throw new ConfigError(`The report settings are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, problems);
+  }
   const e = parsed.data;
   return {
     time: e.SSBTEK_REPORT_TIME,
