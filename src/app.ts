@@ -137,6 +137,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     compliance: compliance.commands,
     logError: (err, context) => log.error(`fault while handling ${context}`, err),
     ...(options.onCommand ? { onCommand: options.onCommand } : {}),
+    deliveryProblems: (id) => queue.deliveryProblems(id),
   });
   // Approved extra opening hours are opening hours in the calendar from the start.
   await routine.start();

@@ -14,6 +14,7 @@ import type { ReminderService } from '../services/reminders.js';
 import { COMMANDS, commandSpec, commandWord, fieldWord, isParseError, parse, roleOf, type Command, type CommandName, type FormId, type FormValues, type ParseError } from './commands.js';
 import { checkForm, incidentForm, priorityForm, resolveForm, validateIncidentForm, type FieldErrors, type FormCheck, type FormSpec, type SubmittedValues } from './forms.js';
 import { incidentListLine, incidentText } from './render.js';
+import type { DeliveryProblem } from '../jobs/queue.js';
 import { windowForm, type RoutineCommands } from './routine.js';
 import type { ComplianceCommands, ReplyImage } from './compliance.js';
 
@@ -65,6 +66,8 @@ export interface ConversationDeps {
   logError?: (err: unknown, context: string) => void;
   /** Told once per command handled (a log line, metrics): its name and outcome, never its text. */
   onCommand?: (record: CommandRecord) => void;
+  /** Deliveries of an incident (card, thread lines, reminders) that failed or are being retried: shown by `status`. */
+  deliveryProblems?: (incidentId: number) => Promise<DeliveryProblem[]>;
 }
 
 /** One handled command, as logs and metrics see it (fits observability's recordCommand). */
@@ -167,9 +170,22 @@ export class Conversation {
         return { kind: 'help', visibility: 'private', text: this.helpText(tr) };
       case 'list':
         return this.list(tr, now);
-      case 'status':
+      case 'status': {
         if (cmd.id === undefined) return this.overview(tr, now);
-        return this.show(tr, await incidents.get(cmd.id, now), null, 'private');
+        const reply = this.show(tr, await incidents.get(cmd.id, now), null, 'private');
+        const problems = (await this.deps.deliveryProblems?.(cmd.id)) ?? [];
+        if (!problems.length) return reply;
+        const lines = problems.map((p) =>
+          tr.t(p.status === 'failed' ? 'bot.delivery.failed' : 'bot.delivery.retrying', {
+            what: tr.t(`bot.delivery.kind.${['card', 'thread', 'reminder'].includes(p.kind) ? p.kind : 'other'}`),
+            where: p.channel ? `${p.destination} ${p.channel}` : p.destination,
+            attempts: p.attempts,
+            max: p.maxAttempts,
+            error: p.lastError ?? '?',
+          }),
+        );
+        return { ...reply, text: [reply.text, ...lines].join('\n') };
+      }
       case 'incident':
         return this.incident(cmd.values, ctx, tr);
       case 'ack':

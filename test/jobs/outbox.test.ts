@@ -122,6 +122,11 @@ describe.each(databases)('chat outbox on $name', (target) => {
     expect(await plain.jobs.queue.deliveryProblems(v.id)).toEqual([expect.objectContaining({ kind: 'card', status: 'failed', attempts: 3, maxAttempts: 3, lastError: 'http_503' })]);
     expect(await plain.jobs.outbox.cardState(v.id)).toMatchObject({ state: 'failed' });
     expect(bot.logs.filter((l) => l.level === 'error' && l.msg.includes('failed after 3 attempts'))).toHaveLength(1);
+    // Staff see it: `status` names the card that could not be delivered, in both languages.
+    const sv = await plain.conversation.handle(`status ${v.ref}`, { actor: anna, lang: 'sv' });
+    expect(sv.text).toContain('⚠ Kortet till slack C0INCIDENTS kunde inte levereras efter 3 av 3 försök (http_503)');
+    const en = await plain.conversation.handle(`status ${v.ref}`, { actor: anna, lang: 'en' });
+    expect(en.text).toContain('⚠ The card to slack C0INCIDENTS could not be delivered after 3 of 3 attempts (http_503)');
     // A new change brings the card back to life.
     await plain.incidents.acknowledge(v.id, anna, bot.clock.t);
     expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'card' } })).toMatchObject({ status: 'pending', attempts: 0 });
