@@ -60,7 +60,7 @@ export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'
   };
   const cases: CaseFact[] = [];
   const make = (i: number, ref: CaseRef, prefix: string): CaseFact => {
-    const agency = AGENCIES[Math.floor(rnd() * AGENCIES.length)];
+    const agency = AGENCIES[Math.floor(rnd() * AGENCIES.length)]!;
     const receivedAt = FROM + Math.floor(rnd() * YEAR_MS);
     const d = deadlinesFor(calendar, ref, receivedAt, agency);
     const span = d.resolution - receivedAt;
@@ -89,7 +89,7 @@ export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'
   };
   for (let i = 0; i < INCIDENTS; i++) cases.push(make(i + 1, { kind: 'incident', priority: priority() }, 'INC'));
   for (let i = 0; i < ORDERS_AND_PROBLEMS; i++) {
-    const ref: CaseRef = rnd() < 0.6 ? { kind: 'order', type: ORDER_TYPES[rnd() < 0.25 ? 0 : 1] } : { kind: 'problem', priority: PRIORITIES[Math.floor(rnd() * 4)] };
+    const ref: CaseRef = rnd() < 0.6 ? { kind: 'order', type: ORDER_TYPES[rnd() < 0.25 ? 0 : 1] } : { kind: 'problem', priority: PRIORITIES[Math.floor(rnd() * 4)]! };
     cases.push(make(i + 1, ref, ref.kind === 'order' ? 'BES' : 'PRB'));
   }
   const outages: OutageFact[] = Array.from({ length: OUTAGES }, (_, i) => {
@@ -98,7 +98,7 @@ export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'
       ref: `AVB-${i + 1}`,
       start,
       end: start + Math.floor(rnd() * 6 * 3_600_000),
-      agencies: rnd() < 0.3 ? [] : [AGENCIES[Math.floor(rnd() * AGENCIES.length)]],
+      agencies: rnd() < 0.3 ? [] : [AGENCIES[Math.floor(rnd() * AGENCIES.length)]!],
       baseServices: ['Inkomst'],
       cause: 'orsak',
       actionPlan: 'plan',
@@ -119,7 +119,7 @@ export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
+  return s[s.length >> 1]!;
 }
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
@@ -173,7 +173,7 @@ async function child(mode: string): Promise<void> {
 }
 
 /** Runs this file as a child in `mode`; its last line of output, parsed. */
-async function inChild(mode: string): Promise<Record<string, number>> {
+async function inChild<T extends Record<string, number>>(mode: string): Promise<T> {
   const self = fileURLToPath(import.meta.url);
   const proc = spawn(process.execPath, ['--import', 'tsx', self], { env: { ...process.env, COMPLIANCE_BENCH_CHILD: mode }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -189,9 +189,9 @@ async function inChild(mode: string): Promise<Record<string, number>> {
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const time = await inChild('time');
-  const rss = await inChild('rss');
-  const baseline = await inChild('baseline');
+  const time = await inChild<{ generateMs: number; coldMs: number; monthMs: number; computeMs: number; twelveMs: number; bytes: number }>('time');
+  const rss = await inChild<{ peakMb: number; bytes: number }>('rss');
+  const baseline = await inChild<{ peakMb: number }>('baseline');
   const facts = `${INCIDENTS / 1000}k incidents, ${ORDERS_AND_PROBLEMS / 1000}k orders+problems, ${OUTAGES} outages`;
   return [
     { metric: `one month's report (figures + JSON, Markdown, CSV), a year of ${facts}`, value: time.monthMs, unit: 'ms', goal: '<= 1000' },

@@ -62,9 +62,9 @@ function makeCases(n: number, seed = 20261127): Case[] {
   const pick = (): CaseRef => {
     let x = rnd() * total;
     for (const [ref, w] of MIX) if ((x -= w) < 0) return ref;
-    return MIX[MIX.length - 1][0];
+    return MIX[MIX.length - 1]![0];
   };
-  return Array.from({ length: n }, () => ({ ref: pick(), at: FROM + Math.floor(rnd() * SPAN), org: AGENCIES[rnd() < 0.5 ? 0 : 1] }));
+  return Array.from({ length: n }, () => ({ ref: pick(), at: FROM + Math.floor(rnd() * SPAN), org: AGENCIES[rnd() < 0.5 ? 0 : 1]! }));
 }
 
 /** Runs `pass` until at least `seconds` have gone by; computations per second. */
@@ -135,7 +135,7 @@ export async function run(): Promise<BenchResult[]> {
   let next = 0;
   results.push({
     metric: 'cold calendar per 1,000 cases',
-    value: rate(() => computeAll(new BusinessCalendar(contract), batches[next++ % batches.length]), 3),
+    value: rate(() => computeAll(new BusinessCalendar(contract), batches[next++ % batches.length]!), 3),
     unit: 'computations/s',
   });
 

@@ -47,7 +47,7 @@ const RESULTS = fileURLToPath(new URL('../.bench/results.json', import.meta.url)
 function meetsGoal(value: number, goal: string | undefined): boolean | undefined {
   const m = goal?.match(/^\s*(>=|≥|>|<=|≤|<)\s*([\d_,.]+)/);
   if (!m) return undefined;
-  const limit = Number(m[2].replace(/[_,]/g, ''));
+  const limit = Number(m[2]!.replace(/[_,]/g, ''));
   switch (m[1]) {
     case '>=':
     case '≥':
@@ -68,9 +68,9 @@ function formatValue(value: number): string {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((cell, i) => (i === 2 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
 interface Stored {

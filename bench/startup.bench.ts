@@ -142,7 +142,7 @@ function build(): void {
 export async function run(): Promise<BenchResult[]> {
   ensureBuild();
   const cliArgs = ['priority', '--impact', '2', '--timing', '2'];
-  const load: number[] = [loadavg()[0]];
+  const load: number[] = [loadavg()[0]!];
   const node = await series(RUNS, () => timeRun(['-e', '0']));
   const cli = await series(RUNS, () => timeRun([CLI, ...cliArgs]));
   const cliTsx = await series(Math.max(3, Math.ceil(RUNS / 2)), () => timeRun(['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...cliArgs]));
@@ -158,7 +158,7 @@ export async function run(): Promise<BenchResult[]> {
     npmStart = await series(starts, () => timeReady('npm', ['start', '--silent'], dataDir));
     nodeStart = await series(starts, () => timeReady(process.execPath, [join(ROOT, 'dist/main.js')], dataDir));
     tsxStart = await series(Math.max(3, Math.ceil(starts / 2)), () => timeReady(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], dataDir));
-    load.push(loadavg()[0]);
+    load.push(loadavg()[0]!);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -26,7 +26,7 @@ export function extractGlobals(argv: readonly string[]): Globals {
   let lang: string | undefined;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i]!;
     if (arg === '--') {
       rest.push(...argv.slice(i));
       break;
@@ -62,7 +62,7 @@ export function parseOptions(
   const flags = new Set<string>();
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i]!;
     if (arg === '--') {
       const stray = argv[i + 1];
       if (stray !== undefined && !spec.words) throw new CliError({ key: 'cli.error.unexpected', vars: { value: stray } });

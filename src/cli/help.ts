@@ -8,7 +8,7 @@ import { CliError, type CliContext, type Command, type CommandTable } from './co
 export function mainUsage(ctx: CliContext, table: CommandTable): string {
   const names = Object.keys(table);
   const width = Math.max(...names.map((n) => n.length)) + 2;
-  const commands = names.map((name) => `  ${name.padEnd(width)}${ctx.tr.t(table[name].summary)}`).join('\n');
+  const commands = names.map((name) => `  ${name.padEnd(width)}${ctx.tr.t(table[name]!.summary)}`).join('\n');
   return ctx.tr.t('cli.usage.main', { commands });
 }
 
@@ -32,7 +32,7 @@ export function helpCommand(table: () => CommandTable): Command {
     usage: 'cli.help.usage',
     words: true,
     run(ctx, args) {
-      if (args.words.length > 1) throw new CliError({ key: 'cli.error.unexpected', vars: { value: args.words[1] } });
+      if (args.words.length > 1) throw new CliError({ key: 'cli.error.unexpected', vars: { value: args.words[1]! } });
       ctx.print(helpFor(ctx, table(), args.words[0]));
     },
   };

@@ -2,11 +2,7 @@
 // subcommand word, JSON Lines in and out (one answer line per input line, in order,
 // an {"error":…} line for a bad one; streamed by runBatch in batch.ts), and the texts
 // for spans of time, opening hours and ladder steps.
-import { DateTime, type WeekdayNumbers } from 'luxon';
 import { z } from 'zod';
-import type { Contract } from '../config/contract.js';
-import { stepId, type LadderStep, type ReleaseDates } from '../config/routine.js';
-import { formatInstant } from '../i18n/format.js';
 import type { Translator } from '../i18n/index.js';
 import type { LineProcessor } from './batch.js';
 import { CliError, problemText, type CliContext } from './context.js';

@@ -5,10 +5,9 @@
 import { z } from 'zod';
 import type { Contract } from '../config/contract.js';
 import { routineRules, type RoutineRules } from '../config/routine.js';
-import { announcementSchedule, type ScheduledAnnouncement } from '../domain/announcements.js';
+import { announcementSchedule } from '../domain/announcements.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
-import { checkWindow, type WindowCheck, type WindowInput, type WindowProblem } from '../domain/windows.js';
-import { formatDuration, formatInstant } from '../i18n/format.js';
+import { checkWindow, type WindowInput } from '../domain/windows.js';
 import type { Translator } from '../i18n/index.js';
 import { runBatch } from './batch.js';
 import type { Command } from './context.js';

@@ -82,7 +82,7 @@ export function loadContract(file: string | undefined, options: LoadOptions = {}
 }
 
 function firstLine(text: string): string {
-  const line = text.split('\n')[0].trim();
+  const line = text.split('\n')[0]!.trim();
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 

@@ -369,5 +369,5 @@ function localMidnight(zone: string, index: number): number {
 
 function toMinutes(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
-  return h * 60 + m;
+  return h! * 60 + m!;
 }

@@ -564,7 +564,7 @@ function median(values: number[]): number | null {
   if (values.length === 0) return null;
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
-  const m = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const m = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
   return Math.round(m * 10) / 10;
 }
 
@@ -608,10 +608,11 @@ function openingIntervals(calendar: BusinessCalendar, from: number, to: number, 
 function union(intervals: Interval[]): Interval[] {
   if (intervals.length < 2) return intervals;
   const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  const out: Interval[] = [[sorted[0][0], sorted[0][1]]];
+  const first = sorted[0]!;
+  const out: Interval[] = [[first[0], first[1]]];
   for (let i = 1; i < sorted.length; i++) {
-    const last = out[out.length - 1];
-    const [s, e] = sorted[i];
+    const last = out[out.length - 1]!;
+    const [s, e] = sorted[i]!;
     if (s <= last[1]) last[1] = Math.max(last[1], e);
     else out.push([s, e]);
   }
@@ -622,10 +623,12 @@ function union(intervals: Interval[]): Interval[] {
 function overlap(a: Interval[], b: Interval[]): number {
   let total = 0;
   for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const s = Math.max(a[i][0], b[j][0]);
-    const e = Math.min(a[i][1], b[j][1]);
+    const ai = a[i]!;
+    const bj = b[j]!;
+    const s = Math.max(ai[0], bj[0]);
+    const e = Math.min(ai[1], bj[1]);
     if (e > s) total += e - s;
-    if (a[i][1] < b[j][1]) i++;
+    if (ai[1] < bj[1]) i++;
     else j++;
   }
   return total;

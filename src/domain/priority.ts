@@ -16,7 +16,7 @@ export function parseLevel(text: string | undefined | null): Level | null {
 
 /** The contract's priority for an impact (Påverkan) and a time (Tidpunkt). */
 export function priorityOf(contract: Contract, impact: Level, timing: Level): Priority {
-  return contract.priorityMatrix[timing - 1][impact - 1];
+  return contract.priorityMatrix[timing - 1]![impact - 1]!;
 }
 
 /** Why a Tidpunkt was suggested. */

@@ -78,7 +78,7 @@ export function shiftWallDays(clock: BusinessClock, t: number, days: number): nu
 /** "HH:MM" → milliseconds since midnight. */
 export function clockTimeMs(time: string): number {
   const [hour, minute] = time.split(':').map(Number);
-  return (hour * 60 + minute) * MINUTE_MS;
+  return (hour! * 60 + minute!) * MINUTE_MS;
 }
 
 function isOrdinary(clock: BusinessClock, day: CalendarDay): boolean {

@@ -27,8 +27,8 @@ export function openingHoursText(tr: Translator, contract: Contract): string {
   const { days, open, close } = contract.openingHours;
   const sorted = [...new Set(days)].sort((x, y) => x - y);
   const name = (weekday: number) => DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' }).setLocale(locale(tr)).toFormat('ccc');
-  const contiguous = sorted.every((d, i) => i === 0 || d === sorted[i - 1] + 1);
-  const dayText = contiguous && sorted.length > 2 ? `${name(sorted[0])}–${name(sorted[sorted.length - 1])}` : sorted.map(name).join(', ');
+  const contiguous = sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
+  const dayText = contiguous && sorted.length > 2 ? `${name(sorted[0]!)}–${name(sorted[sorted.length - 1]!)}` : sorted.map(name).join(', ');
   return `${dayText} ${open}–${close}`;
 }
 

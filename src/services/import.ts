@@ -249,7 +249,7 @@ export class HistoryImporter {
       async (tx) => {
         const keys = checked.rows.map((r) => importKey(singular(kind), r.ref));
         const existing = await this.existingKeys(tx, kind, keys);
-        const fresh = checked.rows.filter((r, i) => !existing.has(keys[i]!));
+        const fresh = checked.rows.filter((_r, i) => !existing.has(keys[i]!));
         if (fresh.length === 0) return 0;
         if (kind === 'incidents') return this.writeIncidents(tx, fresh as ImportedIncidentRow[], actor, now);
         if (kind === 'outages') return this.writeOutages(tx, fresh as ImportedOutageRow[], actor, now);

@@ -49,7 +49,7 @@ export class ReminderService {
   };
 
   /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
-  plan(incident: Pick<Incident, 'status' | 'priority' | 'orgId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string }, now: number): PlannedReminder[] {
+  plan(incident: Pick<Incident, 'status' | 'priority' | 'orgId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string }, _now: number): PlannedReminder[] {
     const { contract, calendar } = this.deps.versions && incident.configVersion ? this.deps.versions.get(incident.configVersion) : this.deps;
     const priority = incident.priority as Priority;
     const clock = calendar.supportClock(incident.orgId);

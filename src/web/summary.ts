@@ -482,10 +482,11 @@ function union(values: readonly string[]): string[] {
 function union2(intervals: Interval[]): Interval[] {
   if (intervals.length < 2) return intervals;
   const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  const out: Interval[] = [[sorted[0][0], sorted[0][1]]];
+  const first = sorted[0]!;
+  const out: Interval[] = [[first[0], first[1]]];
   for (let i = 1; i < sorted.length; i++) {
-    const last = out[out.length - 1];
-    const [s, e] = sorted[i];
+    const last = out[out.length - 1]!;
+    const [s, e] = sorted[i]!;
     if (s <= last[1]) last[1] = Math.max(last[1], e);
     else out.push([s, e]);
   }

@@ -265,7 +265,7 @@ describe('every cli.* text the code uses exists in every language', () => {
   it('static check of the source', () => {
     const dir = join(ROOT, 'src', 'cli');
     const sources = [join(ROOT, 'src', 'cli.ts'), ...readdirSync(dir).map((f) => join(dir, f))].map((f) => readFileSync(f, 'utf8')).join('\n');
-    const keys = [...new Set([...sources.matchAll(/'(cli\.[\w.]+)'/g)].map((m) => m[1]))];
+    const keys = [...new Set([...sources.matchAll(/'(cli\.[\w.]+)'/g)].map((m) => m[1]!))];
     expect(keys.length).toBeGreaterThan(30);
     for (const lang of ['sv', 'en'] as const) expect(keys.filter((k) => !catalogFor(lang).has(k))).toEqual([]);
   });

@@ -50,7 +50,7 @@ function localHour(h: number): Local {
   let l = hourCache.get(h);
   if (!l) {
     const p = Object.fromEntries(parts.formatToParts(new Date(h)).map((x) => [x.type, x.value]));
-    l = { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), weekday: WEEKDAYS[p.weekday] };
+    l = { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), weekday: WEEKDAYS[p.weekday!]! };
     hourCache.set(h, l);
   }
   return l;
@@ -153,7 +153,7 @@ function reference(h: History) {
   for (const c of h.cases) {
     if (h.agency !== null && c.agency !== h.agency) continue;
     if (c.receivedAt >= asOf) continue;
-    const g = byPriority[c.priority!];
+    const g = byPriority[c.priority!]!;
     if (c.receivedAt >= start) {
       g.received++;
       all.received++;

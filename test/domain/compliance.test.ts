@@ -177,7 +177,7 @@ describe('availability during opening hours (4.9.1)', () => {
   it('an outage from Friday 16:00 to Monday 09:00 costs 2 hours of opening time', () => {
     const r = month('2026-11', { outages: [outage('2026-11-13 16:00', '2026-11-16 09:00')] });
     expect(r.availability.downtimeMinutes).toBe(120);
-    expect(r.outages.list[0].lengthMinutes).toBe(65 * 60);
+    expect(r.outages.list[0]!.lengthMinutes).toBe(65 * 60);
   });
 
   it('November 2026 has 21 working days of 9 opening hours', () => {

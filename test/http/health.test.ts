@@ -121,8 +121,8 @@ describe('/readyz on PostgreSQL behind a proxy', () => {
     const during = await readyz(url);
     expect(during.status).toBe(503);
     expect(during.body.status).toBe('not ready');
-    expect(during.body.checks.database.ok).toBe(false);
-    expect(during.body.checks.database.reason).toBeTruthy();
+    expect(during.body.checks.database!.ok).toBe(false);
+    expect(during.body.checks.database!.reason).toBeTruthy();
     expect(during.body.failing?.[0]).toMatch(/^database: /);
     // Within the 1 s the database is given, plus the answer.
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -132,7 +132,7 @@ describe('/readyz on PostgreSQL behind a proxy', () => {
     await proxy.restore();
     const after = await until(() => readyz(url), (r) => r.status === 200, 5_000);
     expect(after.status).toBe(200);
-    expect(after.body.checks.database.ok).toBe(true);
+    expect(after.body.checks.database!.ok).toBe(true);
   });
 });
 
@@ -160,7 +160,7 @@ describe('/readyz on PGlite', () => {
     });
     const during = await readyz(url);
     expect(during.status).toBe(503);
-    expect(during.body.checks.database.reason).toMatch(/did not answer within 1000 ms/);
+    expect(during.body.checks.database!.reason).toMatch(/did not answer within 1000 ms/);
 
     release();
     await tx;
@@ -178,13 +178,13 @@ describe('/readyz: scheduler, platforms, shutdown', () => {
     const url = await serve({ ping: ok, lastPassAt: () => last, pollIntervalMs: 5_000, now: () => clock });
     let r = await readyz(url);
     expect(r.status).toBe(503);
-    expect(r.body.checks.scheduler.reason).toMatch(/not completed a pass/);
+    expect(r.body.checks.scheduler!.reason).toMatch(/not completed a pass/);
     last = clock - 14_000;
     expect((await readyz(url)).status).toBe(200);
     clock += 2_000; // 16 s > 15 s
     r = await readyz(url);
     expect(r.status).toBe(503);
-    expect(r.body.checks.scheduler.reason).toMatch(/16 s ago \(limit 15 s\)/);
+    expect(r.body.checks.scheduler!.reason).toMatch(/16 s ago \(limit 15 s\)/);
   });
 
   it('an unreachable platform makes the replica not ready, naming it; its answer is cached briefly', async () => {

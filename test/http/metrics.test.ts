@@ -123,11 +123,11 @@ describe('/metrics', () => {
     const lateness = families.get('ssbtek_reminder_lateness_seconds')!;
     expect(lateness.type).toBe('HISTOGRAM');
     // (This parser merges labelled histogram series into one and drops _count: +Inf is the count.)
-    expect(lateness.metrics[0].buckets?.['+Inf']).toBe('2');
-    expect(lateness.metrics[0].buckets?.['0.25']).toBe('1');
-    expect(lateness.metrics[0].buckets?.['5']).toBe('2');
+    expect(lateness.metrics[0]!.buckets?.['+Inf']).toBe('2');
+    expect(lateness.metrics[0]!.buckets?.['0.25']).toBe('1');
+    expect(lateness.metrics[0]!.buckets?.['5']).toBe('2');
 
-    expect(families.get('ssbtek_platform_call_duration_seconds')!.metrics[0].buckets?.['+Inf']).toBe('2');
+    expect(families.get('ssbtek_platform_call_duration_seconds')!.metrics[0]!.buckets?.['+Inf']).toBe('2');
     expect(value(families.get('ssbtek_platform_call_errors_total'), { error: 'ratelimited' })).toBe(1);
     expect(value(families.get('ssbtek_db_pool_connections'), { state: 'idle' })).toBe(3);
     expect(value(families.get('ssbtek_scheduler_last_pass_timestamp_seconds'))).toBe(Date.parse('2026-03-03T09:00:00Z') / 1000);

@@ -32,9 +32,9 @@ describe('log lines', () => {
     log.child({ component: 'jobs' }).warn('lease renewed late', { job: 17 });
     const [a, b] = out.records();
     expect(a).toMatchObject({ level: 'info', msg: 'scheduler pass', claimed: 3 });
-    expect(new Date(a.time as string).toISOString()).toBe(a.time);
+    expect(new Date(a!.time as string).toISOString()).toBe(a!.time);
     expect(b).toMatchObject({ level: 'warn', msg: 'lease renewed late', component: 'jobs', job: 17 });
-    expect(typeof a.pid).toBe('number');
+    expect(typeof a!.pid).toBe('number');
   });
 
   it.each([
@@ -108,7 +108,7 @@ describe('a fault while a command with a personnummer is handled', () => {
     expect(reply.kind).toBe('error');
     const errors = out.records().filter((r) => r.level === 'error');
     expect(errors).toHaveLength(1);
-    expect((errors[0].err as { message: string }).message).toMatch(/^invalid byte sequence/);
+    expect((errors[0]!.err as { message: string }).message).toMatch(/^invalid byte sequence/);
     expect(out.lines.join('\n')).not.toMatch(ANY_PNR);
   });
 });

@@ -83,9 +83,9 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
     expect(events.map((e) => e.type)).toEqual(['opened', 'acknowledged', 'resolved', 'reopened', 'resolved', 'closed']);
     const audit = await db.prisma.auditEntry.findMany({ where: { entityType: 'incident', entityId: v.ref }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => [a.actor, a.action])).toEqual([['anna', 'opened'], ['bo', 'acknowledged'], ['bo', 'resolved'], ['anna', 'reopened'], ['bo', 'resolved'], ['anna', 'closed']]);
-    expect(audit[0].before).toBeNull();
-    expect(audit[1].before).toMatchObject({ status: 'open', acknowledgedAt: null });
-    expect(audit[1].after).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bo', acknowledgedAt: new Date(at('2026-11-18 09:20')).toISOString() });
+    expect(audit[0]!.before).toBeNull();
+    expect(audit[1]!.before).toMatchObject({ status: 'open', acknowledgedAt: null });
+    expect(audit[1]!.after).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bo', acknowledgedAt: new Date(at('2026-11-18 09:20')).toISOString() });
     expect(audit.every((a) => a.at instanceof Date)).toBe(true);
   });
 

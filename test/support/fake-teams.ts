@@ -164,7 +164,7 @@ export class FakeTeams {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    const rawPath = (req.url ?? '/').split('?')[0];
+    const rawPath = (req.url ?? '/').split('?')[0]!;
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && rawPath === '/_calls') {
@@ -216,15 +216,15 @@ export class FakeTeams {
       call.kind = 'create';
     } else if (activities && method === 'POST') {
       call.kind = 'send';
-      call.conversationId = decodeURIComponent(activities[1]);
+      call.conversationId = decodeURIComponent(activities[1]!);
     } else if (oneActivity && (method === 'POST' || method === 'PUT')) {
       call.kind = method === 'POST' ? 'reply' : 'update';
-      call.conversationId = decodeURIComponent(oneActivity[1]);
-      call.activityId = decodeURIComponent(oneActivity[2]);
+      call.conversationId = decodeURIComponent(oneActivity[1]!);
+      call.activityId = decodeURIComponent(oneActivity[2]!);
     } else if (member && method === 'GET') {
       call.kind = 'member';
-      call.conversationId = decodeURIComponent(member[1]);
-      call.activityId = decodeURIComponent(member[2]);
+      call.conversationId = decodeURIComponent(member[1]!);
+      call.activityId = decodeURIComponent(member[2]!);
     }
 
     const bearer = /^Bearer (.+)$/.exec(auth ?? '')?.[1];

@@ -121,7 +121,7 @@ export class TeamsKeys {
   }
 
   /** An HS256 token over the given claims, keyed with `secret` (alg confusion attempt). */
-  async hs256(claims: Record<string, unknown>, secret: Uint8Array, kid = this.keys[0].kid): Promise<string> {
+  async hs256(claims: Record<string, unknown>, secret: Uint8Array, kid = this.keys[0]!.kid): Promise<string> {
     return new SignJWT(dropUndefined(claims) as JWTPayload).setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' }).sign(secret);
   }
 }

@@ -161,6 +161,6 @@ describe('the environment cannot change the SDK', () => {
     // Outbound tokens come from our source (the fake token endpoint), not MSAL with CLIENT_SECRET.
     await app.send('a:env-test', 'hello');
     expect(teams.tokenRequests.map((r) => r.form.client_secret)).toEqual(['test-secret']);
-    expect(teams.callsOf('send')[0].status).toBe(201);
+    expect(teams.callsOf('send')[0]!.status).toBe(201);
   });
 });

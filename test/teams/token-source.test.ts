@@ -22,7 +22,7 @@ describe('against the fake token endpoint', () => {
     expect(token.split('.')).toHaveLength(3);
     expect(teams.issuedTokens.has(token)).toBe(true);
     expect(teams.tokenRequests).toHaveLength(1);
-    expect(teams.tokenRequests[0].form).toEqual({ grant_type: 'client_credentials', client_id: TEST_APP_ID, client_secret: 's3cret', scope: BOT_FRAMEWORK_SCOPE });
+    expect(teams.tokenRequests[0]!.form).toEqual({ grant_type: 'client_credentials', client_id: TEST_APP_ID, client_secret: 's3cret', scope: BOT_FRAMEWORK_SCOPE });
   });
 
   it('ten concurrent callers share one request; later callers get the cached token', async () => {

@@ -172,7 +172,7 @@ export function createBotFrameworkVerifier(options: BotFrameworkVerifierOptions)
     if (typeof header !== 'string' || header.trim() === '') return deny('no Authorization header');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) return deny('Authorization is not a Bearer token');
-    const token = match[1];
+    const token = match[1]!;
     if (token.length > MAX_TOKEN_LENGTH) return deny('token too long');
 
     // 2. JWT shape.
