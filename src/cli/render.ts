@@ -61,12 +61,12 @@ export interface DeadlineView {
 /** Both deadlines as a small table, in the contract's time zone. */
 export function renderDeadlines(tr: Translator, contract: Contract, v: DeadlineView): string {
   const zone = contract.timezone;
-  const orgName = contract.agencies.find((a) => a.id === v.org)?.name ?? v.org;
+  const agencyName = contract.agencies.find((a) => a.id === v.org)?.name ?? v.org;
   const kind = tr.t(`common.kind.${v.ref.kind}`);
   const heading =
     v.ref.kind === 'order'
-      ? tr.t('cli.deadlines.headingOrder', { kind, type: tr.t(`common.orderType.${v.ref.type}`), org: orgName })
-      : tr.t('cli.deadlines.headingPriority', { kind, priority: priorityName(tr, v.ref.priority), org: orgName });
+      ? tr.t('cli.deadlines.headingOrder', { kind, type: tr.t(`common.orderType.${v.ref.type}`), org: agencyName })
+      : tr.t('cli.deadlines.headingPriority', { kind, priority: priorityName(tr, v.ref.priority), org: agencyName });
   const due = (at: number | null, target: TargetPair['response']) =>
     at === null || target === null ? tr.t('common.deadline.none') : tr.t('cli.deadlines.due', { at: formatInstant(tr, at, zone), target: formatTarget(tr, target) });
   const rows: Array<[string, string]> = [[tr.t('cli.deadlines.received'), formatInstant(tr, v.receivedAt, zone)]];

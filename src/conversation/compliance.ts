@@ -204,7 +204,7 @@ export class ComplianceCommands {
       const type = ORDER_TYPE_WORDS[(words[0] ?? '').toLowerCase()];
       if (!type) return this.usage(kind, tr);
       const title = fields.title ?? words.slice(1).join(' ');
-      const view = await cases.openOrder({ type, title, orgId: fields.org, description: fields.description, idempotencyKey: ctx.deliveryId }, actor, now);
+      const view = await cases.openOrder({ type, title, agencyId: fields.org, description: fields.description, idempotencyKey: ctx.deliveryId }, actor, now);
       return this.changed(tr, 'opened', view);
     }
     const impact = Number(fields.impact);
@@ -213,7 +213,7 @@ export class ComplianceCommands {
     const linked = (fields.incidents ?? '').split(',').filter(Boolean).map(incidentId);
     if (linked.some((id) => id === null)) throw new CaseError('cases.error.linkUsage');
     const security = fields.security !== undefined && ['ja', 'yes', 'true', '1'].includes(fields.security.toLowerCase());
-    const view = await cases.openProblem({ impact, timing, title: fields.title ?? words.join(' '), orgId: fields.org, description: fields.description, security, linkedIncidents: linked as number[], idempotencyKey: ctx.deliveryId }, actor, now);
+    const view = await cases.openProblem({ impact, timing, title: fields.title ?? words.join(' '), agencyId: fields.org, description: fields.description, security, linkedIncidents: linked as number[], idempotencyKey: ctx.deliveryId }, actor, now);
     return this.changed(tr, 'opened', view);
   }
 
@@ -246,7 +246,7 @@ export class ComplianceCommands {
   private caseText(tr: Translator, c: CaseView): string {
     const zone = this.deps.contract.timezone;
     const when = (t: number | null) => (t === null ? '–' : formatInstant(tr, t, zone));
-    const agency = this.deps.contract.agencies.find((a) => a.id === c.orgId)?.name ?? c.orgId;
+    const agency = this.deps.contract.agencies.find((a) => a.id === c.agencyId)?.name ?? c.agencyId;
     const lines = [
       tr.t('cases.text.head', { ref: c.ref, title: c.title, category: this.category(tr, c), agency, status: tr.t(`cases.status.${c.status}`) }),
       tr.t('cases.text.received', { at: when(c.receivedAt) }),

@@ -245,7 +245,7 @@ export class Conversation {
     if (!checked.ok) return errorReply('errors.incident.fields', Object.values(checked.errors).join('\n'));
     const v = checked.values;
     const view = await this.deps.incidents.open(
-      { impact: v.impact, timing: v.timing, title: v.title, orgId: v.org, description: v.description, security: v.security, baseServices: v.services, idempotencyKey: ctx.deliveryId },
+      { impact: v.impact, timing: v.timing, title: v.title, agencyId: v.org, description: v.description, security: v.security, baseServices: v.services, idempotencyKey: ctx.deliveryId },
       ctx.actor,
       this.deps.now(),
     );

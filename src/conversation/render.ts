@@ -59,12 +59,12 @@ export function incidentText(tr: Translator, contract: Contract, v: IncidentView
   const lines = [
     tr.t('bot.incident.header', { ref: v.ref, priority: priorityName(tr, v.priority).toUpperCase(), status: statusName(tr, v.status) }) + (v.security ? ` · ${tr.t('bot.incident.security')}` : ''),
     `${v.title}`,
-    tr.t('bot.incident.facts', { org: v.orgName, impact: v.impact, timing: v.timing, received: formatInstant(tr, v.receivedAt, contract.timezone), reporter: v.reporter }),
+    tr.t('bot.incident.facts', { org: v.agencyName, impact: v.impact, timing: v.timing, received: formatInstant(tr, v.receivedAt, contract.timezone), reporter: v.reporter }),
   ];
   if (v.timing !== v.suggestedTiming) lines.push(tr.t('bot.incident.timingOverride', { suggested: v.suggestedTiming }));
   if (v.baseServices.length) lines.push(tr.t('bot.incident.services', { services: v.baseServices.join(', ') }));
-  lines.push(targetLine(tr, contract, tr.t('common.deadline.response'), v.response, v.orgId));
-  lines.push(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution, v.orgId));
+  lines.push(targetLine(tr, contract, tr.t('common.deadline.response'), v.response, v.agencyId));
+  lines.push(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution, v.agencyId));
   if (v.resolutionNote) lines.push(tr.t('bot.incident.note', { note: v.resolutionNote }));
   return lines.join('\n');
 }
@@ -73,8 +73,8 @@ export function incidentText(tr: Translator, contract: Contract, v: IncidentView
 export function incidentListLine(tr: Translator, contract: Contract, v: IncidentView): string {
   const next = v.status === 'open' ? (v.response.due <= v.resolution.due ? v.response : v.resolution) : v.resolution;
   const which = next === v.response ? tr.t('common.deadline.response') : tr.t('common.deadline.resolution');
-  const state = timeLeftText(tr, contract, next, v.orgId, true);
-  return tr.t('bot.list.line', { ref: v.ref, priority: priorityName(tr, v.priority), status: statusName(tr, v.status), title: v.title, org: v.orgName, which, due: formatInstant(tr, next.due, contract.timezone), state });
+  const state = timeLeftText(tr, contract, next, v.agencyId, true);
+  return tr.t('bot.list.line', { ref: v.ref, priority: priorityName(tr, v.priority), status: statusName(tr, v.status), title: v.title, org: v.agencyName, which, due: formatInstant(tr, next.due, contract.timezone), state });
 }
 
 /** The text of a reminder: what is due, when, time left, whom it pings, what to do next. */
@@ -85,12 +85,12 @@ export function reminderText(tr: Translator, contract: Contract, m: ReminderMess
     ref: v.ref,
     priority: priorityName(tr, v.priority),
     title: v.title,
-    org: v.orgName,
+    org: v.agencyName,
     label: tr.t(`common.deadline.${m.reminder.target}`),
     due: formatInstant(tr, target.due, contract.timezone),
     left: formatDuration(tr, target.left),
     over: formatDuration(tr, -target.left),
-    remaining: timeLeftText(tr, contract, target, v.orgId),
+    remaining: timeLeftText(tr, contract, target, v.agencyId),
   };
   const kind = m.reminder.kind === 'snooze' ? (target.left < 0 ? 'snoozeBroken' : 'snooze') : m.reminder.kind;
   const lines = [tr.t(`reminder.${kind}`, vars)];

@@ -78,7 +78,7 @@ export interface AlertFacts {
 /** What an incident opened from an alert is made of. */
 export interface IncidentPlan {
   readonly rule: string;
-  readonly orgId: string;
+  readonly agencyId: string;
   readonly baseServices: string[];
   readonly impact: Level;
   readonly timing?: Level;
@@ -111,7 +111,7 @@ export function planIncident(rules: readonly AlertRule[], alert: AlertFacts, lim
   const description = truncateGraphemes(mask(sanitizeInput(renderTemplate(rule.description, alert)).trim()), limits.textMax);
   return {
     rule: rule.name,
-    orgId: rule.agency,
+    agencyId: rule.agency,
     baseServices: [...rule.baseServices],
     impact: rule.impact,
     ...(rule.timing !== undefined ? { timing: rule.timing } : {}),

@@ -210,7 +210,7 @@ export class ReminderScheduler implements JobSource {
         }
         const lateBy = Math.max(0, now - latest.dueAt.getTime());
         sent.push({ id: latest.id, late: lateBy });
-        const contacts = latest.level === 0 ? null : contactsFor(contract, incident.orgId, incident.priority, latest.level >= 2 ? 2 : 1);
+        const contacts = latest.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, latest.level >= 2 ? 2 : 1);
         fired.push({ reminder: latest, incident, contacts, lateBy, late: lateBy > this.lateAfterMs, snoozeMinutes: [...contract.reminders.snoozeMinutes] });
         for (const destination of destinations.keys()) {
           const known = places.get(destination)!;

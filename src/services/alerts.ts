@@ -352,7 +352,7 @@ export class AlertService {
         impact: plan.impact,
         ...(plan.timing !== undefined ? { timing: plan.timing } : {}),
         title: plan.title,
-        orgId: plan.orgId,
+        agencyId: plan.agencyId,
         baseServices: plan.baseServices,
         description: plan.description,
         security: plan.security,

@@ -159,7 +159,7 @@ export class OutageLog {
       data: {
         startAt: incident.receivedAt,
         endAt: incident.resolvedAt,
-        agencies: [incident.orgId],
+        agencies: [incident.agencyId],
         baseServices: incident.baseServices,
         cause: incident.title,
         actionPlan: incident.resolutionNote ?? '',

@@ -46,7 +46,7 @@ export interface CaseView {
   ref: string;
   title: string;
   description: string;
-  orgId: string;
+  agencyId: string;
   orderType: OrderType | null;
   impact: Level | null;
   timing: Level | null;
@@ -70,7 +70,7 @@ export interface CaseView {
 export interface OpenOrderInput {
   type: OrderType;
   title: string;
-  orgId?: string;
+  agencyId?: string;
   description?: string;
   receivedAt?: number;
   idempotencyKey?: string;
@@ -80,7 +80,7 @@ export interface OpenProblemInput {
   impact: number;
   timing: number;
   title: string;
-  orgId?: string;
+  agencyId?: string;
   description?: string;
   security?: boolean;
   linkedIncidents?: number[];
@@ -92,7 +92,7 @@ export interface OpenProblemInput {
 export interface ImportedCase {
   kind: CaseKindName;
   ref: string;
-  orgId: string;
+  agencyId: string;
   orderType?: OrderType;
   impact?: Level;
   timing?: Level;
@@ -145,15 +145,15 @@ export class CaseService {
   async openOrder(input: OpenOrderInput, actor: Actor, now: number): Promise<CaseView> {
     if (!isOrderType(input.type)) throw new CaseError('cases.error.orderType', { given: String(input.type), allowed: ORDER_TYPES.join(', ') });
     const receivedAt = input.receivedAt ?? now;
-    const orgId = this.agency(input.orgId);
-    const due = deadlinesFor(this.deps.calendar, { kind: 'order', type: input.type }, receivedAt, orgId);
+    const agencyId = this.agency(input.agencyId);
+    const due = deadlinesFor(this.deps.calendar, { kind: 'order', type: input.type }, receivedAt, agencyId);
     const clean = cleaner(this.deps.contract.timezone, now);
     return this.create(
       'order',
       {
         title: clean.title(input.title),
         description: clean.text(input.description ?? ''),
-        orgId,
+        agencyId,
         orderType: input.type,
         receivedAt: new Date(receivedAt),
         responseDueAt: due.response === null ? null : new Date(due.response),
@@ -170,8 +170,8 @@ export class CaseService {
     const timing = level(input.timing, 'timing');
     const priority = priorityOf(this.deps.contract, impact, timing);
     const receivedAt = input.receivedAt ?? now;
-    const orgId = this.agency(input.orgId);
-    const due = deadlinesFor(this.deps.calendar, { kind: 'problem', priority }, receivedAt, orgId);
+    const agencyId = this.agency(input.agencyId);
+    const due = deadlinesFor(this.deps.calendar, { kind: 'problem', priority }, receivedAt, agencyId);
     const clean = cleaner(this.deps.contract.timezone, now);
     const linked = await this.checkIncidents(input.linkedIncidents ?? []);
     return this.create(
@@ -179,7 +179,7 @@ export class CaseService {
       {
         title: clean.title(input.title),
         description: clean.text(input.description ?? ''),
-        orgId,
+        agencyId,
         impact,
         timing,
         priority,
@@ -201,7 +201,7 @@ export class CaseService {
    */
   async importCase(tx: Prisma.TransactionClient, c: ImportedCase, actor: Actor, now: number, number: number): Promise<void> {
     const ref = c.kind === 'order' ? ({ kind: 'order', type: c.orderType! } as const) : ({ kind: 'problem', priority: priorityOf(this.deps.contract, c.impact!, c.timing!) } as const);
-    const due = deadlinesFor(this.deps.calendar, ref, c.receivedAt, c.orgId);
+    const due = deadlinesFor(this.deps.calendar, ref, c.receivedAt, c.agencyId);
     const status: CaseStatus = c.closedAt !== null ? 'closed' : c.resolvedAt !== null ? 'resolved' : c.acknowledgedAt !== null ? 'acknowledged' : 'open';
     const who = actorId(actor);
     await tx.case.create({
@@ -209,7 +209,7 @@ export class CaseService {
         kind: c.kind,
         number,
         title: c.title,
-        orgId: c.orgId,
+        agencyId: c.agencyId,
         orderType: c.orderType ?? null,
         impact: c.impact ?? null,
         timing: c.timing ?? null,
@@ -293,9 +293,9 @@ export class CaseService {
   // ------------------------------------------------------------------------------ helpers
 
   private agency(given: string | undefined): string {
-    const orgId = given?.trim() || this.deps.contract.defaultAgency;
-    if (!this.deps.calendar.hasAgency(orgId)) throw new CaseError('cases.error.agency', { org: orgId, known: this.deps.contract.agencies.map((a) => a.id).join(', ') });
-    return orgId;
+    const agencyId = given?.trim() || this.deps.contract.defaultAgency;
+    if (!this.deps.calendar.hasAgency(agencyId)) throw new CaseError('cases.error.agency', { org: agencyId, known: this.deps.contract.agencies.map((a) => a.id).join(', ') });
+    return agencyId;
   }
 
   private required(text: string, now: number, kind: CaseKindName, number: number): string {
@@ -369,7 +369,7 @@ export function view(row: Case): CaseView {
     ref: caseRef(kind, row.number),
     title: row.title,
     description: row.description,
-    orgId: row.orgId,
+    agencyId: row.agencyId,
     orderType: (row.orderType as OrderType | null) ?? null,
     impact: (row.impact as Level | null) ?? null,
     timing: (row.timing as Level | null) ?? null,

@@ -430,7 +430,7 @@ export class HistoryImporter {
         const due = deadlinesFor(calendar, { kind: 'incident', priority }, r.received, r.agency);
         return {
           title: r.title,
-          orgId: r.agency,
+          agencyId: r.agency,
           impact: r.impact,
           timing,
           suggestedTiming: suggested,
@@ -484,7 +484,7 @@ export class HistoryImporter {
           kind,
           number: ++number,
           title: r.title,
-          orgId: r.agency,
+          agencyId: r.agency,
           status: status(r),
           reporter: who,
           source: actor.source,
@@ -549,7 +549,7 @@ type Columns = ReadonlyArray<readonly [field: string, column: string, type: 'tex
 
 const COMMON: Columns = [
   ['title', 'title', 'text'],
-  ['orgId', 'org_id', 'text'],
+  ['agencyId', 'org_id', 'text'],
   ['impact', 'impact', 'int'],
   ['timing', 'timing', 'int'],
   ['priority', 'priority', 'text'],

@@ -25,7 +25,7 @@ export interface OpenIncidentInput {
   /** Tidpunkt; the suggestion for the receipt instant when omitted. */
   timing?: number;
   title: string;
-  orgId?: string;
+  agencyId?: string;
   baseServices?: string[];
   description?: string;
   security?: boolean;
@@ -66,8 +66,8 @@ export interface IncidentView {
   ref: string;
   title: string;
   description: string;
-  orgId: string;
-  orgName: string;
+  agencyId: string;
+  agencyName: string;
   baseServices: string[];
   impact: Level;
   timing: Level;

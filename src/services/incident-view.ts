@@ -11,7 +11,7 @@ import { incidentRef, type IncidentStatus, type IncidentView, type TargetState }
 export function incidentView(incident: Incident, { contract, calendar }: ContractVersion, now: number): IncidentView {
   const priority = incident.priority as Priority;
   const pair = targetsFor(contract, { kind: 'incident', priority });
-  const clock = calendar.hasAgency(incident.orgId) ? calendar.supportClock(incident.orgId) : calendar.supportClock(contract.defaultAgency);
+  const clock = calendar.hasAgency(incident.agencyId) ? calendar.supportClock(incident.agencyId) : calendar.supportClock(contract.defaultAgency);
   const state = (target: Target, due: Date, metAt: Date | null): TargetState => {
     const dueMs = due.getTime();
     const met = metAt?.getTime() ?? null;
@@ -24,8 +24,8 @@ export function incidentView(incident: Incident, { contract, calendar }: Contrac
     ref: incidentRef(incident.id),
     title: incident.title,
     description: incident.description,
-    orgId: incident.orgId,
-    orgName: contract.agencies.find((a) => a.id === incident.orgId)?.name ?? incident.orgId,
+    agencyId: incident.agencyId,
+    agencyName: contract.agencies.find((a) => a.id === incident.agencyId)?.name ?? incident.agencyId,
     baseServices: incident.baseServices,
     impact: incident.impact as Level,
     timing: incident.timing as Level,

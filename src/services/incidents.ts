@@ -69,13 +69,13 @@ export class IncidentService {
     const receivedAt = input.receivedAt ?? now;
     const suggestion = suggestTiming(calendar, receivedAt);
     const timing = input.timing === undefined ? suggestion.timing : requireLevel(input.timing, 'timing');
-    const orgId = input.orgId?.trim() || contract.defaultAgency;
-    if (!calendar.hasAgency(orgId)) throw new UserError('agency.unknown', { org: orgId, known: contract.agencies.map((a) => a.id).join(', ') });
+    const agencyId = input.agencyId?.trim() || contract.defaultAgency;
+    if (!calendar.hasAgency(agencyId)) throw new UserError('agency.unknown', { org: agencyId, known: contract.agencies.map((a) => a.id).join(', ') });
     const clean = cleaner(contract.timezone, now);
     const title = clean.title(input.title);
     const description = clean.text(input.description ?? '');
     const priority = priorityOf(contract, impact, timing);
-    const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, receivedAt, orgId);
+    const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, receivedAt, agencyId);
 
     if (input.idempotencyKey) {
       const existing = await prisma.incident.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
@@ -88,7 +88,7 @@ export class IncidentService {
           data: {
             title,
             description,
-            orgId,
+            agencyId,
             baseServices: (input.baseServices ?? []).map((s) => sanitizeLine(s)).filter(Boolean).map(clean.title),
             impact,
             timing,
@@ -157,7 +157,7 @@ export class IncidentService {
       // The new deadlines come from the contract the incident was opened under, from the original receipt.
       const { contract, calendar } = this.versions.get(current.configVersion);
       const priority = priorityOf(contract, impact, timing);
-      const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, current.receivedAt.getTime(), current.orgId);
+      const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, current.receivedAt.getTime(), current.agencyId);
       return {
         status,
         impact,

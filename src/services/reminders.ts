@@ -49,10 +49,10 @@ export class ReminderService {
   };
 
   /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
-  plan(incident: Pick<Incident, 'status' | 'priority' | 'orgId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string }, _now: number): PlannedReminder[] {
+  plan(incident: Pick<Incident, 'status' | 'priority' | 'agencyId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string }, _now: number): PlannedReminder[] {
     const { contract, calendar } = this.deps.versions && incident.configVersion ? this.deps.versions.get(incident.configVersion) : this.deps;
     const priority = incident.priority as Priority;
-    const clock = calendar.supportClock(incident.orgId);
+    const clock = calendar.supportClock(incident.agencyId);
     const targets = targetsFor(contract, { kind: 'incident', priority });
     const ladders = contract.reminders.incidents[priority];
     const receivedAt = incident.receivedAt.getTime();

@@ -88,12 +88,12 @@ export async function checkContractAgainstStore(prisma: PrismaClient, contract: 
   }
   const known = contract.agencies.map((a) => a.id);
   const stranded = await prisma.incident.findMany({
-    where: { status: { in: ['open', 'acknowledged', 'resolved'] }, orgId: { notIn: known } },
-    select: { id: true, orgId: true },
+    where: { status: { in: ['open', 'acknowledged', 'resolved'] }, agencyId: { notIn: known } },
+    select: { id: true, agencyId: true },
     orderBy: { id: 'asc' },
   });
   if (!stranded.length) return;
-  const agencies = [...new Set(stranded.map((i) => i.orgId))];
+  const agencies = [...new Set(stranded.map((i) => i.agencyId))];
   const shown = stranded.slice(0, 20).map((i) => incidentRef(i.id));
   const more = stranded.length - shown.length;
   throw new StartupError('contract.agencyRemoved', {

@@ -69,7 +69,7 @@ export class StoreStatusSource implements StatusSource {
     const incidents = incidentIds.length
       ? await this.prisma.incident.findMany({
           where: { id: { in: incidentIds } },
-          select: { id: true, orgId: true, status: true, resolvedAt: true, closedAt: true },
+          select: { id: true, agencyId: true, status: true, resolvedAt: true, closedAt: true },
         })
       : [];
     const incidentById = new Map(incidents.map((i) => [i.id, i]));
@@ -87,7 +87,7 @@ export class StoreStatusSource implements StatusSource {
       const allClear = texts.find((t) => t.kind === 'all-clear');
       // Over with its all-clear, or when the incident is no longer open (resolved without one).
       const closedAt = allClear?.at ?? (OPEN_INCIDENT.has(incident.status) ? null : ((incident.resolvedAt ?? incident.closedAt)?.getTime() ?? q.now));
-      publicNotices.push({ ref: `INC-${incidentId}`, agencies: [incident.orgId], baseServices: [], openedAt: texts[0]!.at, closedAt, texts });
+      publicNotices.push({ ref: `INC-${incidentId}`, agencies: [incident.agencyId], baseServices: [], openedAt: texts[0]!.at, closedAt, texts });
     }
 
     return {

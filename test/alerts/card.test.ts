@@ -19,7 +19,7 @@ const view = (): IncidentView => {
       id: 7,
       title: 'SsbtekInkomsterNere',
       description: '',
-      orgId: 'skatteverket',
+      agencyId: 'skatteverket',
       baseServices: ['Inkomster'],
       impact: 2,
       timing: 1,

@@ -179,7 +179,7 @@ describe('the example rule file', () => {
     )!;
     expect(plan).toMatchObject({
       rule: 'bastjänst nere',
-      orgId: 'skatteverket',
+      agencyId: 'skatteverket',
       impact: 2,
       baseServices: ['Inkomster'],
       title: 'InkomsterTimeout: timeout',

@@ -111,7 +111,7 @@ describe('rules and templates', () => {
     const plan = planIncident(rules, { status: 'firing', labels, annotations: { summary: 'Inga svar' } }, limits);
     expect(plan).toMatchObject({
       rule: 'inkomster down',
-      orgId: 'skatteverket',
+      agencyId: 'skatteverket',
       impact: 2,
       title: 'SsbtekDown på inkomster',
       description: 'Inga svar',

@@ -44,7 +44,7 @@ describe.each(databases)('Alertmanager → incidents on $name', (target) => {
     expect(incident).toMatchObject({
       source: 'monitoring',
       reporter: 'monitoring:default',
-      orgId: 'skatteverket',
+      agencyId: 'skatteverket',
       baseServices: ['Inkomster'],
       impact: 2,
       status: 'open',
@@ -273,7 +273,7 @@ describe.each(databases.slice(0, 1))('the webhooks refuse what they must ($name)
     expect(good.status).toBe(200);
     expect(good.body.groups).toEqual([{ outcome: 'opened', incident: 'INC-1', alerts: 1 }]);
     const incident = await bot.db.prisma.incident.findUniqueOrThrow({ where: { id: 1 } });
-    expect(incident).toMatchObject({ orgId: 'forsakringskassan', impact: 3, timing: 3, title: 'Långsamma svar (lb1)', reporter: 'monitoring:grafana' });
+    expect(incident).toMatchObject({ agencyId: 'forsakringskassan', impact: 3, timing: 3, title: 'Långsamma svar (lb1)', reporter: 'monitoring:grafana' });
     expect(incident.receivedAt.toISOString()).toBe('2026-11-24T08:55:00.000Z');
     expect((await bot.post(GENERIC, body, { 'x-ssbtek-signature': signBody('another-secret-0123456789', body) })).status).toBe(401);
     expect((await bot.post(GENERIC, `${body} `, { 'x-ssbtek-signature': signBody(HMAC_SECRET, body) })).status).toBe(401);

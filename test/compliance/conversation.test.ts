@@ -41,7 +41,7 @@ describe.each(databases)('compliance and cases in the terminal on $name', (targe
   it('a problem with Påverkan and Tidpunkt gets a PRB number, links incidents, and records root cause and action', async () => {
     const s = session('en');
     clock.set(at('2026-11-03 10:00'));
-    const incident = await app.incidents.open({ impact: 2, timing: 3, title: 'Timeouts', orgId: 'csn' }, { id: 'anna', source: 'console' }, clock.t);
+    const incident = await app.incidents.open({ impact: 2, timing: 3, title: 'Timeouts', agencyId: 'csn' }, { id: 'anna', source: 'console' }, clock.t);
     const opened = await s.feed(`problem impact=2 timing=3 incidents=${incident.ref} Recurring timeouts`);
     expect(opened).toMatch(/^PRB-1 recorded\./);
     expect(opened).toContain(`Incidents: ${incident.ref}`);
@@ -86,7 +86,7 @@ describe('compliance in Slack', () => {
   afterAll(() => bot.close());
 
   it('/ssbtek compliance answers privately with the headline and shares a 12-month chart as a PNG in the channel', async () => {
-    await bot.app.incidents.open({ impact: 3, timing: 3, title: 'Långsamma svar', orgId: 'csn' }, { id: 'U0ANNA', source: 'slack' }, bot.clock.t);
+    await bot.app.incidents.open({ impact: 3, timing: 3, title: 'Långsamma svar', agencyId: 'csn' }, { id: 'U0ANNA', source: 'slack' }, bot.clock.t);
     const res = await bot.requester.command('compliance 2026-11', { user: 'U0ANNA', channel: 'C0OPS', triggerId: '2001.1.compliance' });
     expect(res.status).toBe(200);
     const answer = await bot.fake.waitForResponse(res.responseId);

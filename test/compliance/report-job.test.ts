@@ -37,7 +37,7 @@ describe('the monthly report job on PostgreSQL', () => {
       bots.push({ db, app, reports });
     }
     const first = bots[0]!.app;
-    const october = await first.incidents.open({ impact: 2, timing: 3, title: 'Oktoberärende', orgId: 'csn' }, { id: 'anna', source: 'console' }, at('2026-10-12 10:00'));
+    const october = await first.incidents.open({ impact: 2, timing: 3, title: 'Oktoberärende', agencyId: 'csn' }, { id: 'anna', source: 'console' }, at('2026-10-12 10:00'));
     await first.incidents.resolve(october.id, 'Klart', { id: 'anna', source: 'console' }, at('2026-10-12 11:00'));
     server = createHttpServer();
     mountReports(server, { reader: first.compliance.reader, contract, token: TOKEN, now: () => clock.t });

@@ -32,8 +32,8 @@ describe.each(databases)('compliance from the store on $name', (target) => {
   afterAll(() => db.close());
 
   it('an incident resolved one second after its resolution deadline is missed; one resolved at the deadline is met', async () => {
-    const late = await incidents.open({ impact: 2, timing: 3, title: 'Sen', orgId: 'csn' }, anna, at('2026-02-03 09:00'));
-    const onTime = await incidents.open({ impact: 2, timing: 3, title: 'I tid', orgId: 'csn' }, anna, at('2026-02-03 09:00'));
+    const late = await incidents.open({ impact: 2, timing: 3, title: 'Sen', agencyId: 'csn' }, anna, at('2026-02-03 09:00'));
+    const onTime = await incidents.open({ impact: 2, timing: 3, title: 'I tid', agencyId: 'csn' }, anna, at('2026-02-03 09:00'));
     await incidents.acknowledge(late.id, anna, at('2026-02-03 09:05'));
     await incidents.acknowledge(onTime.id, anna, at('2026-02-03 09:05'));
     await incidents.resolve(late.id, 'Klart', anna, late.resolution.due + SECOND);
@@ -47,7 +47,7 @@ describe.each(databases)('compliance from the store on $name', (target) => {
   });
 
   it('an incident opened on 31 October and resolved on 2 November counts in November, and is open at the end of October', async () => {
-    const v = await incidents.open({ impact: 3, timing: 3, title: 'Över månadsskiftet', orgId: 'skatteverket' }, anna, at('2026-10-31 10:00'));
+    const v = await incidents.open({ impact: 3, timing: 3, title: 'Över månadsskiftet', agencyId: 'skatteverket' }, anna, at('2026-10-31 10:00'));
     await incidents.resolve(v.id, 'Åtgärdad', anna, at('2026-11-02 10:00'));
     const october = await reader.report('2026-10', at('2026-12-10 08:00'));
     const november = await reader.report('2026-11', at('2026-12-10 08:00'));
@@ -77,7 +77,7 @@ describe.each(databases)('compliance from the store on $name', (target) => {
 
   it('9 of 10 incidents resolved in time is exactly the goal (90 %)', async () => {
     for (let i = 0; i < 10; i++) {
-      const v = await incidents.open({ impact: 3, timing: 3, title: `Ärende ${i}`, orgId: 'forsakringskassan' }, anna, at('2026-03-03 09:00'));
+      const v = await incidents.open({ impact: 3, timing: 3, title: `Ärende ${i}`, agencyId: 'forsakringskassan' }, anna, at('2026-03-03 09:00'));
       await incidents.resolve(v.id, 'Klart', anna, i === 0 ? v.resolution.due + SECOND : at('2026-03-03 10:00'));
     }
     const report = await reader.report('2026-03', at('2026-04-10 08:00'), 'forsakringskassan');
@@ -87,12 +87,12 @@ describe.each(databases)('compliance from the store on $name', (target) => {
   });
 
   it('orders and problems are judged against their own tables, and problems list root cause, action and linked incidents', async () => {
-    const order = await cases.openOrder({ type: 'question', title: 'Fråga om fält', orgId: 'csn' }, anna, at('2026-07-06 09:00'));
+    const order = await cases.openOrder({ type: 'question', title: 'Fråga om fält', agencyId: 'csn' }, anna, at('2026-07-06 09:00'));
     expect(order.ref).toMatch(/^BES-\d+$/);
     expect(order.responseDueAt).toBeNull();
     await cases.resolve('order', order.number, 'Besvarad', anna, order.resolutionDueAt + SECOND);
-    const incident = await incidents.open({ impact: 2, timing: 3, title: 'Återkommande fel', orgId: 'csn' }, anna, at('2026-07-06 09:00'));
-    const problem = await cases.openProblem({ impact: 2, timing: 3, title: 'Rotorsak till återkommande fel', orgId: 'csn', linkedIncidents: [incident.id] }, anna, at('2026-07-06 10:00'));
+    const incident = await incidents.open({ impact: 2, timing: 3, title: 'Återkommande fel', agencyId: 'csn' }, anna, at('2026-07-06 09:00'));
+    const problem = await cases.openProblem({ impact: 2, timing: 3, title: 'Rotorsak till återkommande fel', agencyId: 'csn', linkedIncidents: [incident.id] }, anna, at('2026-07-06 10:00'));
     expect(problem.ref).toMatch(/^PRB-\d+$/);
     await cases.setRootCause(problem.number, 'Minnesläcka i adaptern', anna, at('2026-07-07 10:00'));
     await cases.setAction(problem.number, 'Uppgradera adaptern', anna, at('2026-07-07 10:05'));
@@ -120,7 +120,7 @@ describe.each(databases)('outages from Påverkan-1 incidents on $name', (target)
   afterAll(() => db.close());
 
   it('an open Påverkan-1 incident is an outage going on; resolved, it is recorded from receipt to resolution and can be edited', async () => {
-    const v = await incidents.open({ impact: 1, timing: 1, title: 'Inga svar', orgId: 'csn', baseServices: ['Inkomstuppgifter'] }, anna, at('2026-09-08 10:00'));
+    const v = await incidents.open({ impact: 1, timing: 1, title: 'Inga svar', agencyId: 'csn', baseServices: ['Inkomstuppgifter'] }, anna, at('2026-09-08 10:00'));
     const running = await reader.report('2026-09', at('2026-09-08 11:00'));
     expect(running.outages.list).toEqual([expect.objectContaining({ ref: v.ref, end: null, cause: 'Inga svar', downtimeMinutes: 60 })]);
     expect(running.outages.unplanned).toBe(1);
@@ -137,7 +137,7 @@ describe.each(databases)('outages from Påverkan-1 incidents on $name', (target)
   });
 
   it('a new Påverkan other than 1 takes the outage away again', async () => {
-    const v = await incidents.open({ impact: 1, timing: 1, title: 'Felbedömt', orgId: 'csn' }, anna, at('2026-09-15 10:00'));
+    const v = await incidents.open({ impact: 1, timing: 1, title: 'Felbedömt', agencyId: 'csn' }, anna, at('2026-09-15 10:00'));
     await incidents.resolve(v.id, 'Klart', anna, at('2026-09-15 10:30'));
     expect(await db.prisma.outage.count({ where: { sourceIncidentId: v.id } })).toBe(1);
     await incidents.reprioritise(v.id, { impact: 3, timing: 1 }, 'Bara enstaka anrop', anna, at('2026-09-15 11:00'));
@@ -145,7 +145,7 @@ describe.each(databases)('outages from Påverkan-1 incidents on $name', (target)
   });
 
   it('"available with disturbance" is listed with its incident but is neither downtime nor an unplanned outage', async () => {
-    const v = await incidents.open({ impact: 3, timing: 1, title: 'Långsamt', orgId: 'csn' }, anna, at('2026-09-22 10:00'));
+    const v = await incidents.open({ impact: 3, timing: 1, title: 'Långsamt', agencyId: 'csn' }, anna, at('2026-09-22 10:00'));
     await outages.record({ start: at('2026-09-22 10:00'), end: at('2026-09-22 12:00'), cause: 'Hälften av anropen svarar', kind: 'disturbed', incidentId: v.id }, anna, at('2026-09-22 13:00'));
     const report = await reader.report('2026-09', at('2026-10-10 08:00'));
     expect(report.outages.list.filter((o) => o.state === 'disturbed')).toHaveLength(1);

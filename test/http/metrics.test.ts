@@ -42,7 +42,7 @@ describe('/metrics', () => {
   beforeAll(async () => {
     pglite = await PGlite.create('memory://');
     db = await openDatabase({ pglite });
-    const base = { orgId: 'x', impact: 1, timing: 1, suggestedTiming: 1, status: 'open', reporter: 'u', source: 'console', receivedAt: new Date(), responseDueAt: new Date(), resolutionDueAt: new Date(), configVersion: 'v' };
+    const base = { agencyId: 'x', impact: 1, timing: 1, suggestedTiming: 1, status: 'open', reporter: 'u', source: 'console', receivedAt: new Date(), responseDueAt: new Date(), resolutionDueAt: new Date(), configVersion: 'v' };
     await db.prisma.incident.createMany({
       data: [
         { ...base, title: 'a', priority: 'critical' },

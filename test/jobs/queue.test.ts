@@ -173,7 +173,7 @@ describe.each(databases)('job queue on $name', (target) => {
 
   it('deliveryProblems lists failed and retrying deliveries of an incident, without message text', async () => {
     const incident = await db.prisma.incident.create({
-      data: { title: 't', orgId: 'csn', impact: 1, timing: 1, suggestedTiming: 1, priority: 'critical', status: 'open', reporter: 'r', source: 'cli', receivedAt: new Date(T0), responseDueAt: new Date(T0), resolutionDueAt: new Date(T0), configVersion: 'v' },
+      data: { title: 't', agencyId: 'csn', impact: 1, timing: 1, suggestedTiming: 1, priority: 'critical', status: 'open', reporter: 'r', source: 'cli', receivedAt: new Date(T0), responseDueAt: new Date(T0), resolutionDueAt: new Date(T0), configVersion: 'v' },
     });
     const q = queue('a', { clock: () => T0, maxAttempts: 1 });
     await q.enqueue(db.prisma, [job('x', T0, { incidentId: incident.id, kind: 'card' }), job('y', T0, { incidentId: incident.id, kind: 'reminder' })]);

@@ -37,7 +37,7 @@ describe.each(databases)('contract versions on $name', (target) => {
   afterAll(() => db.close());
 
   it('a Kritisk incident opened under an 8-hour target keeps it after the target becomes 2 hours', async () => {
-    const opened = await service(db, seed).open({ impact: 1, timing: 1, title: 'Inga svar', orgId: 'skatteverket' }, anna, at('2026-11-24 09:00'));
+    const opened = await service(db, seed).open({ impact: 1, timing: 1, title: 'Inga svar', agencyId: 'skatteverket' }, anna, at('2026-11-24 09:00'));
     expect(local(opened.resolution.due)).toBe('Tue 2026-11-24 17:00');
 
     const later = service(db, stricter);
@@ -49,13 +49,13 @@ describe.each(databases)('contract versions on $name', (target) => {
     expect(shown.resolution.left).toBe(7 * 3_600_000);
 
     // A new incident opened now gets the new target.
-    const fresh = await later.open({ impact: 1, timing: 1, title: 'Nytt avbrott', orgId: 'skatteverket' }, anna, at('2026-11-24 09:00'));
+    const fresh = await later.open({ impact: 1, timing: 1, title: 'Nytt avbrott', agencyId: 'skatteverket' }, anna, at('2026-11-24 09:00'));
     expect(fresh.configVersion).toBe(stricter.version);
     expect(local(fresh.resolution.due)).toBe('Tue 2026-11-24 11:00');
   });
 
   it('reprioritising replans from the incident\'s own contract, not the one loaded now', async () => {
-    const opened = await service(db, seed).open({ impact: 2, timing: 2, title: 'Långsamt', orgId: 'csn' }, anna, at('2026-11-24 09:00'));
+    const opened = await service(db, seed).open({ impact: 2, timing: 2, title: 'Långsamt', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
     const replanned = await service(db, stricter).reprioritise(opened.id, { impact: 1, timing: 1 }, 'Fler kommuner drabbade', anna, at('2026-11-24 09:30'));
     expect(replanned.priority).toBe('critical');
     expect(replanned.configVersion).toBe(seed.version);
@@ -63,7 +63,7 @@ describe.each(databases)('contract versions on $name', (target) => {
   });
 
   it('an incident\'s reminder ladder stays the one of its own contract when it is replanned under a new one', async () => {
-    const opened = await service(db, seed).open({ impact: 1, timing: 1, title: 'Avbrott', orgId: 'csn' }, anna, at('2026-11-24 09:00'));
+    const opened = await service(db, seed).open({ impact: 1, timing: 1, title: 'Avbrott', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
     const pending = async () =>
       (await db.prisma.reminder.findMany({ where: { incidentId: opened.id, status: 'pending' }, orderBy: [{ dueAt: 'asc' }, { seq: 'asc' }] })).map((r) => `${r.target}:${r.kind}:${local(r.dueAt.getTime())}`);
     const before = await pending();
@@ -72,7 +72,7 @@ describe.each(databases)('contract versions on $name', (target) => {
     await service(db, quieter).note(opened.id, 'Leverantören felsöker', anna, at('2026-11-24 09:05'));
     expect(await pending()).toEqual(before);
     // A new incident opened under the quieter contract gets the quieter ladder.
-    const fresh = await service(db, quieter).open({ impact: 1, timing: 1, title: 'Nytt', orgId: 'csn' }, anna, at('2026-11-24 09:00'));
+    const fresh = await service(db, quieter).open({ impact: 1, timing: 1, title: 'Nytt', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
     const freshResponse = (await db.prisma.reminder.findMany({ where: { incidentId: fresh.id, target: 'response', kind: 'warning' } })).map((r) => local(r.dueAt.getTime()));
     expect(freshResponse).toEqual(['Tue 2026-11-24 09:27']);
   });
@@ -81,8 +81,8 @@ describe.each(databases)('contract versions on $name', (target) => {
     const own = await target.open();
     try {
       const first = service(own, seed);
-      const a = await first.open({ impact: 3, title: 'CSN svarar långsamt', orgId: 'csn' }, anna, at('2026-11-24 09:00'));
-      const b = await first.open({ impact: 4, title: 'CSN enstaka fel', orgId: 'csn' }, anna, at('2026-11-24 09:05'));
+      const a = await first.open({ impact: 3, title: 'CSN svarar långsamt', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
+      const b = await first.open({ impact: 4, title: 'CSN enstaka fel', agencyId: 'csn' }, anna, at('2026-11-24 09:05'));
       const err = await createApp({ contract: withoutCsn, database: own }).then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(StartupError);
       expect((err as StartupError).code).toBe('contract.agencyRemoved');

@@ -30,9 +30,9 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
 
   it('opens a Kritisk incident on Friday 16:45 with deadlines on Monday and a human id', async () => {
     const now = at('2026-11-27 16:45');
-    const v = await service.open({ impact: 1, title: 'Inga svar från SSBTEK', orgId: 'skatteverket' }, anna, now);
+    const v = await service.open({ impact: 1, title: 'Inga svar från SSBTEK', agencyId: 'skatteverket' }, anna, now);
     expect(v.ref).toMatch(/^INC-\d+$/);
-    expect(v).toMatchObject({ priority: 'critical', timing: 1, suggestedTiming: 1, status: 'open', orgName: 'Skatteverket', reporter: 'anna', configVersion: contract.version });
+    expect(v).toMatchObject({ priority: 'critical', timing: 1, suggestedTiming: 1, status: 'open', agencyName: 'Skatteverket', reporter: 'anna', configVersion: contract.version });
     expect(local(v.response.due)).toBe('Mon 2026-11-30 08:15');
     expect(local(v.resolution.due)).toBe('Mon 2026-11-30 15:45');
     expect(v.response.left).toBe(30 * 60_000);
@@ -41,7 +41,7 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
   });
 
   it('uses the suggested Tidpunkt unless one is given, and keeps both', async () => {
-    const v = await service.open({ impact: 1, timing: 3, title: 'Långsamt', orgId: 'csn' }, anna, at('2026-11-20 10:00'));
+    const v = await service.open({ impact: 1, timing: 3, title: 'Långsamt', agencyId: 'csn' }, anna, at('2026-11-20 10:00'));
     expect(v).toMatchObject({ timing: 3, suggestedTiming: 1, priority: 'medium' });
   });
 
@@ -66,7 +66,7 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
   });
 
   it('resolves with a note, reopens, and closes, with a timeline and audit trail', async () => {
-    const v = await service.open({ impact: 2, timing: 2, title: 'Två bastjänster borta', orgId: 'transportstyrelsen', baseServices: ['Fordon', 'Körkort'] }, anna, at('2026-11-18 09:00'));
+    const v = await service.open({ impact: 2, timing: 2, title: 'Två bastjänster borta', agencyId: 'transportstyrelsen', baseServices: ['Fordon', 'Körkort'] }, anna, at('2026-11-18 09:00'));
     expect(v.priority).toBe('high');
     await service.acknowledge(v.id, bo, at('2026-11-18 09:20'));
     const resolved = await service.resolve(v.id, 'Återrapporterat per telefon till SPOC', bo, at('2026-11-19 11:00'));
@@ -119,7 +119,7 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
   it('refuses wrong input and changes nothing', async () => {
     const before = await db.prisma.incident.count();
     expect((await userError(service.open({ impact: 5, title: 'x' }, anna, at('2026-11-24 10:00')))).code).toBe('level.invalid');
-    expect((await userError(service.open({ impact: 1, title: 'x', orgId: 'nasa' }, anna, at('2026-11-24 10:00')))).code).toBe('agency.unknown');
+    expect((await userError(service.open({ impact: 1, title: 'x', agencyId: 'nasa' }, anna, at('2026-11-24 10:00')))).code).toBe('agency.unknown');
     expect((await userError(service.open({ impact: 1, title: '   ' }, anna, at('2026-11-24 10:00')))).code).toBe('incident.titleRequired');
     expect(await db.prisma.incident.count()).toBe(before);
 

@@ -35,8 +35,8 @@ function view(overrides: Partial<IncidentView> = {}): IncidentView {
     ref: 'INC-123456789',
     title: 'Inga svar',
     description: '',
-    orgId: 'skatteverket',
-    orgName: 'Skatteverket',
+    agencyId: 'skatteverket',
+    agencyName: 'Skatteverket',
     baseServices: [],
     impact: 1,
     timing: 1,
@@ -70,7 +70,7 @@ const extreme = view({
   acknowledgedBy: `U${'A'.repeat(200)}`,
   resolvedBy: 'anna.andersson@example.org',
   reporter: '<!channel>',
-  orgName: 'N'.repeat(3000),
+  agencyName: 'N'.repeat(3000),
   revision: 2 ** 31 - 1,
 });
 

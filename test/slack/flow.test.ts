@@ -76,7 +76,7 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
     expect(textOf(eph.body.blocks)).toContain('Responstid: senast tis 24 nov. 2026 10:30');
 
     const incident = await bot.db.prisma.incident.findFirstOrThrow();
-    expect(incident).toMatchObject({ priority: 'critical', reporter: 'U0REPORTER', source: 'slack', orgId: 'skatteverket', security: true, baseServices: ['Inkomster', 'Bostadsbidrag'] });
+    expect(incident).toMatchObject({ priority: 'critical', reporter: 'U0REPORTER', source: 'slack', agencyId: 'skatteverket', security: true, baseServices: ['Inkomster', 'Bostadsbidrag'] });
     expect(incident.idempotencyKey).toBe(`slack:view:${view.id}`);
     await bot.slack.idle();
     const ref = await bot.db.prisma.chatReference.findFirstOrThrow();

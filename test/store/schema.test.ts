@@ -568,7 +568,7 @@ describe.each(databases)('$name', (target) => {
     const receivedAt = new Date('2026-03-02T08:15:30.123Z');
     const incidentData = {
       title: 'Inloggning via e-legitimation fungerar inte',
-      orgId: 'skv',
+      agencyId: 'skv',
       baseServices: ['eid', 'portal'],
       impact: 1,
       timing: 2,

@@ -104,7 +104,7 @@ describe('cards from the conversation\'s views, on a real incident', () => {
   const actor = { id: '6a5b4c3d-0000-4000-8000-000000000001', source: 'teams' as const };
   beforeAll(async () => {
     app = await testApp(await pgliteTarget.open(), clock);
-    const opened = await app.incidents.open({ impact: 2, timing: 1, title: 'Långsamma svar [länk](x)', orgId: 'csn', description: 'Beskrivning', security: false, baseServices: ['Inkomster'] }, actor, clock.t);
+    const opened = await app.incidents.open({ impact: 2, timing: 1, title: 'Långsamma svar [länk](x)', agencyId: 'csn', description: 'Beskrivning', security: false, baseServices: ['Inkomster'] }, actor, clock.t);
     views.set('open', opened);
     views.set('acknowledged', await app.incidents.acknowledge(opened.id, actor, clock.t));
     views.set('resolved', await app.incidents.resolve(opened.id, 'Fixat', actor, clock.t));

@@ -95,7 +95,7 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     expect(buttonsOf(card)).toEqual(['Kvittera', 'Åtgärdad', 'Ändra prioritet', 'Snooze']);
     expect(card.actions[3].card.actions.map((a: any) => a.title)).toEqual(['Snooza 15 min', 'Snooza 60 min']);
     const incident = await bot.app.database.prisma.incident.findFirstOrThrow();
-    expect(incident).toMatchObject({ priority: 'critical', source: 'teams', reporter: PEOPLE.anna.aadObjectId, orgId: 'skatteverket', security: true });
+    expect(incident).toMatchObject({ priority: 'critical', source: 'teams', reporter: PEOPLE.anna.aadObjectId, agencyId: 'skatteverket', security: true });
     // The incident channel never spoke to the bot: the card went through TEAMS_SERVICE_URL.
     expect(await bot.app.database.prisma.chatReference.count({ where: { platform: 'teams', channelId: INCIDENT_CHANNEL, incidentId: null } })).toBe(0);
     expect(card1.rawPath.startsWith(new URL(bot.fake.serviceUrl).pathname)).toBe(true);
@@ -238,7 +238,7 @@ describe('Teams: an incident from a 1:1 chat', () => {
     const post = await bot.call((c) => sendsTo(CHAT)(c) && cardText(cardsOf(c)[0] ?? {}).includes('INC-1 ·'));
     expect(post.rawPath).toContain(CHAT);
     expect(buttonsOf(cardsOf(post)[0])).toContain('Kvittera');
-    expect(await bot.app.database.prisma.incident.findFirstOrThrow()).toMatchObject({ reporter: PEOPLE.bo.aadObjectId, source: 'teams', orgId: 'csn' });
+    expect(await bot.app.database.prisma.incident.findFirstOrThrow()).toMatchObject({ reporter: PEOPLE.bo.aadObjectId, source: 'teams', agencyId: 'csn' });
   });
 
   it('`hjälp` and a line that is no command answer in the chat with the conversation\'s texts', async () => {

@@ -55,13 +55,13 @@ describe.each(databases)('status endpoints on the store ($name)', (target) => {
       {
         impact: 1,
         title: 'INTERN: db-prod-7 nere, Anna Andersson 19121212-1212 ringde',
-        orgId: 'forsakringskassan',
+        agencyId: 'forsakringskassan',
         description: 'Bertil Berg 191212121212 på raid-kontrollern',
       },
       anna,
       at('2026-11-30T09:00'),
     );
-    await incidents.open({ impact: 4, title: 'Kalle Karlsson 121212-1212 får fel svar', orgId: 'csn' }, anna, at('2026-11-30T09:10'));
+    await incidents.open({ impact: 4, title: 'Kalle Karlsson 121212-1212 får fel svar', agencyId: 'csn' }, anna, at('2026-11-30T09:10'));
     seriousId = serious.id;
     // Even a title stored unmasked (an old row) is never read.
     await db.prisma.incident.update({ where: { id: serious.id }, data: { title: 'INTERN db-prod-7 Anna Andersson 19121212-1212' } });

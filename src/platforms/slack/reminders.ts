@@ -113,7 +113,7 @@ export class SlackReminders {
     return {
       reminder: { id: p.reminderId, incidentId: job.incidentId!, target: p.target, kind: p.kind, seq: p.seq, level: p.level, dueAt, deadlineAt: new Date(p.deadlineAt) },
       incident,
-      contacts: p.level === 0 ? null : contactsFor(contract, incident.orgId, incident.priority, p.level >= 2 ? 2 : 1),
+      contacts: p.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, p.level >= 2 ? 2 : 1),
       lateBy,
       late: lateBy > (this.options.lateAfterMs ?? 60_000),
       snoozeMinutes: [...contract.reminders.snoozeMinutes],

@@ -244,7 +244,7 @@ export class TeamsAnnouncer implements DeliveryHandler {
   private async reminder(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView, at: number, ctx: DeliveryContext): Promise<void> {
     const { contract, refs, names } = this.options;
     const tr = this.tr();
-    const contacts = p.level === 0 ? null : contactsFor(contract, incident.orgId, incident.priority, p.level >= 2 ? 2 : 1);
+    const contacts = p.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, p.level >= 2 ? 2 : 1);
     const dueAt = new Date(p.dueAt);
     const lateBy = Math.max(0, at - dueAt.getTime());
     const message: ReminderMessage = {

@@ -204,7 +204,7 @@ export function incidentCard(tr: Translator, contract: Contract, v: IncidentView
   ];
   const timingText = tr.t(`common.timing.${v.timing}`);
   const facts = [
-    { title: tr.t('teams.card.org'), value: plain(v.orgName) },
+    { title: tr.t('teams.card.org'), value: plain(v.agencyName) },
     { title: tr.t('teams.card.reporter'), value: plain(person(v.reporter)) },
     { title: tr.t('teams.card.impact', { impact: v.impact }), value: plain(tr.t(`common.impact.${v.impact}`)) },
     { title: tr.t('teams.card.timing', { timing: v.timing }), value: plain(v.timing !== v.suggestedTiming ? tr.t('teams.card.timingOverride', { text: timingText, suggested: v.suggestedTiming }) : timingText) },
@@ -213,8 +213,8 @@ export function incidentCard(tr: Translator, contract: Contract, v: IncidentView
   if (v.acknowledgedBy) facts.push({ title: tr.t('teams.card.handledBy'), value: plain(person(v.acknowledgedBy)) });
   if (v.resolvedBy) facts.push({ title: tr.t('teams.card.resolvedBy'), value: plain(person(v.resolvedBy)) });
   body.push({ type: 'FactSet', facts });
-  body.push(textBlock(plain(targetLine(tr, contract, tr.t('common.deadline.response'), v.response, v.orgId))));
-  body.push(textBlock(plain(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution, v.orgId)), { spacing: 'None' }));
+  body.push(textBlock(plain(targetLine(tr, contract, tr.t('common.deadline.response'), v.response, v.agencyId))));
+  body.push(textBlock(plain(targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution, v.agencyId)), { spacing: 'None' }));
   if (v.baseServices.length) body.push(textBlock(plain(tr.t('teams.card.services', { services: v.baseServices.join(', ') }))));
   if (v.description) body.push(textBlock(plain(tr.t('teams.card.description', { text: v.description }))));
   if (v.resolutionNote) body.push(textBlock(plain(tr.t('teams.card.note', { note: v.resolutionNote }))));

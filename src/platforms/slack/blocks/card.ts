@@ -49,7 +49,7 @@ export function incidentBlocks(tr: Translator, contract: Contract, v: IncidentVi
 
   const timing = tr.t('slack.card.timing', { timing: v.timing, text: tr.t(`common.timing.${v.timing}`) }) + (v.timing !== v.suggestedTiming ? ` ${tr.t('slack.card.timingOverride', { suggested: v.suggestedTiming })}` : '');
   const fields = [
-    tr.t('slack.card.org', { org: escapeMrkdwn(v.orgName) }),
+    tr.t('slack.card.org', { org: escapeMrkdwn(v.agencyName) }),
     tr.t('slack.card.reporter', { reporter: person(v.reporter) }),
     tr.t('slack.card.impact', { impact: v.impact, text: tr.t(`common.impact.${v.impact}`) }),
     timing,
@@ -91,7 +91,7 @@ export function openedConfirmation(tr: Translator, contract: Contract, v: Incide
   const head = channel ? tr.t('slack.confirm.opened', { ...vars, channel }) : tr.t('slack.confirm.openedHere', vars);
   const deadlines = [targetLine(tr, contract, tr.t('common.deadline.response'), v.response), targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution)];
   const blocks: types.KnownBlock[] = [
-    section(`${head}\n*${escapeMrkdwn(v.title)}* · ${escapeMrkdwn(v.orgName)}`),
+    section(`${head}\n*${escapeMrkdwn(v.title)}* · ${escapeMrkdwn(v.agencyName)}`),
     section(deadlines.map(escapeMrkdwn).join('\n')),
     context(tr.t('slack.card.asOf', { at: formatInstant(tr, asOf, contract.timezone) })),
   ];
