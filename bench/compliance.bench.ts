@@ -67,7 +67,8 @@ export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'
     const fate = rnd();
     // 90 % in time, 9.9 % late (by up to the target again plus ten days), 0.1 % never
     // resolved; work starts in time in about 92 %.
-    const resolvedAt = fate < 0.9 ? receivedAt + Math.floor(rnd() * span) : fate < 0.999 ? d.resolution + Math.floor(rnd() * (span + 10 * 86_400_000)) + 1000 : null;
+    const resolvedAt =
+      fate < 0.9 ? receivedAt + Math.floor(rnd() * span) : fate < 0.999 ? d.resolution + Math.floor(rnd() * (span + 10 * 86_400_000)) + 1000 : null;
     const acknowledgedAt = d.response === null ? null : rnd() < 0.92 ? receivedAt + Math.floor(rnd() * (d.response - receivedAt)) : d.response + 60_000;
     return {
       ref: `${prefix}-${i}`,
@@ -89,7 +90,8 @@ export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'
   };
   for (let i = 0; i < INCIDENTS; i++) cases.push(make(i + 1, { kind: 'incident', priority: priority() }, 'INC'));
   for (let i = 0; i < ORDERS_AND_PROBLEMS; i++) {
-    const ref: CaseRef = rnd() < 0.6 ? { kind: 'order', type: ORDER_TYPES[rnd() < 0.25 ? 0 : 1] } : { kind: 'problem', priority: PRIORITIES[Math.floor(rnd() * 4)]! };
+    const ref: CaseRef =
+      rnd() < 0.6 ? { kind: 'order', type: ORDER_TYPES[rnd() < 0.25 ? 0 : 1] } : { kind: 'problem', priority: PRIORITIES[Math.floor(rnd() * 4)]! };
     cases.push(make(i + 1, ref, ref.kind === 'order' ? 'BES' : 'PRB'));
   }
   const outages: OutageFact[] = Array.from({ length: OUTAGES }, (_, i) => {

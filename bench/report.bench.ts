@@ -106,7 +106,9 @@ async function child(mode: string): Promise<void> {
     seriesMs = performance.now() - t1;
   }
   await db.close();
-  process.stdout.write(`${JSON.stringify({ first: times[0], median: [...times].sort((a, b) => a - b)[times.length >> 1], seriesMs, bytes, peakMb: rssMb() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ first: times[0], median: [...times].sort((a, b) => a - b)[times.length >> 1], seriesMs, bytes, peakMb: rssMb() })}\n`,
+  );
 }
 
 /**
@@ -117,13 +119,25 @@ async function child(mode: string): Promise<void> {
 async function bundleChild(): Promise<string> {
   const { build } = await import('esbuild');
   const outfile = fileURLToPath(new URL('../.bench/child/report-child.mjs', import.meta.url));
-  await build({ entryPoints: [fileURLToPath(import.meta.url)], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, target: 'node20', logLevel: 'error' });
+  await build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile,
+    target: 'node20',
+    logLevel: 'error',
+  });
   return outfile;
 }
 
 let bundled: Promise<string> | null = null;
 
-async function runChild(mode: 'rss' | 'time', env: Record<string, string>): Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }> {
+async function runChild(
+  mode: 'rss' | 'time',
+  env: Record<string, string>,
+): Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }> {
   bundled ??= bundleChild();
   const proc = spawn(process.execPath, [await bundled], { env: { ...process.env, REPORT_BENCH_CHILD: mode, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -146,7 +160,9 @@ function incidentCsv(rows: number): string {
   for (let i = 0; i < rows; i++) {
     const received = from.plus({ minutes: i * 5 });
     const iso = (d: DateTime) => d.toISO({ suppressMilliseconds: true })!;
-    lines.push(`H-${i};${agencies[i % 3]};${(i % 4) + 1};3;"Ärende ${i}, importerat";${iso(received)};${iso(received.plus({ minutes: 10 }))};${iso(received.plus({ hours: 3 }))};;nej`);
+    lines.push(
+      `H-${i};${agencies[i % 3]};${(i % 4) + 1};3;"Ärende ${i}, importerat";${iso(received)};${iso(received.plus({ minutes: 10 }))};${iso(received.plus({ hours: 3 }))};;nej`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -164,7 +180,11 @@ export async function run(): Promise<BenchResult[]> {
     try {
       const t0 = performance.now();
       const counts = await load(db);
-      results.push({ metric: `${kind}: loading ${counts.incidents} incidents, ${counts.cases} orders and problems, ${counts.outages} outages`, value: round(performance.now() - t0, 0), unit: 'ms' });
+      results.push({
+        metric: `${kind}: loading ${counts.incidents} incidents, ${counts.cases} orders and problems, ${counts.outages} outages`,
+        value: round(performance.now() - t0, 0),
+        unit: 'ms',
+      });
       await db.close();
       const where: Record<string, string> = kind === 'pglite' ? { REPORT_BENCH_DIR: dir! } : { REPORT_BENCH_URL: url.toString() };
       const m = await runChild('time', where);

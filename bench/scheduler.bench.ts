@@ -49,7 +49,8 @@ async function openIncidents(app: App, n: number): Promise<number> {
 /** Moves `ids` to fall due from `firstDue` over `spread` ms (one statement). */
 async function makeDue(db: Database, ids: number[], firstDue: number, spread: number): Promise<void> {
   const dues = ids.map((_, i) => new Date(firstDue + Math.floor((i * spread) / Math.max(1, ids.length))).toISOString());
-  await db.prisma.$executeRaw`UPDATE reminders SET due_at = u.due_at FROM unnest(${ids}::int[], ${dues}::timestamptz[]) AS u(id, due_at) WHERE reminders.id = u.id`;
+  await db.prisma
+    .$executeRaw`UPDATE reminders SET due_at = u.due_at FROM unnest(${ids}::int[], ${dues}::timestamptz[]) AS u(id, due_at) WHERE reminders.id = u.id`;
 }
 
 async function lateness(kind: 'postgres' | 'pglite') {
@@ -84,9 +85,19 @@ async function lateness(kind: 'postgres' | 'pglite') {
     }
     idle.sort((a, b) => a - b);
 
-    const wanted = await db.prisma.reminder.findMany({ where: { status: 'pending', target: 'resolution' }, distinct: ['incidentId'], take: DUE, select: { id: true } });
+    const wanted = await db.prisma.reminder.findMany({
+      where: { status: 'pending', target: 'resolution' },
+      distinct: ['incidentId'],
+      take: DUE,
+      select: { id: true },
+    });
     const firstDue = (await first.jobs.queue.now()) + 1_000;
-    await makeDue(db, wanted.map((w) => w.id), firstDue, SPREAD_MS);
+    await makeDue(
+      db,
+      wanted.map((w) => w.id),
+      firstDue,
+      SPREAD_MS,
+    );
     for (const app of apps) app.scheduler.start(undefined, 5_000);
     const deadline = Date.now() + SPREAD_MS + 20_000;
     while (recorder.lateness.length < wanted.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -95,8 +106,17 @@ async function lateness(kind: 'postgres' | 'pglite') {
     const late = [...recorder.lateness].sort((a, b) => a - b);
     const processes = apps.length;
     return [
-      { metric: `open incidents (${kind})`, value: INCIDENTS, unit: 'incidents', goal: `${pendingRows} pending reminder rows, opened in ${round(openSeconds)} s` },
-      { metric: `reminders delivered of ${wanted.length} due over ${SPREAD_MS / 1000} s, ${processes} process${processes > 1 ? 'es' : ''} (${kind})`, value: late.length, unit: 'reminders' },
+      {
+        metric: `open incidents (${kind})`,
+        value: INCIDENTS,
+        unit: 'incidents',
+        goal: `${pendingRows} pending reminder rows, opened in ${round(openSeconds)} s`,
+      },
+      {
+        metric: `reminders delivered of ${wanted.length} due over ${SPREAD_MS / 1000} s, ${processes} process${processes > 1 ? 'es' : ''} (${kind})`,
+        value: late.length,
+        unit: 'reminders',
+      },
       { metric: `reminder lateness p50 (${kind}, ${processes}×)`, value: round(percentile(late, 50)), unit: 'ms' },
       { metric: `reminder lateness p99 (${kind}, ${processes}×)`, value: round(percentile(late, 99)), unit: 'ms', goal: '<= 1000' },
       { metric: `reminder lateness max (${kind}, ${processes}×)`, value: round(late.at(-1) ?? Number.NaN), unit: 'ms' },
@@ -127,20 +147,59 @@ async function burst() {
       extra.push(other);
       apps.push(await createApp({ contract: buildContract(), database: other, schedulerOwner: `burst-${i}` }));
     }
-    for (const app of apps) slacks.push(await startSlack(app, { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', retries: 0, lang: 'sv', incidentChannel: 'C0BURST' }));
-    const wanted = await db.prisma.reminder.findMany({ where: { status: 'pending', target: 'resolution' }, distinct: ['incidentId'], take: BURST, select: { id: true } });
+    for (const app of apps)
+      slacks.push(
+        await startSlack(app, {
+          botToken: 'xoxb-bench',
+          signingSecret: SECRET,
+          apiUrl: fake.apiUrl,
+          port: 0,
+          host: '127.0.0.1',
+          retries: 0,
+          lang: 'sv',
+          incidentChannel: 'C0BURST',
+        }),
+      );
+    const wanted = await db.prisma.reminder.findMany({
+      where: { status: 'pending', target: 'resolution' },
+      distinct: ['incidentId'],
+      take: BURST,
+      select: { id: true },
+    });
     const due = (await first.jobs.queue.now()) + 1_500;
-    await makeDue(db, wanted.map((w) => w.id), due, 0);
+    await makeDue(
+      db,
+      wanted.map((w) => w.id),
+      due,
+      0,
+    );
     for (const app of apps) app.scheduler.start(undefined, 1_000);
     const deadline = Date.now() + 60_000;
-    const jobIds = () => [...fake.messages.values()].flat().filter((m) => m.channel === 'C0BURST').flatMap((m) => String(m.metadata?.event_payload.job_ids ?? '').split(',').filter(Boolean).map((id) => ({ id, at: m.at })));
+    const jobIds = () =>
+      [...fake.messages.values()]
+        .flat()
+        .filter((m) => m.channel === 'C0BURST')
+        .flatMap((m) =>
+          String(m.metadata?.event_payload.job_ids ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((id) => ({ id, at: m.at })),
+        );
     while (jobIds().length < wanted.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const seen = jobIds();
     const last = Math.max(...seen.map((s) => s.at)) - due;
     const messages = (fake.messages.get('C0BURST') ?? []).length;
-    const p50 = percentile(seen.map((s) => s.at - due).sort((a, b) => a - b), 50);
+    const p50 = percentile(
+      seen.map((s) => s.at - due).sort((a, b) => a - b),
+      50,
+    );
     return [
-      { metric: `burst: ${wanted.length} reminders due at once in one channel, in Slack (3 replicas, 1 msg/s/channel)`, value: seen.length, unit: 'reminders', goal: `in ${messages} messages (digests), ${[...fake.rateLimited.values()].reduce((a, b) => a + b, 0)} × 429` },
+      {
+        metric: `burst: ${wanted.length} reminders due at once in one channel, in Slack (3 replicas, 1 msg/s/channel)`,
+        value: seen.length,
+        unit: 'reminders',
+        goal: `in ${messages} messages (digests), ${[...fake.rateLimited.values()].reduce((a, b) => a + b, 0)} × 429`,
+      },
       { metric: 'burst: lateness p50', value: round(p50), unit: 'ms' },
       { metric: 'burst: last reminder in Slack after its due time', value: round(last), unit: 'ms', goal: '<= 5000' },
     ];

@@ -101,13 +101,29 @@ function summary(label: string, result: LoadResult, goal?: string) {
   return [
     { metric: `${label}: ack latency p50`, value: round(percentile(sorted, 50), 2), unit: 'ms' },
     { metric: `${label}: ack latency p99`, value: round(percentile(sorted, 99), 2), unit: 'ms', ...(goal ? { goal } : {}) },
-    { metric: `${label}: ack latency max`, value: round(sorted.at(-1) ?? Number.NaN, 2), unit: 'ms', ...(goal ? { goal: '< 3000 ms (Slack gives up at 3 s)' } : {}) },
-    { metric: `${label}: answered 200 (sent at ${round(result.achievedRate)} req/s)`, value: ok, unit: 'requests', goal: `>= ${result.latencies.length + result.errors} (all sent)` },
+    {
+      metric: `${label}: ack latency max`,
+      value: round(sorted.at(-1) ?? Number.NaN, 2),
+      unit: 'ms',
+      ...(goal ? { goal: '< 3000 ms (Slack gives up at 3 s)' } : {}),
+    },
+    {
+      metric: `${label}: answered 200 (sent at ${round(result.achievedRate)} req/s)`,
+      value: ok,
+      unit: 'requests',
+      goal: `>= ${result.latencies.length + result.errors} (all sent)`,
+    },
   ];
 }
 
 /** The fake Slack in a child process: its Web API URL and its call log. */
-async function startFake(): Promise<{ apiUrl: string; baseUrl: string; child: ChildProcess; calls(): Promise<Array<{ method: string; at: number; trigger_id: string | null }>>; reset(): Promise<void> }> {
+async function startFake(): Promise<{
+  apiUrl: string;
+  baseUrl: string;
+  child: ChildProcess;
+  calls(): Promise<Array<{ method: string; at: number; trigger_id: string | null }>>;
+  reset(): Promise<void>;
+}> {
   const file = fileURLToPath(new URL('../test/support/fake-slack.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -129,7 +145,15 @@ type Fake = Awaited<ReturnType<typeof startFake>>;
 async function measureOurs(fake: Fake) {
   const db = await benchDatabase('pglite');
   const app = await createApp({ contract: buildContract(), database: db, log: silentLogger });
-  const slack = await startSlack(app, { botToken: 'xoxb-bench', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', retries: 0, lang: 'sv' });
+  const slack = await startSlack(app, {
+    botToken: 'xoxb-bench',
+    signingSecret: SECRET,
+    apiUrl: fake.apiUrl,
+    port: 0,
+    host: '127.0.0.1',
+    retries: 0,
+    lang: 'sv',
+  });
   try {
     const url = `http://127.0.0.1:${slack.port}/slack/events`;
     await load(url, `${fake.baseUrl}/response/`, WARMUP_SECONDS, 'warm');
@@ -152,7 +176,13 @@ async function measureOurs(fake: Fake) {
 }
 
 async function measureMinimal(fake: Fake) {
-  const bolt = new BoltApp({ token: 'xoxb-bench', signingSecret: SECRET, logLevel: LogLevel.ERROR, deferInitialization: true, clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } } });
+  const bolt = new BoltApp({
+    token: 'xoxb-bench',
+    signingSecret: SECRET,
+    logLevel: LogLevel.ERROR,
+    deferInitialization: true,
+    clientOptions: { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
+  });
   bolt.command('/ssbtek', async ({ ack }) => {
     await ack();
   });
@@ -179,7 +209,12 @@ export async function run(): Promise<Array<{ metric: string; value: number; unit
     return [
       ...summary(`our bot, ${label}`, ours.result, '< 3000 ms (Slack gives up at 3 s)'),
       { metric: `our bot: views.open after the command p50`, value: round(percentile(ours.opens, 50), 2), unit: 'ms' },
-      { metric: `our bot: views.open after the command p99`, value: round(percentile(ours.opens, 99), 2), unit: 'ms', goal: '< 3000 ms (the trigger_id expires)' },
+      {
+        metric: `our bot: views.open after the command p99`,
+        value: round(percentile(ours.opens, 99), 2),
+        unit: 'ms',
+        goal: '< 3000 ms (the trigger_id expires)',
+      },
       { metric: `our bot: modals opened`, value: ours.opens.length, unit: 'views.open', goal: `>= ${ours.result.latencies.length}` },
       ...summary(`minimal Bolt app (ack only), ${label}`, minimal),
     ];

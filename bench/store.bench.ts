@@ -18,16 +18,27 @@ export default {
         const base = Date.UTC(2026, 10, 9, 9, 0);
         for (let i = 0; i < 50; i++) await app.incidents.open({ impact: (i % 4) + 1, title: `warm-up ${i}` }, actor, base + i * 60_000);
         let started = performance.now();
-        for (let i = 0; i < COUNT; i++) await app.incidents.open({ impact: (i % 4) + 1, title: `Bench ${i}`, agencyId: i % 7 === 0 ? 'transportstyrelsen' : 'skatteverket' }, actor, base + i * 60_000);
+        for (let i = 0; i < COUNT; i++)
+          await app.incidents.open(
+            { impact: (i % 4) + 1, title: `Bench ${i}`, agencyId: i % 7 === 0 ? 'transportstyrelsen' : 'skatteverket' },
+            actor,
+            base + i * 60_000,
+          );
         const sequential = COUNT / ((performance.now() - started) / 1000);
         results.push({ metric: `incidents opened per second, sequential (${kind})`, value: round(sequential), unit: 'incidents/s' });
         if (kind === 'postgres') {
           started = performance.now();
           const workers = 8;
-          await Promise.all(Array.from({ length: workers }, async (_, w) => {
-            for (let i = w; i < COUNT; i += workers) await app.incidents.open({ impact: (i % 4) + 1, title: `Parallel ${i}` }, actor, base + i * 60_000);
-          }));
-          results.push({ metric: `incidents opened per second, 8 concurrent (${kind})`, value: round(COUNT / ((performance.now() - started) / 1000)), unit: 'incidents/s' });
+          await Promise.all(
+            Array.from({ length: workers }, async (_, w) => {
+              for (let i = w; i < COUNT; i += workers) await app.incidents.open({ impact: (i % 4) + 1, title: `Parallel ${i}` }, actor, base + i * 60_000);
+            }),
+          );
+          results.push({
+            metric: `incidents opened per second, 8 concurrent (${kind})`,
+            value: round(COUNT / ((performance.now() - started) / 1000)),
+            unit: 'incidents/s',
+          });
         }
         await app.close();
       } finally {

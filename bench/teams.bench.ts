@@ -88,7 +88,10 @@ for (let i = 0; i < total; i++) setTimeout(() => send(i), i * interval);
 
 function load(url: string, token: string, serviceUrl: string, tag: string): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_SOURCE, { eval: true, workerData: { url, token, rate: RATE, seconds: SECONDS + WARMUP_SECONDS, serviceUrl, appId: TEST_APP_ID, conversation: CONVERSATION, tag } });
+    const worker = new Worker(LOAD_SOURCE, {
+      eval: true,
+      workerData: { url, token, rate: RATE, seconds: SECONDS + WARMUP_SECONDS, serviceUrl, appId: TEST_APP_ID, conversation: CONVERSATION, tag },
+    });
     worker.once('message', (result: LoadResult) => {
       void worker.terminate();
       resolve(result);
@@ -106,7 +109,10 @@ interface Fake {
 
 async function startFake(): Promise<Fake> {
   const file = fileURLToPath(new URL('../test/support/fake-teams.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TEAMS_APP_ID: TEST_APP_ID, TEAMS_APP_PASSWORD: 'bench-secret' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TEAMS_APP_ID: TEST_APP_ID, TEAMS_APP_PASSWORD: 'bench-secret' },
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the fake Teams connector exited (${code})`)));
@@ -123,7 +129,14 @@ async function replies(fake: Fake): Promise<number> {
 
 function settingsFor(fake: Fake, jwks: JwksServer): TeamsSettings {
   return readTeamsSettings(
-    { TEAMS_APP_ID: TEST_APP_ID, TEAMS_APP_PASSWORD: 'bench-secret', TEAMS_JWKS_URL: jwks.url, TEAMS_TOKEN_URL: fake.tokenUrl, TEAMS_SERVICE_URL: fake.serviceUrl, TEAMS_SERVICE_URL_HOSTS: new URL(fake.serviceUrl).host },
+    {
+      TEAMS_APP_ID: TEST_APP_ID,
+      TEAMS_APP_PASSWORD: 'bench-secret',
+      TEAMS_JWKS_URL: jwks.url,
+      TEAMS_TOKEN_URL: fake.tokenUrl,
+      TEAMS_SERVICE_URL: fake.serviceUrl,
+      TEAMS_SERVICE_URL_HOSTS: new URL(fake.serviceUrl).host,
+    },
     { production: false },
   )!;
 }
@@ -141,7 +154,15 @@ interface Measured {
 function summarise(result: LoadResult, replyCount: number): Measured {
   const sorted = [...result.latencies].sort((a, b) => a - b);
   const total = Object.values(result.statuses).reduce((a, b) => a + b, 0) + result.errors;
-  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? Number.NaN), ok: result.statuses['200'] ?? 0, total, replies: replyCount, achievedRate: round(result.achievedRate) };
+  return {
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? Number.NaN),
+    ok: result.statuses['200'] ?? 0,
+    total,
+    replies: replyCount,
+    achievedRate: round(result.achievedRate),
+  };
 }
 
 /** Our bot: the whole app (PGlite in memory) with mountTeams on the bot's HTTP server. */
@@ -189,7 +210,9 @@ export async function run(): Promise<Array<{ metric: string; value: number; unit
     const minimal = await measureMinimal(fake, keys, jwks);
     const bot = await measureBot(fake, keys, jwks);
     const lost = (m: Measured) => m.total - m.ok + Math.abs(m.ok - m.replies);
-    process.stderr.write(`teams bench: ${RATE}/s for ${SECONDS} s (+${WARMUP_SECONDS} s warm-up) — bot ${JSON.stringify(bot)}; minimal SDK app ${JSON.stringify(minimal)}\n`);
+    process.stderr.write(
+      `teams bench: ${RATE}/s for ${SECONDS} s (+${WARMUP_SECONDS} s warm-up) — bot ${JSON.stringify(bot)}; minimal SDK app ${JSON.stringify(minimal)}\n`,
+    );
     return [
       { metric: `bot: activity → answer p99 at ${RATE}/s`, value: bot.p99, unit: 'ms', goal: '<= 500' },
       { metric: `bot: activity → answer p50 at ${RATE}/s`, value: bot.p50, unit: 'ms' },

@@ -19,7 +19,9 @@ let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 } catch {
-  process.stderr.write('ssbtek build: TypeScript is not installed (an install without dev dependencies); not compiling. `ssbtek` runs the sources through tsx.\n');
+  process.stderr.write(
+    'ssbtek build: TypeScript is not installed (an install without dev dependencies); not compiling. `ssbtek` runs the sources through tsx.\n',
+  );
   process.exit(0);
 }
 rmSync(`${root}dist`, { recursive: true, force: true });

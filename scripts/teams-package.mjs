@@ -27,7 +27,10 @@ function fail(message) {
 
 async function drawIcons() {
   const { Resvg } = await import('@resvg/resvg-js');
-  for (const [name, size] of [['color', 192], ['outline', 32]]) {
+  for (const [name, size] of [
+    ['color', 192],
+    ['outline', 32],
+  ]) {
     const svg = readFileSync(resolve(teamsDir, `${name}.svg`), 'utf8');
     const png = new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render().asPng();
     writeFileSync(resolve(teamsDir, `${name}.png`), png);
@@ -119,7 +122,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The manifest with TEAMS_APP_ID filled in; throws when it is missing or not a GUID. */
 export function buildManifest(template, appId) {
   if (!appId) throw new Error('TEAMS_APP_ID is not set: the manifest names the bot by its Microsoft App ID');
-  if (!GUID.test(appId)) throw new Error('TEAMS_APP_ID must be the bot\'s Microsoft App ID (a GUID)');
+  if (!GUID.test(appId)) throw new Error("TEAMS_APP_ID must be the bot's Microsoft App ID (a GUID)");
   // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's placeholder, literally
   const manifest = JSON.parse(template.replaceAll('${TEAMS_APP_ID}', appId.toLowerCase()));
   for (const list of manifest.bots?.[0]?.commandLists ?? []) {
@@ -155,7 +158,9 @@ async function main() {
   mkdirSync(dirname(out), { recursive: true });
   const archive = zip(files);
   writeFileSync(out, archive);
-  process.stdout.write(`${out}: ${files.map((f) => f.name).join(', ')} (${archive.length} bytes). Upload it in Teams: Apps → Manage your apps → Upload an app.\n`);
+  process.stdout.write(
+    `${out}: ${files.map((f) => f.name).join(', ')} (${archive.length} bytes). Upload it in Teams: Apps → Manage your apps → Upload an app.\n`,
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

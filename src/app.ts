@@ -114,7 +114,18 @@ export async function createApp(options: AppOptions): Promise<App> {
   // which platforms run in this process.
   const outbox = new Outbox({ prisma: database.prisma, queue, local: options.destinations ?? destinationsFromEnv() });
   const compliance = await createCompliance({ prisma: database.prisma, contract, calendar, queue, runner, log, settings: options.reports, smtp: options.smtp });
-  const routine = createRoutine({ prisma: database.prisma, contract, calendar, queue, runner, now, log, smtp: options.smtp, slackPaceMs: settings.channelPaceMs, isManager: (actor) => roles.holds('manager', actor) });
+  const routine = createRoutine({
+    prisma: database.prisma,
+    contract,
+    calendar,
+    queue,
+    runner,
+    now,
+    log,
+    smtp: options.smtp,
+    slackPaceMs: settings.channelPaceMs,
+    isManager: (actor) => roles.holds('manager', actor),
+  });
   const incidents = new IncidentService({
     prisma: database.prisma,
     contract,
@@ -124,7 +135,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     onListenerError: (err) => log.error('a listener failed after a committed change', err),
   });
   const sinks: ReminderSink[] = [];
-  const scheduler = new ReminderScheduler({ prisma: database.prisma, reminders, incidents, contract, sinks, log, queue, runner, outbox, batchSize: options.schedulerBatch });
+  const scheduler = new ReminderScheduler({
+    prisma: database.prisma,
+    reminders,
+    incidents,
+    contract,
+    sinks,
+    log,
+    queue,
+    runner,
+    outbox,
+    batchSize: options.schedulerBatch,
+  });
   // A change may bring a reminder nearer than the timer: look again after each one.
   incidents.onCommitted(() => scheduler.wake());
   const conversation = new Conversation({

@@ -7,7 +7,8 @@
 import 'dotenv/config';
 import { userInfo } from 'node:os';
 import { createApp, type App } from './app.js';
-import { readEnv } from './config/env.js';
+import type { Contract } from './config/contract.js';
+import { readEnv, type Env } from './config/env.js';
 import { ConfigError, loadContract } from './config/load.js';
 import { langFromLocale, translator, type Translator } from './i18n/index.js';
 import { ConsoleSession } from './platforms/console/session.js';
@@ -32,7 +33,8 @@ const STOP_DEADLINE_MS = 8_000;
 async function main(): Promise<number> {
   // The language of start-up messages: SSBTEK_LANG as the bot reads it, before the rest is validated.
   let tr: Translator = translator(langFromLocale(process.env.SSBTEK_LANG));
-  let env, contract;
+  let env: Env;
+  let contract: Contract;
   let slackOptions: SlackOptions | null;
   let teamsSettings: TeamsSettings | undefined;
   try {
@@ -54,7 +56,12 @@ async function main(): Promise<number> {
   const level = (interactive && !process.env.SSBTEK_LOG_LEVEL ? 'warn' : env.SSBTEK_LOG_LEVEL) as LogLevel;
   const log = createLog({ level });
   // The bot's own HTTP server: when PORT is set, or when Slack, Teams or monitoring need it.
-  const httpWanted = process.env.PORT !== undefined || Boolean(process.env.SSBTEK_ALERT_TOKEN) || Boolean(process.env.SSBTEK_REPORT_TOKEN) || Boolean(slackOptions && !slackOptions.appToken) || Boolean(teamsSettings);
+  const httpWanted =
+    process.env.PORT !== undefined ||
+    Boolean(process.env.SSBTEK_ALERT_TOKEN) ||
+    Boolean(process.env.SSBTEK_REPORT_TOKEN) ||
+    Boolean(slackOptions && !slackOptions.appToken) ||
+    Boolean(teamsSettings);
   // Metrics exist before the app (the services report into them); the store figures are read at scrape time.
   let appRef: App | undefined;
   const metrics = httpWanted
@@ -103,7 +110,13 @@ async function main(): Promise<number> {
     mountStatusFor(ops.server, app, publicUrl ? { publicUrl: `${publicUrl}/status` } : {});
     // The monthly report's files, for people holding the token or a signed link from chat.
     if (app.compliance.settings.token) {
-      mountReports(ops.server, { reader: app.compliance.reader, contract: app.contract, token: app.compliance.settings.token, lang: env.SSBTEK_LANG, now: Date.now });
+      mountReports(ops.server, {
+        reader: app.compliance.reader,
+        contract: app.contract,
+        token: app.compliance.settings.token,
+        lang: env.SSBTEK_LANG,
+        now: Date.now,
+      });
     }
     // Monitoring's webhooks, once a sender is configured (docs/alertmanager.md).
     if (process.env.SSBTEK_ALERT_TOKEN || app.contract.alerts.senders.length) {
@@ -166,7 +179,10 @@ async function main(): Promise<number> {
   if (!interactive) process.on('SIGINT', onSignal);
 
   if (!chat || interactive) {
-    const banner = tr.t('console.banner', { user: actor.id, store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres') });
+    const banner = tr.t('console.banner', {
+      user: actor.id,
+      store: app.database.kind === 'pglite' ? tr.t('console.storeEmbedded') : tr.t('console.storePostgres'),
+    });
     await runConsole(session, { input: process.stdin, output: process.stdout, interactive, signal: stopRequested.signal }, banner);
   }
   // A service (a chat platform, or an HTTP server: status page, webhooks), or a terminal that

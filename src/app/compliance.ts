@@ -57,7 +57,12 @@ export interface ReportSettings {
 const list = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const envSchema = z.object({
   SSBTEK_REPORT_TIME: z
@@ -67,7 +72,9 @@ const envSchema = z.object({
     .transform((v) => v || '08:00')
     .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { message: 'SSBTEK_REPORT_TIME must be HH:MM, e.g. 08:00' }),
   SSBTEK_REPORT_SLACK_CHANNELS: list,
-  SSBTEK_REPORT_EMAIL: list.refine((v) => v.every((a) => /^[^\s@]+@[^\s@]+$/.test(a)), { message: 'SSBTEK_REPORT_EMAIL must be e-mail addresses separated by commas' }),
+  SSBTEK_REPORT_EMAIL: list.refine((v) => v.every((a) => /^[^\s@]+@[^\s@]+$/.test(a)), {
+    message: 'SSBTEK_REPORT_EMAIL must be e-mail addresses separated by commas',
+  }),
   SSBTEK_REPORT_LANG: z.string().optional(),
   SSBTEK_LANG: z.string().optional(),
   SSBTEK_REPORT_TOKEN: z
@@ -195,8 +202,20 @@ export class MonthlyReports {
         const base = { month, generatedAt, lang: settings.lang };
         await prisma.$transaction(async (tx) => {
           await queue.enqueue(tx, [
-            ...settings.slackChannels.map((channel) => ({ kind: 'report', destination: REPORT_SLACK, channel, payload: { ...base, to: channel }, dedupeKey: `report:${month}:slack:${channel}` })),
-            ...settings.emails.map((address) => ({ kind: 'report', destination: REPORT_EMAIL, channel: address, payload: { ...base, to: address }, dedupeKey: `report:${month}:email:${address}` })),
+            ...settings.slackChannels.map((channel) => ({
+              kind: 'report',
+              destination: REPORT_SLACK,
+              channel,
+              payload: { ...base, to: channel },
+              dedupeKey: `report:${month}:slack:${channel}`,
+            })),
+            ...settings.emails.map((address) => ({
+              kind: 'report',
+              destination: REPORT_EMAIL,
+              channel: address,
+              payload: { ...base, to: address },
+              dedupeKey: `report:${month}:email:${address}`,
+            })),
           ]);
         });
         await ctx.complete(job);
@@ -220,12 +239,24 @@ export class MonthlyReports {
           const { report, series } = await this.deps.reader.reportWithSeries(p.month, p.generatedAt);
           const tr = translator(p.lang);
           const files = this.files(report, p.lang);
-          const uploads: Array<{ file: Buffer; filename: string; title: string }> = files.map((f) => ({ file: Buffer.from(f.content), filename: f.filename, title: f.filename }));
+          const uploads: Array<{ file: Buffer; filename: string; title: string }> = files.map((f) => ({
+            file: Buffer.from(f.content),
+            filename: f.filename,
+            title: f.filename,
+          }));
           if (this.deps.chart) {
             const png = await this.deps.chart(series, p.lang);
-            uploads.unshift({ file: Buffer.from(png), filename: `efterlevnad-${p.month}.png`, title: tr.t('compliance.chat.chartComment', { month: p.month }) });
+            uploads.unshift({
+              file: Buffer.from(png),
+              filename: `efterlevnad-${p.month}.png`,
+              title: tr.t('compliance.chat.chartComment', { month: p.month }),
+            });
           }
-          await slack.filesUploadV2({ channel_id: p.to, initial_comment: `${tr.t('compliance.job.posted', { month: p.month })}\n${complianceHeadline(report, tr)}`, file_uploads: uploads });
+          await slack.filesUploadV2({
+            channel_id: p.to,
+            initial_comment: `${tr.t('compliance.job.posted', { month: p.month })}\n${complianceHeadline(report, tr)}`,
+            file_uploads: uploads,
+          });
           ctx.sent();
           await ctx.complete(job);
         } catch (err) {
@@ -303,7 +334,11 @@ export async function slackFilesFromEnv(env: NodeJS.ProcessEnv = process.env): P
   const { WebClient } = await import('@slack/web-api');
   const api = env.SLACK_API_URL?.trim();
   // No retries of its own: the job queue retries, backs off (Retry-After) and paces.
-  const client = new WebClient(token, { ...(api ? { slackApiUrl: api.endsWith('/') ? api : `${api}/` } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new WebClient(token, {
+    ...(api ? { slackApiUrl: api.endsWith('/') ? api : `${api}/` } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
   return { filesUploadV2: (args) => client.filesUploadV2(args as unknown as Parameters<typeof client.filesUploadV2>[0]) };
 }
 
@@ -327,7 +362,9 @@ export interface ReportRoutesDeps {
 
 /** The signature a report link carries: HMAC-SHA256(token, "<month>:<agency>") in base64url. */
 export function reportSignature(token: string, month: string, agency: string | null): string {
-  return createHmac('sha256', token).update(`${month}:${agency ?? ''}`).digest('base64url');
+  return createHmac('sha256', token)
+    .update(`${month}:${agency ?? ''}`)
+    .digest('base64url');
 }
 
 /** Links to the month's report in the three formats, signed so the token itself never appears in chat. */
@@ -359,7 +396,10 @@ export function mountReports(server: HttpServer, deps: ReportRoutesDeps): void {
       if (agency !== null && !deps.contract.agencies.some((a) => a.id === agency)) throw new HttpError(404, 'unknown agency');
       const tr = translator(langFromLocale(req.query.get('lang') ?? deps.lang ?? 'sv'));
       const report = await deps.reader.report(month, deps.now(), agency);
-      const headers = { 'cache-control': 'no-store', 'content-disposition': `inline; filename="ssbtek-rapport-${month}${agency ? `-${agency}` : ''}.${format}"` };
+      const headers = {
+        'cache-control': 'no-store',
+        'content-disposition': `inline; filename="ssbtek-rapport-${month}${agency ? `-${agency}` : ''}.${format}"`,
+      };
       if (format === 'json') sendText(res, 200, reportToJson(report), 'application/json; charset=utf-8', headers);
       else if (format === 'csv') sendText(res, 200, reportToCsv(report, tr), 'text/csv; charset=utf-8', headers);
       else sendText(res, 200, reportToMarkdown(report, tr), 'text/markdown; charset=utf-8', headers);
@@ -430,7 +470,17 @@ export async function createCompliance(deps: CreateComplianceDeps): Promise<Comp
     logError: (err, context) => deps.log.error(`fault in ${context}`, err),
   });
   const slack = deps.slack !== undefined ? deps.slack : settings.slackChannels.length ? await slackFilesFromEnv() : null;
-  const reports = new MonthlyReports({ prisma, contract, queue: deps.queue, reader, settings, log: deps.log, slack, smtp: deps.smtp, chart: (series, lang) => chart(series, translator(lang)) });
+  const reports = new MonthlyReports({
+    prisma,
+    contract,
+    queue: deps.queue,
+    reader,
+    settings,
+    log: deps.log,
+    slack,
+    smtp: deps.smtp,
+    chart: (series, lang) => chart(series, translator(lang)),
+  });
   const unregister = reports.register(deps.runner);
   return { cases, outages, reader, commands, reports, settings, outageHook: outages.hook, close: unregister };
 }

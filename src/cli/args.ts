@@ -91,7 +91,7 @@ export function parseOptions(
     else {
       value = argv[i + 1];
       // "--opened --json": the value was forgotten. A negative number or "-05:00" is a value.
-      if (value !== undefined && value.startsWith('--')) value = undefined;
+      if (value?.startsWith('--')) value = undefined;
       else i++;
     }
     if (value === undefined || value === '') throw new CliError({ key: 'cli.error.missingValue', vars: { option } });

@@ -34,7 +34,12 @@ export function batchLineProcessor(contract: Contract, calendar: BusinessCalenda
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return error(tr.t('cli.batch.notObject'));
     const parsed = schema.safeParse(data);
-    if (!parsed.success) return error(problemsOf(parsed.error, jsonFieldName, CASE_FIELDS).map((p) => problemText(tr, p)).join(' '));
+    if (!parsed.success)
+      return error(
+        problemsOf(parsed.error, jsonFieldName, CASE_FIELDS)
+          .map((p) => problemText(tr, p))
+          .join(' '),
+      );
     const { ref, opened, org } = parsed.data;
     try {
       const d = deadlinesFor(calendar, ref, opened, org);

@@ -83,7 +83,10 @@ export function renderExtraHours(tr: Translator, calendar: BusinessCalendar, rul
   ];
   if (c.earliestPossible !== null) {
     const decidedAt = decisionMeetingFor(c.earliestPossible, calendar, rules);
-    rows.push([tr.t('routine.extraHours.earliestPossible'), tr.t('routine.extraHours.earliestNote', { at: when(c.earliestPossible), meeting: when(decidedAt) })]);
+    rows.push([
+      tr.t('routine.extraHours.earliestPossible'),
+      tr.t('routine.extraHours.earliestNote', { at: when(c.earliestPossible), meeting: when(decidedAt) }),
+    ]);
   }
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
   return [

@@ -36,7 +36,14 @@ export const importCommand: Command = {
           })),
         ]);
       }
-      ctx.print(ctx.tr.t('compliance.cli.import.done', { imported: result.imported, skipped: result.skipped, rows: result.rows, kind: ctx.tr.t(`compliance.cli.import.kinds.${kind}`) }));
+      ctx.print(
+        ctx.tr.t('compliance.cli.import.done', {
+          imported: result.imported,
+          skipped: result.skipped,
+          rows: result.rows,
+          kind: ctx.tr.t(`compliance.cli.import.kinds.${kind}`),
+        }),
+      );
     } finally {
       await database.close();
     }

@@ -4,7 +4,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { connectPostgresDriver, isPostgresUrl, lockDataDir, migrate, migrationStatus, parsePostgresUrl, pgliteDriver } from '../store/index.js';
+import { connectPostgresDriver, isPostgresUrl, lockDataDir, migrate, migrationStatus, parsePostgresUrl, pgliteDriver, type SqlDriver } from '../store/index.js';
 import type { Command } from './context.js';
 
 export const migrateCommand: Command = {
@@ -14,7 +14,7 @@ export const migrateCommand: Command = {
   async run(ctx, args) {
     const url = ctx.io.env.DATABASE_URL?.trim() || undefined;
     const dataDir = resolve(ctx.io.env.SSBTEK_DATA_DIR?.trim() || 'data', 'pglite');
-    let driver;
+    let driver: SqlDriver;
     let close: () => Promise<void>;
     if (isPostgresUrl(url)) {
       const { config, schema } = parsePostgresUrl(url);
@@ -40,7 +40,11 @@ export const migrateCommand: Command = {
         return;
       }
       const result = await migrate(driver);
-      ctx.print(result.applied.length ? ctx.tr.t('cli.migrate.applied', { where, count: result.applied.length, names: result.applied.join(', ') }) : ctx.tr.t('cli.migrate.upToDate', { where }));
+      ctx.print(
+        result.applied.length
+          ? ctx.tr.t('cli.migrate.applied', { where, count: result.applied.length, names: result.applied.join(', ') })
+          : ctx.tr.t('cli.migrate.upToDate', { where }),
+      );
     } finally {
       await close();
     }

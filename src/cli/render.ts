@@ -68,17 +68,15 @@ export function renderDeadlines(tr: Translator, contract: Contract, v: DeadlineV
       ? tr.t('cli.deadlines.headingOrder', { kind, type: tr.t(`common.orderType.${v.ref.type}`), org: agencyName })
       : tr.t('cli.deadlines.headingPriority', { kind, priority: priorityName(tr, v.ref.priority), org: agencyName });
   const due = (at: number | null, target: TargetPair['response']) =>
-    at === null || target === null ? tr.t('common.deadline.none') : tr.t('cli.deadlines.due', { at: formatInstant(tr, at, zone), target: formatTarget(tr, target) });
+    at === null || target === null
+      ? tr.t('common.deadline.none')
+      : tr.t('cli.deadlines.due', { at: formatInstant(tr, at, zone), target: formatTarget(tr, target) });
   const rows: Array<[string, string]> = [[tr.t('cli.deadlines.received'), formatInstant(tr, v.receivedAt, zone)]];
   if (v.deadlines.clockStart !== v.receivedAt) rows.push([tr.t('common.deadline.clockStart'), formatInstant(tr, v.deadlines.clockStart, zone)]);
   rows.push([tr.t('common.deadline.response'), due(v.deadlines.response, v.targets.response)]);
   rows.push([tr.t('common.deadline.resolution'), due(v.deadlines.resolution, v.targets.resolution)]);
   const width = Math.max(...rows.map(([label]) => label.length)) + 1;
-  return [
-    heading,
-    ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}  ${value}`),
-    tr.t('cli.deadlines.zone', { zone }),
-  ].join('\n');
+  return [heading, ...rows.map(([label, value]) => `  ${`${label}:`.padEnd(width)}  ${value}`), tr.t('cli.deadlines.zone', { zone })].join('\n');
 }
 
 /** The machine form: instants in UTC (ISO 8601 with milliseconds), response null for orders. */

@@ -24,7 +24,12 @@ export const reportCommand: Command = {
   usage: 'compliance.cli.report.usage',
   options: ['month', 'agency', 'format'],
   usageVars(ctx) {
-    return { agencies: ctx.contract().agencies.map((a) => a.id).join(', ') };
+    return {
+      agencies: ctx
+        .contract()
+        .agencies.map((a) => a.id)
+        .join(', '),
+    };
   },
   async run(ctx, args) {
     const contract = ctx.contract();
@@ -41,7 +46,8 @@ export const reportCommand: Command = {
       problems.push({ key: 'compliance.cli.badAgency', vars: { value: agency, known: contract.agencies.map((a) => a.id).join(', ') } });
     }
     const format = (args.values.format ?? 'md') as ReportFormat;
-    if (!REPORT_FORMATS.includes(format)) problems.push({ key: 'compliance.cli.badFormat', vars: { value: String(format), allowed: REPORT_FORMATS.join(', ') } });
+    if (!REPORT_FORMATS.includes(format))
+      problems.push({ key: 'compliance.cli.badFormat', vars: { value: String(format), allowed: REPORT_FORMATS.join(', ') } });
     if (problems.length) throw new CliError(problems);
 
     const database = await openCliStore(ctx);

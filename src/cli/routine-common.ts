@@ -53,7 +53,12 @@ export function jsonLineProcessor<S extends z.ZodType>(
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) return error(tr.t('routine.batch.notObject', { example }));
     const parsed = schema.safeParse(data);
-    if (!parsed.success) return error(problemsOf(parsed.error, jsonFieldName, fields).map((p) => problemText(tr, p)).join(' '));
+    if (!parsed.success)
+      return error(
+        problemsOf(parsed.error, jsonFieldName, fields)
+          .map((p) => problemText(tr, p))
+          .join(' '),
+      );
     try {
       return answer(parsed.data);
     } catch (err) {

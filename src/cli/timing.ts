@@ -16,10 +16,6 @@ export const timingCommand: Command = {
     const { at } = validateOptions(z.object({ at: instant(calendar.contract.timezone, 'cli.error.instant.missing').optional() }), args.values);
     const receivedAt = at ?? ctx.io.now();
     const suggestion = suggestTiming(calendar, receivedAt);
-    ctx.print(
-      args.flags.has('json')
-        ? JSON.stringify(timingJson(suggestion, receivedAt))
-        : renderTiming(ctx.tr, calendar.contract, suggestion, receivedAt),
-    );
+    ctx.print(args.flags.has('json') ? JSON.stringify(timingJson(suggestion, receivedAt)) : renderTiming(ctx.tr, calendar.contract, suggestion, receivedAt));
   },
 };

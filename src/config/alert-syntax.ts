@@ -134,7 +134,6 @@ export function checkTemplate(template: string): string | null {
   return unclosed ? 'a "{{" without "}}"' : null;
 }
 
-
 // ------------------------------------------------------------------------------ helpers
 
 const LABEL_NAME = /^[\s\S]+$/;

@@ -58,9 +58,7 @@ export const LIMITS = {
 /** Custom problems carry an i18n key (locales/<lang>/config.json, under config.issue) as their message. */
 export const ISSUE = (name: string) => `config.issue.${name}`;
 
-const clockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: ISSUE('clockTime') });
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: ISSUE('clockTime') });
 
 const monthDay = z
   .string()
@@ -88,7 +86,11 @@ const bounded = (max: number) => z.number().max(max);
 /** Weekly hours: ISO weekdays (1 = Monday … 7 = Sunday) open from `open` to `close`. */
 const weeklyHours = z
   .object({
-    days: z.array(z.number().int().min(1).max(7)).min(1).max(7).refine((d) => new Set(d).size === d.length, { message: ISSUE('daysUnique') }),
+    days: z
+      .array(z.number().int().min(1).max(7))
+      .min(1)
+      .max(7)
+      .refine((d) => new Set(d).size === d.length, { message: ISSUE('daysUnique') }),
     open: clockTime,
     close: clockTime,
   })
@@ -137,8 +139,7 @@ const targetPair = z
   .strict();
 export type TargetPair = z.infer<typeof targetPair>;
 
-const byPriority = <T extends z.ZodTypeAny>(schema: T) =>
-  z.object({ critical: schema, high: schema, medium: schema, low: schema }).strict();
+const byPriority = <T extends z.ZodTypeAny>(schema: T) => z.object({ critical: schema, high: schema, medium: schema, low: schema }).strict();
 
 const agency = z
   .object({
@@ -210,10 +211,17 @@ const contacts = z.preprocess(
   z
     .object({
       slack: z
-        .object({ users: z.array(slackUserId).max(LIMITS.listItems).default([]), groups: z.array(slackGroupId).max(LIMITS.listItems).default([]), channel: slackChannelId.optional() })
+        .object({
+          users: z.array(slackUserId).max(LIMITS.listItems).default([]),
+          groups: z.array(slackGroupId).max(LIMITS.listItems).default([]),
+          channel: slackChannelId.optional(),
+        })
         .strict()
         .prefault({}),
-      teams: z.object({ users: z.array(entraObjectId).max(LIMITS.listItems).default([]), channel: teamsConversationId.optional() }).strict().prefault({}),
+      teams: z
+        .object({ users: z.array(entraObjectId).max(LIMITS.listItems).default([]), channel: teamsConversationId.optional() })
+        .strict()
+        .prefault({}),
     })
     .strict(),
 );
@@ -261,8 +269,7 @@ const contractShape = z
     /**
      * Priority matrix (4.3): rows are Tidpunkt 1–4, columns Påverkan 1–4.
      */
-    priorityMatrix: z
-      .tuple([matrixRow, matrixRow, matrixRow, matrixRow]),
+    priorityMatrix: z.tuple([matrixRow, matrixRow, matrixRow, matrixRow]),
     /**
      * Critical period (3.2): from `startDay` to the end of every month. "Close to" it
      * (reading): `daysBefore` calendar days before the start and the first
@@ -274,8 +281,7 @@ const contractShape = z
         startDay: z.number().int().min(1).max(28),
         daysBefore: z.number().int().min(0).max(27),
         daysAfterMonthEnd: z.number().int().min(0).max(27),
-        lowSeason: z
-          .array(z.object({ from: monthDay, to: monthDay, label: z.string().optional() }).strict()).max(LIMITS.listItems),
+        lowSeason: z.array(z.object({ from: monthDay, to: monthDay, label: z.string().optional() }).strict()).max(LIMITS.listItems),
         lowSeasonWins: z.boolean(),
       })
       .strict(),
@@ -284,9 +290,7 @@ const contractShape = z
     /** Problem targets (4.5.1); "6 dagar" is read as calendar days. */
     problemTargets: byPriority(targetPair),
     /** Order targets (4.4.1): no response target. */
-    orderTargets: z
-      .object({ connection: targetPair, question: targetPair })
-      .strict(),
+    orderTargets: z.object({ connection: targetPair, question: targetPair }).strict(),
     /** Share of cases that must meet their targets (4.3.1, 4.4.1, 4.5.1). */
     goals: z
       .object({
@@ -300,9 +304,7 @@ const contractShape = z
       .object({
         plannedChangeWeeks: z.number().int().min(0).max(LIMITS.noticeWeeks),
         extraOpeningRequestWeeks: z.number().int().min(0).max(LIMITS.noticeWeeks),
-        decisionMeeting: z
-          .object({ weekday: z.number().int().min(1).max(7), time: clockTime, materialBy: clockTime })
-          .strict(),
+        decisionMeeting: z.object({ weekday: z.number().int().min(1).max(7), time: clockTime, materialBy: clockTime }).strict(),
       })
       .strict(),
     /** Availability and reliability (4.9.1), quality (4.10.1). */
@@ -334,7 +336,18 @@ const contractShape = z
     escalation: z
       .object({
         default: escalationLevels,
-        agencies: z.record(z.string(), z.object({ default: escalationLevels.optional(), critical: escalationLevels.optional(), high: escalationLevels.optional(), medium: escalationLevels.optional(), low: escalationLevels.optional() }).strict()),
+        agencies: z.record(
+          z.string(),
+          z
+            .object({
+              default: escalationLevels.optional(),
+              critical: escalationLevels.optional(),
+              high: escalationLevels.optional(),
+              medium: escalationLevels.optional(),
+              low: escalationLevels.optional(),
+            })
+            .strict(),
+        ),
       })
       .strict(),
     /**
@@ -347,7 +360,10 @@ const contractShape = z
       .object({
         manager: z
           .object({
-            slack: z.array(z.union([slackUserId, slackGroupId])).max(LIMITS.listItems).optional(),
+            slack: z
+              .array(z.union([slackUserId, slackGroupId]))
+              .max(LIMITS.listItems)
+              .optional(),
             teams: z.array(entraObjectId).max(LIMITS.listItems).optional(),
             console: z.array(z.string().min(1).max(200)).max(LIMITS.listItems).optional(),
           })
@@ -364,20 +380,21 @@ const contractShape = z
   .strict();
 
 export const contractSchema = contractShape.superRefine((c, ctx) => {
-    const known = c.agencies.map((a) => a.id).join(', ');
-    if (!c.agencies.some((a) => a.id === c.defaultAgency)) {
-      ctx.addIssue({ code: 'custom', path: ['defaultAgency'], message: ISSUE('unknownAgency'), params: { known } });
-    }
-    for (const id of Object.keys(c.escalation.agencies)) {
-      if (!c.agencies.some((a) => a.id === id)) ctx.addIssue({ code: 'custom', path: ['escalation', 'agencies', id], message: ISSUE('unknownAgency'), params: { known } });
-    }
-    const { startDay, daysBefore } = c.criticalPeriod;
-    if (daysBefore >= startDay) {
-      ctx.addIssue({ code: 'custom', path: ['criticalPeriod', 'daysBefore'], message: ISSUE('daysBeforeStart'), params: { startDay } });
-    }
-    checkSupportReach(c, ctx);
-    checkAlertAgencies(c, ctx);
-  });
+  const known = c.agencies.map((a) => a.id).join(', ');
+  if (!c.agencies.some((a) => a.id === c.defaultAgency)) {
+    ctx.addIssue({ code: 'custom', path: ['defaultAgency'], message: ISSUE('unknownAgency'), params: { known } });
+  }
+  for (const id of Object.keys(c.escalation.agencies)) {
+    if (!c.agencies.some((a) => a.id === id))
+      ctx.addIssue({ code: 'custom', path: ['escalation', 'agencies', id], message: ISSUE('unknownAgency'), params: { known } });
+  }
+  const { startDay, daysBefore } = c.criticalPeriod;
+  if (daysBefore >= startDay) {
+    ctx.addIssue({ code: 'custom', path: ['criticalPeriod', 'daysBefore'], message: ISSUE('daysBeforeStart'), params: { startDay } });
+  }
+  checkSupportReach(c, ctx);
+  checkAlertAgencies(c, ctx);
+});
 
 /**
  * A target or reminder span on the support clock runs only within support hours, so its
@@ -395,7 +412,12 @@ function checkSupportReach(c: z.infer<typeof contractShape>, ctx: z.RefinementCt
     // Not a finite number, or over a year: already reported by the amount's own bound.
     if (!Number.isFinite(minutes) || minutes <= reach || (path.at(-1) === 'amount' && minutes > LIMITS.target.minutes)) return;
     const max = unit === 'hours' ? Math.floor(reach / 60) : reach;
-    ctx.addIssue({ code: 'custom', path, message: ISSUE('supportReach'), params: { max, unit, workingDays: LIMITS.supportWorkingDays, agency: shortest.name, dayHours: formatHours(shortest.minutes) } });
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: ISSUE('supportReach'),
+      params: { max, unit, workingDays: LIMITS.supportWorkingDays, agency: shortest.name, dayHours: formatHours(shortest.minutes) },
+    });
   };
   const perUnit = { minutes: 1, hours: 60 } as const;
   const targets: Array<[Target | null, (string | number)[]]> = [];
@@ -404,7 +426,8 @@ function checkSupportReach(c: z.infer<typeof contractShape>, ctx: z.RefinementCt
       targets.push([c[table][p].response, [table, p, 'response']], [c[table][p].resolution, [table, p, 'resolution']]);
     }
   }
-  for (const o of ORDER_TYPES) targets.push([c.orderTargets[o].response, ['orderTargets', o, 'response']], [c.orderTargets[o].resolution, ['orderTargets', o, 'resolution']]);
+  for (const o of ORDER_TYPES)
+    targets.push([c.orderTargets[o].response, ['orderTargets', o, 'response']], [c.orderTargets[o].resolution, ['orderTargets', o, 'resolution']]);
   for (const [t, path] of targets) {
     if (t?.clock !== 'support' || (t.unit !== 'minutes' && t.unit !== 'hours')) continue;
     check(t.amount * perUnit[t.unit], t.unit, [...path, 'amount']);

@@ -15,7 +15,12 @@ const optional = z
 /** A whole number in decimal digits, within [min, max]; the default when unset. */
 const wholeNumber = (fallback: number, min: number, max: number, key: string) =>
   optional
-    .pipe(z.string().regex(/^\d{1,15}$/, { message: ISSUE(key) }).optional())
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{1,15}$/, { message: ISSUE(key) })
+        .optional(),
+    )
     .transform((v) => (v === undefined ? fallback : Number(v)))
     .pipe(z.number().int().min(min).max(max));
 

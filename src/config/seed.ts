@@ -79,15 +79,38 @@ export const SEED_CONTRACT = {
   reminders: {
     incidents: {
       critical: {
-        response: { warnAtFractions: [0.5], warnBefore: [{ amount: 10, unit: 'minutes' }], repeatEvery: { amount: 15, unit: 'minutes' }, repeatMax: 8, escalateAfter: { amount: 30, unit: 'minutes' } },
-        resolution: { warnAtFractions: [0.5, 0.75, 0.9], repeatEvery: { amount: 30, unit: 'minutes' }, repeatMax: 8, escalateAfter: { amount: 1, unit: 'hours' } },
+        response: {
+          warnAtFractions: [0.5],
+          warnBefore: [{ amount: 10, unit: 'minutes' }],
+          repeatEvery: { amount: 15, unit: 'minutes' },
+          repeatMax: 8,
+          escalateAfter: { amount: 30, unit: 'minutes' },
+        },
+        resolution: {
+          warnAtFractions: [0.5, 0.75, 0.9],
+          repeatEvery: { amount: 30, unit: 'minutes' },
+          repeatMax: 8,
+          escalateAfter: { amount: 1, unit: 'hours' },
+        },
       },
       high: {
-        response: { warnAtFractions: [0.5], warnBefore: [{ amount: 10, unit: 'minutes' }], repeatEvery: { amount: 30, unit: 'minutes' }, repeatMax: 6, escalateAfter: { amount: 1, unit: 'hours' } },
+        response: {
+          warnAtFractions: [0.5],
+          warnBefore: [{ amount: 10, unit: 'minutes' }],
+          repeatEvery: { amount: 30, unit: 'minutes' },
+          repeatMax: 6,
+          escalateAfter: { amount: 1, unit: 'hours' },
+        },
         resolution: { warnAtFractions: [0.5, 0.75, 0.9], repeatEvery: { amount: 2, unit: 'hours' }, repeatMax: 4, escalateAfter: { amount: 4, unit: 'hours' } },
       },
       medium: {
-        response: { warnAtFractions: [0.75], warnBefore: [{ amount: 1, unit: 'hours' }], repeatEvery: { amount: 2, unit: 'hours' }, repeatMax: 4, escalateAfter: { amount: 4, unit: 'hours' } },
+        response: {
+          warnAtFractions: [0.75],
+          warnBefore: [{ amount: 1, unit: 'hours' }],
+          repeatEvery: { amount: 2, unit: 'hours' },
+          repeatMax: 4,
+          escalateAfter: { amount: 4, unit: 'hours' },
+        },
         resolution: { warnAtFractions: [0.75, 0.9], repeatEvery: { amount: 9, unit: 'hours' }, repeatMax: 3, escalateAfter: { amount: 9, unit: 'hours' } },
       },
       low: {

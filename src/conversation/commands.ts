@@ -10,7 +10,20 @@ import { sanitizeInput } from '../domain/text.js';
 import { tokenize, type Token } from './parse.js';
 import type { RoutineCommand, RoutineCommandName } from './routine.js';
 
-export type CommandName = 'help' | 'incident' | 'status' | 'list' | 'ack' | 'resolve' | 'reopen' | 'priority' | 'close' | 'snooze' | 'note' | RoutineCommandName | CaseCommandName;
+export type CommandName =
+  | 'help'
+  | 'incident'
+  | 'status'
+  | 'list'
+  | 'ack'
+  | 'resolve'
+  | 'reopen'
+  | 'priority'
+  | 'close'
+  | 'snooze'
+  | 'note'
+  | RoutineCommandName
+  | CaseCommandName;
 
 /** Orders, problems, outages and compliance (conversation/compliance.ts reads their words). */
 export type CaseCommandName = 'order' | 'problem' | 'outage' | 'compliance';
@@ -87,26 +100,121 @@ export const FIELD_WORDS: Record<FieldKey, Words> = {
 
 /** The table: every command once. */
 export const COMMANDS: readonly CommandSpec[] = [
-  { name: 'incident', words: { sv: ['ny', 'öppna', 'oppna'], en: ['incident', 'inc', 'new', 'open'] }, mutates: true, action: 'open', form: 'incident', keys: INCIDENT_FIELDS, freeText: false },
+  {
+    name: 'incident',
+    words: { sv: ['ny', 'öppna', 'oppna'], en: ['incident', 'inc', 'new', 'open'] },
+    mutates: true,
+    action: 'open',
+    form: 'incident',
+    keys: INCIDENT_FIELDS,
+    freeText: false,
+  },
   { name: 'status', words: { sv: ['visa'], en: ['status', 'show'] }, mutates: false, action: null, form: null, keys: [], freeText: false },
   { name: 'list', words: { sv: ['lista'], en: ['list'] }, mutates: false, action: null, form: null, keys: [], freeText: false },
-  { name: 'ack', words: { sv: ['kvittera', 'påbörja'], en: ['ack', 'acknowledge', 'start'] }, mutates: true, action: 'ack', form: null, keys: [], freeText: false },
-  { name: 'resolve', words: { sv: ['åtgärdad', 'atgardad', 'lös'], en: ['resolve', 'resolved'] }, mutates: true, action: 'resolve', form: 'resolve', keys: [], freeText: true },
+  {
+    name: 'ack',
+    words: { sv: ['kvittera', 'påbörja'], en: ['ack', 'acknowledge', 'start'] },
+    mutates: true,
+    action: 'ack',
+    form: null,
+    keys: [],
+    freeText: false,
+  },
+  {
+    name: 'resolve',
+    words: { sv: ['åtgärdad', 'atgardad', 'lös'], en: ['resolve', 'resolved'] },
+    mutates: true,
+    action: 'resolve',
+    form: 'resolve',
+    keys: [],
+    freeText: true,
+  },
   { name: 'reopen', words: { sv: ['återöppna', 'ateroppna'], en: ['reopen'] }, mutates: true, action: 'reopen', form: null, keys: [], freeText: true },
-  { name: 'priority', words: { sv: ['prioritet', 'prio'], en: ['priority', 'reprioritise'] }, mutates: true, action: 'priority', form: 'priority', keys: ['impact', 'timing'], freeText: true },
+  {
+    name: 'priority',
+    words: { sv: ['prioritet', 'prio'], en: ['priority', 'reprioritise'] },
+    mutates: true,
+    action: 'priority',
+    form: 'priority',
+    keys: ['impact', 'timing'],
+    freeText: true,
+  },
   { name: 'close', words: { sv: ['stäng', 'stang', 'avsluta'], en: ['close'] }, mutates: true, action: 'close', form: null, keys: [], freeText: false },
   { name: 'snooze', words: { sv: ['snooza', 'vänta'], en: ['snooze'] }, mutates: true, action: 'snooze', form: null, keys: [], freeText: false },
   { name: 'note', words: { sv: ['notera', 'anteckna'], en: ['note', 'remark'] }, mutates: true, action: 'note', form: null, keys: [], freeText: true },
   // The information routine (conversation/routine.ts reads their words).
-  { name: 'window', words: { sv: ['fönster', 'fonster'], en: ['window'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.window' },
-  { name: 'windows', words: { sv: ['fönstren', 'fonstren'], en: ['windows'] }, mutates: false, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.windows' },
-  { name: 'extraHours', words: { sv: ['extratid'], en: ['extra-hours'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.extraHours' },
-  { name: 'notice', words: { sv: ['meddelande'], en: ['notice'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'routine.commands.notice' },
+  {
+    name: 'window',
+    words: { sv: ['fönster', 'fonster'], en: ['window'] },
+    mutates: true,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'routine.commands.window',
+  },
+  {
+    name: 'windows',
+    words: { sv: ['fönstren', 'fonstren'], en: ['windows'] },
+    mutates: false,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'routine.commands.windows',
+  },
+  {
+    name: 'extraHours',
+    words: { sv: ['extratid'], en: ['extra-hours'] },
+    mutates: true,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'routine.commands.extraHours',
+  },
+  {
+    name: 'notice',
+    words: { sv: ['meddelande'], en: ['notice'] },
+    mutates: true,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'routine.commands.notice',
+  },
   // Orders, problems, outages and compliance (conversation/compliance.ts reads their words).
-  { name: 'order', words: { sv: ['beställning', 'bestallning'], en: ['order'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'cases.help.order' },
-  { name: 'problem', words: { sv: ['problem'], en: ['problem'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'cases.help.problem' },
+  {
+    name: 'order',
+    words: { sv: ['beställning', 'bestallning'], en: ['order'] },
+    mutates: true,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'cases.help.order',
+  },
+  {
+    name: 'problem',
+    words: { sv: ['problem'], en: ['problem'] },
+    mutates: true,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'cases.help.problem',
+  },
   { name: 'outage', words: { sv: ['avbrott'], en: ['outage'] }, mutates: true, action: null, form: null, keys: [], freeText: true, help: 'cases.help.outage' },
-  { name: 'compliance', words: { sv: ['efterlevnad'], en: ['compliance'] }, mutates: false, action: null, form: null, keys: [], freeText: true, help: 'cases.help.compliance' },
+  {
+    name: 'compliance',
+    words: { sv: ['efterlevnad'], en: ['compliance'] },
+    mutates: false,
+    action: null,
+    form: null,
+    keys: [],
+    freeText: true,
+    help: 'cases.help.compliance',
+  },
   { name: 'help', words: { sv: ['hjälp', 'hjalp'], en: ['help', '?'] }, mutates: false, action: null, form: null, keys: [], freeText: false },
 ];
 
@@ -213,21 +321,30 @@ export function parseIncidentId(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-const idArg = z.string().optional().transform((text, ctx) => {
-  if (text === undefined || text.trim() === '') return fail(ctx, 'errors.command.idMissing');
-  return parseIncidentId(text) ?? fail(ctx, 'errors.incident.badId', { given: text });
-});
-
-const levelArg = (field: 'impact' | 'timing') =>
-  z.string().optional().transform((text, ctx) => {
-    if (text === undefined) return undefined;
-    return parseLevel(text) ?? fail(ctx, 'errors.level.invalid', { field, given: text });
+const idArg = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return fail(ctx, 'errors.command.idMissing');
+    return parseIncidentId(text) ?? fail(ctx, 'errors.incident.badId', { given: text });
   });
 
-const minutesArg = z.string().optional().transform((text, ctx) => {
-  if (text === undefined) return undefined;
-  return /^\d{1,4}$/.test(text) ? Number(text) : fail(ctx, 'errors.reminder.snoozeMinutes', { given: text });
-});
+const levelArg = (field: 'impact' | 'timing') =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      return parseLevel(text) ?? fail(ctx, 'errors.level.invalid', { field, given: text });
+    });
+
+const minutesArg = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return undefined;
+    return /^\d{1,4}$/.test(text) ? Number(text) : fail(ctx, 'errors.reminder.snoozeMinutes', { given: text });
+  });
 
 const freeText = (words: string[]) => words.join(' ').trim();
 
@@ -257,7 +374,9 @@ const SCHEMAS: Record<CommandName, z.ZodType<Command, Arguments>> = {
     const note = freeText(a.words.slice(1));
     return { name: 'resolve' as const, id: parseWith(idArg, a.words[0], ctx), ...(note ? { note } : {}) };
   }),
-  reopen: z.object({ words: z.array(z.string()), fields: z.object({}) }).transform((a, ctx) => ({ name: 'reopen' as const, id: parseWith(idArg, a.words[0], ctx), reason: freeText(a.words.slice(1)) })),
+  reopen: z
+    .object({ words: z.array(z.string()), fields: z.object({}) })
+    .transform((a, ctx) => ({ name: 'reopen' as const, id: parseWith(idArg, a.words[0], ctx), reason: freeText(a.words.slice(1)) })),
   priority: z.object({ words: z.array(z.string()), fields: z.object({ impact: z.string().optional(), timing: z.string().optional() }) }).transform((a, ctx) => {
     const id = parseWith(idArg, a.words[0], ctx);
     const impact = parseWith(levelArg('impact'), a.fields.impact, ctx);

@@ -66,22 +66,52 @@ const SUB = {
 
 type Sub = keyof typeof SUB;
 
-const ORDER_TYPE_WORDS: Record<string, OrderType> = { connection: 'connection', anslutning: 'connection', question: 'question', fråga: 'question', fraga: 'question', information: 'question' };
+const ORDER_TYPE_WORDS: Record<string, OrderType> = {
+  connection: 'connection',
+  anslutning: 'connection',
+  question: 'question',
+  fråga: 'question',
+  fraga: 'question',
+  information: 'question',
+};
 
 const KEY_WORDS: Record<string, string> = {
-  title: 'title', titel: 'title', rubrik: 'title',
-  org: 'org', agency: 'org', myndighet: 'org',
-  description: 'description', desc: 'description', beskrivning: 'description',
-  impact: 'impact', påverkan: 'impact', paverkan: 'impact',
-  timing: 'timing', tidpunkt: 'timing',
-  incidents: 'incidents', incidenter: 'incidents', incident: 'incidents',
-  security: 'security', säkerhet: 'security', sakerhet: 'security',
-  start: 'start', början: 'start',
-  end: 'end', slut: 'end',
-  services: 'services', tjänster: 'services', bastjänster: 'services', tjanster: 'services',
-  agencies: 'agencies', myndigheter: 'agencies',
-  cause: 'cause', orsak: 'cause',
-  plan: 'plan', åtgärdsplan: 'plan', atgardsplan: 'plan', actionplan: 'plan',
+  title: 'title',
+  titel: 'title',
+  rubrik: 'title',
+  org: 'org',
+  agency: 'org',
+  myndighet: 'org',
+  description: 'description',
+  desc: 'description',
+  beskrivning: 'description',
+  impact: 'impact',
+  påverkan: 'impact',
+  paverkan: 'impact',
+  timing: 'timing',
+  tidpunkt: 'timing',
+  incidents: 'incidents',
+  incidenter: 'incidents',
+  incident: 'incidents',
+  security: 'security',
+  säkerhet: 'security',
+  sakerhet: 'security',
+  start: 'start',
+  början: 'start',
+  end: 'end',
+  slut: 'end',
+  services: 'services',
+  tjänster: 'services',
+  bastjänster: 'services',
+  tjanster: 'services',
+  agencies: 'agencies',
+  myndigheter: 'agencies',
+  cause: 'cause',
+  orsak: 'cause',
+  plan: 'plan',
+  åtgärdsplan: 'plan',
+  atgardsplan: 'plan',
+  actionplan: 'plan',
 };
 
 export class ComplianceCommands {
@@ -101,7 +131,16 @@ export class ComplianceCommands {
           return await this.compliance(args, ctx);
       }
     } catch (err) {
-      if (isCaseError(err)) return { kind: 'error', code: err.key, text: ctx.tr.t(err.key, { ...err.params, status: err.params.status !== undefined ? ctx.tr.t(`cases.status.${String(err.params.status)}`) : '', action: err.params.action !== undefined ? ctx.tr.t(`cases.action.${String(err.params.action)}`) : '' }) };
+      if (isCaseError(err))
+        return {
+          kind: 'error',
+          code: err.key,
+          text: ctx.tr.t(err.key, {
+            ...err.params,
+            status: err.params.status !== undefined ? ctx.tr.t(`cases.status.${String(err.params.status)}`) : '',
+            action: err.params.action !== undefined ? ctx.tr.t(`cases.action.${String(err.params.action)}`) : '',
+          }),
+        };
       throw err;
     }
   }
@@ -129,7 +168,11 @@ export class ComplianceCommands {
         continue;
       }
       if (/^\d/.test(word)) return { kind: 'error', code: 'compliance.chat.badMonth', text: tr.t('compliance.chat.badMonth', { value: word.slice(0, 20) }) };
-      return { kind: 'error', code: 'compliance.chat.badAgency', text: tr.t('compliance.chat.badAgency', { value: word.slice(0, 40), known: contract.agencies.map((a) => a.id).join(', ') }) };
+      return {
+        kind: 'error',
+        code: 'compliance.chat.badAgency',
+        text: tr.t('compliance.chat.badAgency', { value: word.slice(0, 40), known: contract.agencies.map((a) => a.id).join(', ') }),
+      };
     }
     month ??= monthOf(contract.timezone, now);
     const { report, series } = await this.deps.reader.reportWithSeries(month, now, agency);
@@ -140,7 +183,12 @@ export class ComplianceCommands {
     if (this.deps.chart) {
       try {
         const png = await this.deps.chart(series, tr);
-        reply.image = { filename: `efterlevnad-${month}${agency ? `-${agency}` : ''}.png`, title: tr.t('compliance.chat.chartComment', { month }), alt: tr.t('compliance.chat.chartAlt'), png };
+        reply.image = {
+          filename: `efterlevnad-${month}${agency ? `-${agency}` : ''}.png`,
+          title: tr.t('compliance.chat.chartComment', { month }),
+          alt: tr.t('compliance.chat.chartAlt'),
+          png,
+        };
       } catch (err) {
         // The figures stand without the picture.
         this.deps.logError?.(err, 'compliance chart');
@@ -185,7 +233,11 @@ export class ComplianceCommands {
           return this.changed(tr, 'closed', await cases.close(kind, number, actor, now));
         case 'link': {
           if (kind !== 'problem') break;
-          const ids = rest.slice(1).flatMap((w) => w.split(',')).filter(Boolean).map(incidentId);
+          const ids = rest
+            .slice(1)
+            .flatMap((w) => w.split(','))
+            .filter(Boolean)
+            .map(incidentId);
           if (ids.length === 0 || ids.some((id) => id === null)) throw new CaseError('cases.error.linkUsage');
           return this.changed(tr, 'linked', await cases.link(number, ids as number[], actor, now));
         }
@@ -213,7 +265,20 @@ export class ComplianceCommands {
     const linked = (fields.incidents ?? '').split(',').filter(Boolean).map(incidentId);
     if (linked.some((id) => id === null)) throw new CaseError('cases.error.linkUsage');
     const security = fields.security !== undefined && ['ja', 'yes', 'true', '1'].includes(fields.security.toLowerCase());
-    const view = await cases.openProblem({ impact, timing, title: fields.title ?? words.join(' '), agencyId: fields.org, description: fields.description, security, linkedIncidents: linked as number[], idempotencyKey: ctx.deliveryId }, actor, now);
+    const view = await cases.openProblem(
+      {
+        impact,
+        timing,
+        title: fields.title ?? words.join(' '),
+        agencyId: fields.org,
+        description: fields.description,
+        security,
+        linkedIncidents: linked as number[],
+        idempotencyKey: ctx.deliveryId,
+      },
+      actor,
+      now,
+    );
     return this.changed(tr, 'opened', view);
   }
 
@@ -236,7 +301,13 @@ export class ComplianceCommands {
 
   private caseLine(tr: Translator, c: CaseView): string {
     const zone = this.deps.contract.timezone;
-    return tr.t('cases.line', { ref: c.ref, title: c.title, category: this.category(tr, c), status: tr.t(`cases.status.${c.status}`), due: formatInstant(tr, c.resolutionDueAt, zone) });
+    return tr.t('cases.line', {
+      ref: c.ref,
+      title: c.title,
+      category: this.category(tr, c),
+      status: tr.t(`cases.status.${c.status}`),
+      due: formatInstant(tr, c.resolutionDueAt, zone),
+    });
   }
 
   private category(tr: Translator, c: CaseView): string {
@@ -251,8 +322,20 @@ export class ComplianceCommands {
       tr.t('cases.text.head', { ref: c.ref, title: c.title, category: this.category(tr, c), agency, status: tr.t(`cases.status.${c.status}`) }),
       tr.t('cases.text.received', { at: when(c.receivedAt) }),
     ];
-    if (c.responseDueAt !== null) lines.push(tr.t('cases.text.response', { due: when(c.responseDueAt), met: c.acknowledgedAt === null ? '' : tr.t(c.acknowledgedAt <= c.responseDueAt ? 'cases.text.met' : 'cases.text.missed', { at: when(c.acknowledgedAt) }) }));
-    lines.push(tr.t('cases.text.resolution', { due: when(c.resolutionDueAt), met: c.resolvedAt === null ? '' : tr.t(c.resolvedAt <= c.resolutionDueAt ? 'cases.text.met' : 'cases.text.missed', { at: when(c.resolvedAt) }) }));
+    if (c.responseDueAt !== null)
+      lines.push(
+        tr.t('cases.text.response', {
+          due: when(c.responseDueAt),
+          met:
+            c.acknowledgedAt === null ? '' : tr.t(c.acknowledgedAt <= c.responseDueAt ? 'cases.text.met' : 'cases.text.missed', { at: when(c.acknowledgedAt) }),
+        }),
+      );
+    lines.push(
+      tr.t('cases.text.resolution', {
+        due: when(c.resolutionDueAt),
+        met: c.resolvedAt === null ? '' : tr.t(c.resolvedAt <= c.resolutionDueAt ? 'cases.text.met' : 'cases.text.missed', { at: when(c.resolvedAt) }),
+      }),
+    );
     if (c.kind === 'problem') {
       lines.push(tr.t('cases.text.linked', { refs: c.linkedIncidents.map((id) => `INC-${id}`).join(', ') || '–' }));
       lines.push(tr.t('cases.text.rootCause', { text: c.rootCause ?? '–' }));
@@ -291,12 +374,25 @@ export class ComplianceCommands {
       if (t === null) throw new CaseError('cases.outage.badInstant', { field: key, given: text.slice(0, 40) });
       return t;
     };
-    const list = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((s) => s.trim()).filter(Boolean));
+    const list = (text: string | undefined) =>
+      text === undefined
+        ? undefined
+        : text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
     if (sub === 'edit') {
       const id = outageId(rest[0] ?? '');
       if (id === null) throw new CaseError('cases.outage.badRef', { given: (rest[0] ?? '').slice(0, 40) });
       const { fields } = keyValues(rest.slice(1));
-      const edit: OutageEdit = { start: when('start', fields.start), end: when('end', fields.end), baseServices: list(fields.services), agencies: list(fields.agencies ?? fields.org), cause: fields.cause, actionPlan: fields.plan };
+      const edit: OutageEdit = {
+        start: when('start', fields.start),
+        end: when('end', fields.end),
+        baseServices: list(fields.services),
+        agencies: list(fields.agencies ?? fields.org),
+        cause: fields.cause,
+        actionPlan: fields.plan,
+      };
       return { kind: 'text', text: `${tr.t('cases.outage.edited', { ref: `AVB-${id}` })}\n${this.outageText(tr, await outages.edit(id, edit, actor, now))}` };
     }
     const { fields, words } = keyValues(args);
@@ -307,19 +403,41 @@ export class ComplianceCommands {
     const incident = fields.incidents === undefined ? null : incidentId(fields.incidents);
     if (fields.incidents !== undefined && incident === null) throw new CaseError('cases.error.linkUsage');
     const cause = fields.cause ?? words.filter((w) => !['disturbed', 'störning', 'storning', 'disturbance'].includes(w.toLowerCase())).join(' ');
-    const view = await outages.record({ start, end, baseServices: list(fields.services), agencies: list(fields.agencies ?? fields.org), cause, actionPlan: fields.plan, kind: disturbed ? 'disturbed' : 'unplanned', incidentId: incident }, actor, now);
+    const view = await outages.record(
+      {
+        start,
+        end,
+        baseServices: list(fields.services),
+        agencies: list(fields.agencies ?? fields.org),
+        cause,
+        actionPlan: fields.plan,
+        kind: disturbed ? 'disturbed' : 'unplanned',
+        incidentId: incident,
+      },
+      actor,
+      now,
+    );
     return { kind: 'text', text: `${tr.t('cases.outage.recorded', { ref: view.ref })}\n${this.outageText(tr, view)}` };
   }
 
   private outageLine(tr: Translator, o: OutageView): string {
     const zone = this.deps.contract.timezone;
-    return tr.t('cases.outage.line', { ref: o.ref, kind: tr.t(`cases.outage.kind.${o.kind}`), start: formatInstant(tr, o.start, zone), end: formatInstant(tr, o.end, zone), cause: o.cause || '–' });
+    return tr.t('cases.outage.line', {
+      ref: o.ref,
+      kind: tr.t(`cases.outage.kind.${o.kind}`),
+      start: formatInstant(tr, o.start, zone),
+      end: formatInstant(tr, o.end, zone),
+      cause: o.cause || '–',
+    });
   }
 
   private outageText(tr: Translator, o: OutageView): string {
     return [
       this.outageLine(tr, o),
-      tr.t('cases.outage.services', { services: o.baseServices.join(', ') || tr.t('cases.outage.wholeFlow'), agencies: o.agencies.join(', ') || tr.t('cases.outage.allAgencies') }),
+      tr.t('cases.outage.services', {
+        services: o.baseServices.join(', ') || tr.t('cases.outage.wholeFlow'),
+        agencies: o.agencies.join(', ') || tr.t('cases.outage.allAgencies'),
+      }),
       tr.t('cases.outage.plan', { plan: o.actionPlan || '–' }),
       ...(o.incidentId ? [tr.t('cases.outage.incident', { ref: `INC-${o.incidentId}` })] : []),
     ].join('\n');

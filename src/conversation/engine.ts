@@ -11,8 +11,31 @@ import { translator, type Lang, type Translator } from '../i18n/index.js';
 import { isUserError, UserError } from '../services/errors.js';
 import { incidentRef, type Actor, type ChangeKind, type IncidentService, type IncidentView } from '../services/incidents.js';
 import type { ReminderService } from '../services/reminders.js';
-import { COMMANDS, commandSpec, commandWord, fieldWord, isParseError, parse, roleOf, type Command, type CommandName, type FormId, type FormValues, type ParseError } from './commands.js';
-import { checkForm, incidentForm, priorityForm, resolveForm, validateIncidentForm, type FieldErrors, type FormCheck, type FormSpec, type SubmittedValues } from './forms.js';
+import {
+  COMMANDS,
+  commandSpec,
+  commandWord,
+  fieldWord,
+  isParseError,
+  parse,
+  roleOf,
+  type Command,
+  type CommandName,
+  type FormId,
+  type FormValues,
+  type ParseError,
+} from './commands.js';
+import {
+  checkForm,
+  incidentForm,
+  priorityForm,
+  resolveForm,
+  validateIncidentForm,
+  type FieldErrors,
+  type FormCheck,
+  type FormSpec,
+  type SubmittedValues,
+} from './forms.js';
 import { incidentListLine, incidentText } from './render.js';
 import type { DeliveryProblem } from '../jobs/queue.js';
 import { windowForm, type RoutineCommands } from './routine.js';
@@ -135,7 +158,15 @@ export class Conversation {
   private record(command: CommandRecord['command'], outcome: CommandRecord['outcome'], ms: number, ctx: RequestContext, incident?: string): void {
     if (!this.deps.onCommand) return;
     try {
-      this.deps.onCommand({ command, outcome, ms, source: ctx.actor.source, actor: ctx.actor.id, ...(incident ? { incident } : {}), ...(ctx.deliveryId ? { delivery: ctx.deliveryId } : {}) });
+      this.deps.onCommand({
+        command,
+        outcome,
+        ms,
+        source: ctx.actor.source,
+        actor: ctx.actor.id,
+        ...(incident ? { incident } : {}),
+        ...(ctx.deliveryId ? { delivery: ctx.deliveryId } : {}),
+      });
     } catch {
       // A failing log or metric never fails the command.
     }
@@ -218,7 +249,8 @@ export class Conversation {
       case 'extraHours':
       case 'notice': {
         if (!this.deps.routine) return errorReply('errors.command.unknown', tr.t('errors.command.unknown', { word: commandWord(cmd.name, tr.lang) }));
-        if (cmd.name === 'window' && cmd.words.length === 0 && ctx.forms) return { kind: 'form', visibility: 'private', form: windowForm(tr), text: tr.t('routine.form.intro') };
+        if (cmd.name === 'window' && cmd.words.length === 0 && ctx.forms)
+          return { kind: 'form', visibility: 'private', form: windowForm(tr), text: tr.t('routine.form.intro') };
         const reply = await this.deps.routine.execute(cmd, ctx.actor, tr, now);
         return reply.kind === 'error' ? errorReply(reply.code ?? 'routine', reply.text) : { kind: 'text', visibility: 'private', text: reply.text };
       }
@@ -227,7 +259,13 @@ export class Conversation {
       case 'outage':
       case 'compliance': {
         if (!this.deps.compliance) return errorReply('errors.command.unknown', tr.t('errors.command.unknown', { word: commandWord(cmd.name, tr.lang) }));
-        const reply = await this.deps.compliance.run(cmd.name, cmd.words, { actor: ctx.actor, tr, now, deliveryId: ctx.deliveryId, authorize: (a) => this.authorize(a, ctx.actor) });
+        const reply = await this.deps.compliance.run(cmd.name, cmd.words, {
+          actor: ctx.actor,
+          tr,
+          now,
+          deliveryId: ctx.deliveryId,
+          authorize: (a) => this.authorize(a, ctx.actor),
+        });
         if (reply.kind === 'error') return errorReply(reply.code ?? 'compliance', reply.text);
         return { kind: 'text', visibility: 'private', text: reply.text, ...(reply.image ? { image: reply.image } : {}) };
       }
@@ -240,12 +278,25 @@ export class Conversation {
       return { kind: 'form', visibility: 'private', form, text: tr.t('bot.form.intro') };
     }
     const missing = (['impact', 'title'] as const).filter((k) => !values[k]);
-    if (missing.length) return errorReply('errors.command.incidentMissing', tr.t('errors.command.incidentMissing', { fields: missing.map((k) => tr.t(`bot.fieldName.${k}`)).join(', ') }));
+    if (missing.length)
+      return errorReply(
+        'errors.command.incidentMissing',
+        tr.t('errors.command.incidentMissing', { fields: missing.map((k) => tr.t(`bot.fieldName.${k}`)).join(', ') }),
+      );
     const checked = validateIncidentForm(tr, this.deps.contract, { ...values, security: values.security ?? '' });
     if (!checked.ok) return errorReply('errors.incident.fields', Object.values(checked.errors).join('\n'));
     const v = checked.values;
     const view = await this.deps.incidents.open(
-      { impact: v.impact, timing: v.timing, title: v.title, agencyId: v.org, description: v.description, security: v.security, baseServices: v.services, idempotencyKey: ctx.deliveryId },
+      {
+        impact: v.impact,
+        timing: v.timing,
+        title: v.title,
+        agencyId: v.org,
+        description: v.description,
+        security: v.security,
+        baseServices: v.services,
+        idempotencyKey: ctx.deliveryId,
+      },
       ctx.actor,
       this.deps.now(),
     );
@@ -257,7 +308,12 @@ export class Conversation {
     const v = await this.deps.incidents.get(id, now);
     if (!isAllowed(v.status, form)) throw new UserError('incident.transition', { ref: v.ref, status: v.status, action: form });
     const spec = form === 'resolve' ? resolveForm(tr, v) : priorityForm(tr, this.deps.contract, v, this.deps.incidents.suggestTiming(v.receivedAt));
-    return { kind: 'form', visibility: 'private', form: spec, text: tr.t(form === 'resolve' ? 'bot.form.resolveAsk' : 'bot.form.priorityAsk', { ref: v.ref, title: v.title }) };
+    return {
+      kind: 'form',
+      visibility: 'private',
+      form: spec,
+      text: tr.t(form === 'resolve' ? 'bot.form.resolveAsk' : 'bot.form.priorityAsk', { ref: v.ref, title: v.title }),
+    };
   }
 
   private async snooze(id: number, minutes: number | undefined, ctx: RequestContext, tr: Translator, now: number): Promise<Reply> {
@@ -267,7 +323,15 @@ export class Conversation {
     const chosen = minutes ?? allowed[0]!;
     if (!allowed.includes(chosen)) throw new UserError('reminder.snoozeMinutes', { given: chosen, allowed: allowed.join(', ') });
     const { target, until } = await reminders.snooze(id, chosen, ctx.actor, now);
-    return { kind: 'text', visibility: 'private', text: tr.t('reminder.snoozed', { ref: incidentRef(id), label: tr.t(`common.deadline.${target}`), until: formatInstant(tr, until, this.deps.contract.timezone) }) };
+    return {
+      kind: 'text',
+      visibility: 'private',
+      text: tr.t('reminder.snoozed', {
+        ref: incidentRef(id),
+        label: tr.t(`common.deadline.${target}`),
+        until: formatInstant(tr, until, this.deps.contract.timezone),
+      }),
+    };
   }
 
   private async overview(tr: Translator, now: number): Promise<Reply> {

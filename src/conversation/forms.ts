@@ -101,7 +101,9 @@ export function resolveForm(tr: Translator, v: IncidentView): FormSpec {
     cancel: tr.t('bot.form.cancel'),
     subject: { ref: v.ref, title: v.title },
     intro: tr.t('bot.form.resolveIntro'),
-    fields: [{ id: 'note', label: tr.t('bot.form.noteLabel'), kind: 'multiline', required: true, maxLength: TEXT_MAX, placeholder: tr.t('bot.form.notePlaceholder') }],
+    fields: [
+      { id: 'note', label: tr.t('bot.form.noteLabel'), kind: 'multiline', required: true, maxLength: TEXT_MAX, placeholder: tr.t('bot.form.notePlaceholder') },
+    ],
     hidden: { i: v.id },
   };
 }
@@ -114,7 +116,12 @@ export function priorityForm(tr: Translator, contract: Contract, v: IncidentView
     submit: tr.t('bot.form.prioritySubmit'),
     cancel: tr.t('bot.form.cancel'),
     subject: { ref: v.ref, title: v.title },
-    intro: tr.t('bot.form.priorityIntro', { priority: priorityName(tr, v.priority), impact: v.impact, timing: v.timing, received: formatInstant(tr, v.receivedAt, contract.timezone) }),
+    intro: tr.t('bot.form.priorityIntro', {
+      priority: priorityName(tr, v.priority),
+      impact: v.impact,
+      timing: v.timing,
+      received: formatInstant(tr, v.receivedAt, contract.timezone),
+    }),
     fields: [
       { id: 'impact', label: tr.t('common.impact.label'), kind: 'choice', required: true, options: levelOptions(tr, 'impact'), initial: String(v.impact) },
       {
@@ -126,7 +133,14 @@ export function priorityForm(tr: Translator, contract: Contract, v: IncidentView
         initial: String(v.timing),
         hint: tr.t('bot.form.timingHint', { timing: suggestion.timing, reason: timingReasonText(tr, contract, suggestion) }),
       },
-      { id: 'reason', label: tr.t('bot.form.reasonLabel'), kind: 'multiline', required: true, maxLength: TEXT_MAX, placeholder: tr.t('bot.form.reasonPlaceholder') },
+      {
+        id: 'reason',
+        label: tr.t('bot.form.reasonLabel'),
+        kind: 'multiline',
+        required: true,
+        maxLength: TEXT_MAX,
+        placeholder: tr.t('bot.form.reasonPlaceholder'),
+      },
     ],
     hidden: { i: v.id, im: v.impact, tm: v.timing },
   };
@@ -168,7 +182,11 @@ export function checkField(tr: Translator, contract: Contract, form: FormId, id:
 }
 
 /** Validates the incident form's values (from the form or from `incident key=value …`). */
-export function validateIncidentForm(tr: Translator, contract: Contract, values: FormValues): { ok: true; values: ValidIncident } | { ok: false; errors: FieldErrors } {
+export function validateIncidentForm(
+  tr: Translator,
+  contract: Contract,
+  values: FormValues,
+): { ok: true; values: ValidIncident } | { ok: false; errors: FieldErrors } {
   const result = incidentSchema(tr, contract).safeParse(values);
   return result.success ? { ok: true, values: result.data } : { ok: false, errors: fieldErrors(result.error.issues) };
 }
@@ -252,16 +270,24 @@ function fieldSchemas(tr: Translator, contract: Contract, form: FormId): Record<
 }
 
 const level = (tr: Translator, field: 'impact' | 'timing') =>
-  z.string().optional().transform((text, ctx) => parseLevel(text) ?? fail(ctx, tr.t('errors.level.invalid', { field: tr.t(`common.${field}.label`), given: capEcho(text ?? '') })));
+  z
+    .string()
+    .optional()
+    .transform(
+      (text, ctx) => parseLevel(text) ?? fail(ctx, tr.t('errors.level.invalid', { field: tr.t(`common.${field}.label`), given: capEcho(text ?? '') })),
+    );
 
 const requiredText = (tr: Translator, missing: string) =>
-  z.string().optional().transform((text, ctx) => {
-    const value = (text ?? '').trim();
-    if (!value) return fail(ctx, tr.t(missing));
-    const length = graphemeLength(value);
-    if (length > TEXT_MAX) return fail(ctx, tr.t('errors.incident.textTooLong', { max: TEXT_MAX, length }));
-    return value;
-  });
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const value = (text ?? '').trim();
+      if (!value) return fail(ctx, tr.t(missing));
+      const length = graphemeLength(value);
+      if (length > TEXT_MAX) return fail(ctx, tr.t('errors.incident.textTooLong', { max: TEXT_MAX, length }));
+      return value;
+    });
 
 const YES = new Set(['ja', 'j', 'yes', 'y', 'true', '1', 'on']);
 const NO = new Set(['nej', 'n', 'no', 'false', '0', 'off', '']);
@@ -269,35 +295,59 @@ const NO = new Set(['nej', 'n', 'no', 'false', '0', 'off', '']);
 function incidentFields(tr: Translator, contract: Contract): Record<IncidentFieldId, z.ZodType<unknown, string | undefined>> {
   return {
     impact: level(tr, 'impact'),
-    timing: z.string().optional().transform((text, ctx) => {
-      if ((text ?? '').trim() === '') return undefined;
-      return parseLevel(text) ?? fail(ctx, tr.t('errors.level.invalid', { field: tr.t('common.timing.label'), given: capEcho(text ?? '') }));
-    }),
-    title: z.string().optional().transform((text, ctx) => {
-      const title = (text ?? '').replace(/\s+/g, ' ').trim();
-      if (!title) return fail(ctx, tr.t('errors.incident.titleRequired'));
-      const length = graphemeLength(title);
-      if (length > TITLE_MAX) return fail(ctx, tr.t('errors.incident.titleTooLong', { max: TITLE_MAX, length }));
-      return title;
-    }),
-    org: z.string().optional().transform((text, ctx) => {
-      const org = (text ?? '').trim().toLowerCase() || contract.defaultAgency;
-      if (!contract.agencies.some((a) => a.id === org)) return fail(ctx, tr.t('errors.agency.unknown', { org: capEcho(org), known: contract.agencies.map((a) => a.id).join(', ') }));
-      return org;
-    }),
-    services: z.string().optional().transform((text) => (text ?? '').split(/[,;\n]/).map((s) => s.trim()).filter(Boolean)),
-    description: z.string().optional().transform((text, ctx) => {
-      const description = (text ?? '').trim();
-      const length = graphemeLength(description);
-      if (length > TEXT_MAX) return fail(ctx, tr.t('errors.incident.textTooLong', { max: TEXT_MAX, length }));
-      return description;
-    }),
-    security: z.string().optional().transform((text, ctx) => {
-      const answer = (text ?? '').trim().toLowerCase();
-      if (YES.has(answer)) return true;
-      if (NO.has(answer)) return false;
-      return fail(ctx, tr.t('errors.form.yesNo', { given: capEcho(text ?? '') }));
-    }),
+    timing: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if ((text ?? '').trim() === '') return undefined;
+        return parseLevel(text) ?? fail(ctx, tr.t('errors.level.invalid', { field: tr.t('common.timing.label'), given: capEcho(text ?? '') }));
+      }),
+    title: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        const title = (text ?? '').replace(/\s+/g, ' ').trim();
+        if (!title) return fail(ctx, tr.t('errors.incident.titleRequired'));
+        const length = graphemeLength(title);
+        if (length > TITLE_MAX) return fail(ctx, tr.t('errors.incident.titleTooLong', { max: TITLE_MAX, length }));
+        return title;
+      }),
+    org: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        const org = (text ?? '').trim().toLowerCase() || contract.defaultAgency;
+        if (!contract.agencies.some((a) => a.id === org))
+          return fail(ctx, tr.t('errors.agency.unknown', { org: capEcho(org), known: contract.agencies.map((a) => a.id).join(', ') }));
+        return org;
+      }),
+    services: z
+      .string()
+      .optional()
+      .transform((text) =>
+        (text ?? '')
+          .split(/[,;\n]/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    description: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        const description = (text ?? '').trim();
+        const length = graphemeLength(description);
+        if (length > TEXT_MAX) return fail(ctx, tr.t('errors.incident.textTooLong', { max: TEXT_MAX, length }));
+        return description;
+      }),
+    security: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        const answer = (text ?? '').trim().toLowerCase();
+        if (YES.has(answer)) return true;
+        if (NO.has(answer)) return false;
+        return fail(ctx, tr.t('errors.form.yesNo', { given: capEcho(text ?? '') }));
+      }),
   };
 }
 

@@ -27,7 +27,9 @@ export function timingReasonCore(tr: Translator, contract: Contract, s: TimingSu
     case 'afterMonthEnd':
       return tr.t('common.timingReason.afterMonthEnd', { day, daysAfter: r.daysAfter });
     case 'lowSeason':
-      return r.label ? tr.t('common.timingReason.lowSeason', { label: r.label, from: r.from, to: r.to }) : tr.t('common.timingReason.lowSeasonUnnamed', { from: r.from, to: r.to });
+      return r.label
+        ? tr.t('common.timingReason.lowSeason', { label: r.label, from: r.from, to: r.to })
+        : tr.t('common.timingReason.lowSeasonUnnamed', { from: r.from, to: r.to });
     case 'normal':
       return tr.t('common.timingReason.normal');
   }
@@ -49,17 +51,24 @@ export function targetLine(tr: Translator, contract: Contract, label: string, s:
     s.state === 'running' || s.state === 'broken'
       ? timeLeftText(tr, contract, s, agencyId)
       : s.state === 'met'
-          ? tr.t('bot.target.met', { at: formatInstant(tr, s.metAt!, contract.timezone) })
-          : tr.t('bot.target.missed', { at: formatInstant(tr, s.metAt!, contract.timezone) });
+        ? tr.t('bot.target.met', { at: formatInstant(tr, s.metAt!, contract.timezone) })
+        : tr.t('bot.target.missed', { at: formatInstant(tr, s.metAt!, contract.timezone) });
   return tr.t('bot.target.line', { label, due, target, state });
 }
 
 /** The incident as a block of text lines. */
 export function incidentText(tr: Translator, contract: Contract, v: IncidentView): string {
   const lines = [
-    tr.t('bot.incident.header', { ref: v.ref, priority: priorityName(tr, v.priority).toUpperCase(), status: statusName(tr, v.status) }) + (v.security ? ` · ${tr.t('bot.incident.security')}` : ''),
+    tr.t('bot.incident.header', { ref: v.ref, priority: priorityName(tr, v.priority).toUpperCase(), status: statusName(tr, v.status) }) +
+      (v.security ? ` · ${tr.t('bot.incident.security')}` : ''),
     `${v.title}`,
-    tr.t('bot.incident.facts', { org: v.agencyName, impact: v.impact, timing: v.timing, received: formatInstant(tr, v.receivedAt, contract.timezone), reporter: v.reporter }),
+    tr.t('bot.incident.facts', {
+      org: v.agencyName,
+      impact: v.impact,
+      timing: v.timing,
+      received: formatInstant(tr, v.receivedAt, contract.timezone),
+      reporter: v.reporter,
+    }),
   ];
   if (v.timing !== v.suggestedTiming) lines.push(tr.t('bot.incident.timingOverride', { suggested: v.suggestedTiming }));
   if (v.baseServices.length) lines.push(tr.t('bot.incident.services', { services: v.baseServices.join(', ') }));
@@ -74,7 +83,16 @@ export function incidentListLine(tr: Translator, contract: Contract, v: Incident
   const next = v.status === 'open' ? (v.response.due <= v.resolution.due ? v.response : v.resolution) : v.resolution;
   const which = next === v.response ? tr.t('common.deadline.response') : tr.t('common.deadline.resolution');
   const state = timeLeftText(tr, contract, next, v.agencyId, true);
-  return tr.t('bot.list.line', { ref: v.ref, priority: priorityName(tr, v.priority), status: statusName(tr, v.status), title: v.title, org: v.agencyName, which, due: formatInstant(tr, next.due, contract.timezone), state });
+  return tr.t('bot.list.line', {
+    ref: v.ref,
+    priority: priorityName(tr, v.priority),
+    status: statusName(tr, v.status),
+    title: v.title,
+    org: v.agencyName,
+    which,
+    due: formatInstant(tr, next.due, contract.timezone),
+    state,
+  });
 }
 
 /** The text of a reminder: what is due, when, time left, whom it pings, what to do next. */

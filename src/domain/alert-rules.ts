@@ -30,7 +30,17 @@ import {
 } from '../config/alert-syntax.js';
 
 // The rule syntax lives with the configuration that is validated with it.
-export { MATCH_TYPES, type MatchType, type Matcher, type Labels, MatcherSyntaxError, matcher, parseMatchers, formatMatcher, checkTemplate } from '../config/alert-syntax.js';
+export {
+  MATCH_TYPES,
+  type MatchType,
+  type Matcher,
+  type Labels,
+  MatcherSyntaxError,
+  matcher,
+  parseMatchers,
+  formatMatcher,
+  checkTemplate,
+} from '../config/alert-syntax.js';
 
 export function matches(m: Matcher, labels: Labels): boolean {
   const v = Object.hasOwn(labels, m.name) ? (labels[m.name] ?? '') : '';
@@ -150,7 +160,6 @@ export function labelSetText(labels: Labels): string {
 
 // ------------------------------------------------------------------------------ templates
 
-
 /** Renders the template subset against one alert; anything unknown renders empty. */
 export function renderTemplate(template: string, alert: AlertFacts): string {
   return template.replace(ACTION, (_whole, inner: string) => {
@@ -167,7 +176,6 @@ export function renderTemplate(template: string, alert: AlertFacts): string {
 }
 
 // ------------------------------------------------------------------------------ helpers
-
 
 function mask(text: string): string {
   return maskPersonalNumbers(text, { strict: true }).text;

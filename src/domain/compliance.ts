@@ -273,7 +273,8 @@ export function computeCompliance(calendar: BusinessCalendar, input: ComplianceI
 
   const outages = input.outages.filter((o) => touches(o.agencies));
   const down = outages.filter(isUnplannedDown);
-  const downIntervals = (from: number, to: number) => union(down.map((o) => [Math.max(o.start, from), Math.min(o.end ?? asOf, to)] as Interval).filter(([s, e]) => e > s));
+  const downIntervals = (from: number, to: number) =>
+    union(down.map((o) => [Math.max(o.start, from), Math.min(o.end ?? asOf, to)] as Interval).filter(([s, e]) => e > s));
   const monthDownMs = overlap(monthOpening, downIntervals(monthStart, asOf));
   const yearDownMs = overlap(yearOpening, downIntervals(yearStart, asOf));
   const monthOpeningMs = length(monthOpening);
@@ -437,7 +438,14 @@ function workStarted(c: CaseFact): number | null {
   return Math.min(c.acknowledgedAt, c.resolvedAt);
 }
 
-function caseLine(c: CaseFact, category: string, workStartedAt: number | null, resolvedAt: number | null, responseMissed: boolean, resolutionMissed: boolean): CaseLine {
+function caseLine(
+  c: CaseFact,
+  category: string,
+  workStartedAt: number | null,
+  resolvedAt: number | null,
+  responseMissed: boolean,
+  resolutionMissed: boolean,
+): CaseLine {
   return {
     ref: c.ref,
     kind: c.kind,

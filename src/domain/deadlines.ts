@@ -9,10 +9,7 @@ const HOUR_MS = 3_600_000;
 
 export type CaseKind = 'incident' | 'problem' | 'order';
 
-export type CaseRef =
-  | { kind: 'incident'; priority: Priority }
-  | { kind: 'problem'; priority: Priority }
-  | { kind: 'order'; type: OrderType };
+export type CaseRef = { kind: 'incident'; priority: Priority } | { kind: 'problem'; priority: Priority } | { kind: 'order'; type: OrderType };
 
 export interface Deadlines {
   /** Null when the table has no response target (orders). */

@@ -131,20 +131,60 @@ function labelPattern(words: readonly string[]): RegExp {
  *   - a payment, order or case-number label: any number.
  */
 const PHONE_LABEL = labelPattern([
-  'tel', 'telefon', 'telefonnummer', 'telefonnr', 'tfn', 'mobil', 'mobilnummer', 'mobilnr', 'mob',
-  'ring', 'ringde', 'sms', 'sms:a', 'fax', 'phone', 'mobile', 'call', 'växel', 'vxl',
+  'tel',
+  'telefon',
+  'telefonnummer',
+  'telefonnr',
+  'tfn',
+  'mobil',
+  'mobilnummer',
+  'mobilnr',
+  'mob',
+  'ring',
+  'ringde',
+  'sms',
+  'sms:a',
+  'fax',
+  'phone',
+  'mobile',
+  'call',
+  'växel',
+  'vxl',
 ]);
-const TIME_LABEL = labelPattern([
-  'kl', 'klockan', 'tid', 'tidpunkt', 'time', 'timestamp', 'tidsstämpel', 'loggad', 'loggat', 'at',
-]);
+const TIME_LABEL = labelPattern(['kl', 'klockan', 'tid', 'tidpunkt', 'time', 'timestamp', 'tidsstämpel', 'loggad', 'loggat', 'at']);
 const REFERENCE_LABEL = labelPattern([
   // payment
-  'ocr', 'ocr-nr', 'ocr-nummer', 'referens', 'referensnummer', 'ref', 'betalningsreferens',
-  'bankgiro', 'bg', 'pg', 'plusgiro', 'konto', 'kontonummer', 'kontonr', 'clearing',
-  'faktura', 'fakturanummer', 'fakturanr', 'invoice', 'order', 'ordernummer', 'ordernr',
+  'ocr',
+  'ocr-nr',
+  'ocr-nummer',
+  'referens',
+  'referensnummer',
+  'ref',
+  'betalningsreferens',
+  'bankgiro',
+  'bg',
+  'pg',
+  'plusgiro',
+  'konto',
+  'kontonummer',
+  'kontonr',
+  'clearing',
+  'faktura',
+  'fakturanummer',
+  'fakturanr',
+  'invoice',
+  'order',
+  'ordernummer',
+  'ordernr',
   // case numbers
-  'dnr', 'diarienummer', 'diarienr', 'ärendenummer', 'ärendenr', String.raw`case\s+(?:no|nr|number|id)`,
-  'ticket', 'inc',
+  'dnr',
+  'diarienummer',
+  'diarienr',
+  'ärendenummer',
+  'ärendenr',
+  String.raw`case\s+(?:no|nr|number|id)`,
+  'ticket',
+  'inc',
 ]);
 
 function hasPositiveLabel(before: string): boolean {

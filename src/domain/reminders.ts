@@ -58,9 +58,11 @@ export function ladderFor(input: LadderInput): PlannedReminder[] {
   if (ladder.breach) rungs.push({ target, kind: 'breach', level: 1, dueAt: hold(deadline), deadlineAt: deadline, seq: 0 });
   if (ladder.repeatEvery) {
     const every = spanMs(ladder.repeatEvery);
-    for (let k = 1; k <= ladder.repeatMax; k++) rungs.push({ target, kind: 'repeat', level: 1, dueAt: hold(after(deadline, k * every)), deadlineAt: deadline, seq: 0 });
+    for (let k = 1; k <= ladder.repeatMax; k++)
+      rungs.push({ target, kind: 'repeat', level: 1, dueAt: hold(after(deadline, k * every)), deadlineAt: deadline, seq: 0 });
   }
-  if (ladder.escalateAfter) rungs.push({ target, kind: 'escalation', level: 2, dueAt: hold(after(deadline, spanMs(ladder.escalateAfter))), deadlineAt: deadline, seq: 0 });
+  if (ladder.escalateAfter)
+    rungs.push({ target, kind: 'escalation', level: 2, dueAt: hold(after(deadline, spanMs(ladder.escalateAfter))), deadlineAt: deadline, seq: 0 });
   rungs.sort((a, b) => a.dueAt - b.dueAt || order(a.kind) - order(b.kind));
   return rungs.map((r, i) => ({ ...r, seq: i + 1 }));
 }
@@ -97,7 +99,11 @@ export function contactsFor(contract: Contract, agencyId: string, priority: Prio
   const slackChannel = two.slack.channel ?? one.slack.channel;
   const teamsChannel = two.teams.channel ?? one.teams.channel;
   return {
-    slack: { users: union(one.slack.users, two.slack.users), groups: union(one.slack.groups, two.slack.groups), ...(slackChannel ? { channel: slackChannel } : {}) },
+    slack: {
+      users: union(one.slack.users, two.slack.users),
+      groups: union(one.slack.groups, two.slack.groups),
+      ...(slackChannel ? { channel: slackChannel } : {}),
+    },
     teams: { users: union(one.teams.users, two.teams.users), ...(teamsChannel ? { channel: teamsChannel } : {}) },
   };
 }

@@ -123,7 +123,13 @@ export function headlineItems(report: MonthlyReport, tr: Translator): HeadlineIt
     items.push({ id, met, label, result, goal, text: t('headline.line', { label, result, goal }) });
   };
   const share = (id: string, labelKey: string, met: number, total: number, value: number | null, goal: number, ok: boolean | null) =>
-    add(id, labelKey, ok, value === null ? t('headline.nothing') : t('headline.share', { value: f.percent(value), met: f.int(met), total: f.int(total) }), t('headline.atLeast', { goal: f.percent(goal) }));
+    add(
+      id,
+      labelKey,
+      ok,
+      value === null ? t('headline.nothing') : t('headline.share', { value: f.percent(value), met: f.int(met), total: f.int(total) }),
+      t('headline.atLeast', { goal: f.percent(goal) }),
+    );
   const { incidents: i, orders: o, problems: p, availability: a, outages: out } = report;
   share('incidents.response', 'incidentsResponse', i.responseMet, i.responseTotal, i.responseShare, i.goal, i.responseGoalMet);
   share('incidents.resolution', 'incidentsResolution', i.resolutionMet, i.resolved, i.resolutionShare, i.goal, i.resolutionGoalMet);
@@ -134,10 +140,18 @@ export function headlineItems(report: MonthlyReport, tr: Translator): HeadlineIt
     'availability',
     'availability',
     a.met,
-    a.share === null ? t('headline.noOpening') : t('headline.availability', { value: f.percent(a.share), down: f.hm(a.downtimeMinutes), opening: f.hm(a.openingMinutes) }),
+    a.share === null
+      ? t('headline.noOpening')
+      : t('headline.availability', { value: f.percent(a.share), down: f.hm(a.downtimeMinutes), opening: f.hm(a.openingMinutes) }),
     t('headline.atLeast', { goal: f.percent(a.goal) }),
   );
-  add('downtimeYear', 'downtimeYear', a.yearToDate.met, f.hm(a.yearToDate.downtimeMinutes), t('headline.atMost', { max: f.hm(a.yearToDate.maxDowntimeMinutes) }));
+  add(
+    'downtimeYear',
+    'downtimeYear',
+    a.yearToDate.met,
+    f.hm(a.yearToDate.downtimeMinutes),
+    t('headline.atMost', { max: f.hm(a.yearToDate.maxDowntimeMinutes) }),
+  );
   add('outagesMonth', 'outagesMonth', out.monthMet, f.int(out.unplanned), t('headline.atMost', { max: f.int(out.maxPerMonth) }));
   add('outagesYear', 'outagesYear', out.yearMet, f.int(out.unplannedYearToDate), t('headline.atMost', { max: f.int(out.maxPerYear) }));
   return items;
@@ -150,17 +164,23 @@ const HEADLINE_BREACHES = 8;
 export function complianceHeadline(report: MonthlyReport, tr: Translator): string {
   const f = formatter(tr);
   const lines = [title(report, tr, f)];
-  for (const item of headlineItems(report, tr)) lines.push(`${tr.t(item.met === null ? 'report.mark.none' : item.met ? 'report.mark.met' : 'report.mark.missed')} ${item.text}`);
+  for (const item of headlineItems(report, tr))
+    lines.push(`${tr.t(item.met === null ? 'report.mark.none' : item.met ? 'report.mark.met' : 'report.mark.missed')} ${item.text}`);
 
   const breaches = [...report.incidents.breaches, ...report.orders.breaches, ...report.problems.breaches];
   if (breaches.length === 0) lines.push(tr.t('report.headline.noBreaches'));
   else {
-    const named = breaches.slice(0, HEADLINE_BREACHES).map((b) => tr.t('report.headline.breach', { ref: b.ref, category: categoryName(tr, b.kind, b.category), missed: missedText(tr, b) }));
+    const named = breaches
+      .slice(0, HEADLINE_BREACHES)
+      .map((b) => tr.t('report.headline.breach', { ref: b.ref, category: categoryName(tr, b.kind, b.category), missed: missedText(tr, b) }));
     const more = breaches.length - named.length;
-    lines.push(tr.t('report.headline.breaches', { count: breaches.length, list: named.join(', ') + (more > 0 ? tr.t('report.headline.more', { count: more }) : '') }));
+    lines.push(
+      tr.t('report.headline.breaches', { count: breaches.length, list: named.join(', ') + (more > 0 ? tr.t('report.headline.more', { count: more }) : '') }),
+    );
   }
   const open = report.incidents.openAtMonthEnd;
-  if (open.count > 0) lines.push(tr.t(report.complete ? 'report.headline.openAtEnd' : 'report.headline.openNow', { count: open.count, past: open.pastDeadline }));
+  if (open.count > 0)
+    lines.push(tr.t(report.complete ? 'report.headline.openAtEnd' : 'report.headline.openNow', { count: open.count, past: open.pastDeadline }));
   if (report.security.count > 0) lines.push(tr.t('report.headline.security', { count: report.security.count }));
   return lines.join('\n');
 }
@@ -182,13 +202,29 @@ export function reportToMarkdown(report: MonthlyReport, tr: Translator): string 
   const mark = (met: boolean | null) => t(met === null ? 'mark.none' : met ? 'mark.met' : 'mark.missed');
 
   out.push(`# ${title(report, tr, f)}`, '');
-  out.push(t('md.meta', { from: f.instant(report.from), to: f.instant(report.to), generated: f.instant(report.generatedAt), version: report.contractVersion }), '');
+  out.push(
+    t('md.meta', { from: f.instant(report.from), to: f.instant(report.to), generated: f.instant(report.generatedAt), version: report.contractVersion }),
+    '',
+  );
   if (!report.complete) out.push(`> ${t('md.incomplete', { asOf: f.instant(report.asOf) })}`, '');
 
   out.push(`## ${t('md.summary')}`, '');
-  table([t('col.measure'), t('col.result'), t('col.goal'), t('col.met')], headlineItems(report, tr).map((i) => [i.label, i.result, i.goal, mark(i.met)]));
+  table(
+    [t('col.measure'), t('col.result'), t('col.goal'), t('col.met')],
+    headlineItems(report, tr).map((i) => [i.label, i.result, i.goal, mark(i.met)]),
+  );
 
-  const groupHead = [t('col.group'), t('col.receivedCount'), t('col.resolved'), t('col.responseMet'), t('col.responseShare'), t('col.resolutionMet'), t('col.resolutionShare'), t('col.medianResponse'), t('col.medianResolution')];
+  const groupHead = [
+    t('col.group'),
+    t('col.receivedCount'),
+    t('col.resolved'),
+    t('col.responseMet'),
+    t('col.responseShare'),
+    t('col.resolutionMet'),
+    t('col.resolutionShare'),
+    t('col.medianResponse'),
+    t('col.medianResolution'),
+  ];
   const groupRow = (name: string, g: CaseGroup) => [
     name,
     f.int(g.received),
@@ -200,7 +236,17 @@ export function reportToMarkdown(report: MonthlyReport, tr: Translator): string 
     g.medianResponseMinutes === null ? '–' : f.duration(g.medianResponseMinutes),
     g.medianResolutionMinutes === null ? '–' : f.duration(g.medianResolutionMinutes),
   ];
-  const caseHead = [t('col.ref'), t('col.agency'), t('col.category'), t('col.received'), t('col.responseDue'), t('col.workStarted'), t('col.resolutionDue'), t('col.resolvedAt'), t('col.missed')];
+  const caseHead = [
+    t('col.ref'),
+    t('col.agency'),
+    t('col.category'),
+    t('col.received'),
+    t('col.responseDue'),
+    t('col.workStarted'),
+    t('col.resolutionDue'),
+    t('col.resolvedAt'),
+    t('col.missed'),
+  ];
   const caseRow = (c: CaseLine<Iso>) => [
     c.ref + (c.security ? ` ${t('md.securityMark')}` : ''),
     c.agency,
@@ -220,19 +266,45 @@ export function reportToMarkdown(report: MonthlyReport, tr: Translator): string 
     out.push(`### ${t(report.complete ? 'md.openAtEnd' : 'md.openNow', { count: k.openAtMonthEnd.count, past: k.openAtMonthEnd.pastDeadline })}`, '');
     table(caseHead, k.openAtMonthEnd.cases.map(caseRow));
   };
-  kindSection(t('md.incidents'), report.incidents, PRIORITIES.map((p) => [categoryName(tr, 'incident', p), report.incidents.byPriority[p]]));
-  kindSection(t('md.orders'), report.orders, ORDER_TYPES.map((o) => [categoryName(tr, 'order', o), report.orders.byType[o]]));
-  kindSection(t('md.problems'), report.problems, PRIORITIES.map((p) => [categoryName(tr, 'problem', p), report.problems.byPriority[p]]));
+  kindSection(
+    t('md.incidents'),
+    report.incidents,
+    PRIORITIES.map((p) => [categoryName(tr, 'incident', p), report.incidents.byPriority[p]]),
+  );
+  kindSection(
+    t('md.orders'),
+    report.orders,
+    ORDER_TYPES.map((o) => [categoryName(tr, 'order', o), report.orders.byType[o]]),
+  );
+  kindSection(
+    t('md.problems'),
+    report.problems,
+    PRIORITIES.map((p) => [categoryName(tr, 'problem', p), report.problems.byPriority[p]]),
+  );
   out.push(`### ${t('md.rootCauses')}`, '');
   table(
     [t('col.ref'), t('col.category'), t('col.resolvedAt'), t('col.rootCause'), t('col.action'), t('col.linked')],
-    report.problems.list.map((p) => [p.ref, categoryName(tr, 'problem', p.category), f.instantOrDash(p.resolvedAt), p.rootCause ?? '–', p.action ?? '–', p.linkedIncidents.join(', ') || '–']),
+    report.problems.list.map((p) => [
+      p.ref,
+      categoryName(tr, 'problem', p.category),
+      f.instantOrDash(p.resolvedAt),
+      p.rootCause ?? '–',
+      p.action ?? '–',
+      p.linkedIncidents.join(', ') || '–',
+    ]),
   );
 
   out.push(`## ${t('md.changes')}`, '');
   table(
     [t('col.ref'), t('col.title'), t('col.start'), t('col.end'), t('col.status'), t('col.outcome')],
-    report.changes.windows.map((w) => [w.ref, w.title ?? '–', f.instant(w.start), f.instant(w.end), optionalText(tr, 'windowStatus', w.status), w.outcome === null ? '–' : optionalText(tr, 'windowOutcome', w.outcome)]),
+    report.changes.windows.map((w) => [
+      w.ref,
+      w.title ?? '–',
+      f.instant(w.start),
+      f.instant(w.end),
+      optionalText(tr, 'windowStatus', w.status),
+      w.outcome === null ? '–' : optionalText(tr, 'windowOutcome', w.outcome),
+    ]),
   );
 
   const a = report.availability;
@@ -327,13 +399,17 @@ const offsets = new Map<string, Map<number, number>>();
 /** ISO 8601 in `zone` with its offset, seconds always, milliseconds when not zero: "2026-10-05T10:00:00+02:00". */
 export function isoIn(zone: string, t: number): string {
   let byHour = offsets.get(zone);
-  if (!byHour) offsets.set(zone, (byHour = new Map()));
+  if (!byHour) {
+    byHour = new Map();
+    offsets.set(zone, byHour);
+  }
   const hour = Math.floor(t / 3_600_000);
   let offset = byHour.get(hour);
   if (offset === undefined) {
     offset = DateTime.fromMillis(t, { zone }).offset;
     // Only cache when the whole hour has one offset (true for every zone with whole-hour changes).
-    if (DateTime.fromMillis(hour * 3_600_000, { zone }).offset === offset && DateTime.fromMillis(hour * 3_600_000 + 3_599_999, { zone }).offset === offset) byHour.set(hour, offset);
+    if (DateTime.fromMillis(hour * 3_600_000, { zone }).offset === offset && DateTime.fromMillis(hour * 3_600_000 + 3_599_999, { zone }).offset === offset)
+      byHour.set(hour, offset);
   }
   const local = new Date(t + offset * 60_000).toISOString(); // "2026-10-05T08:00:00.000Z" shifted to local
   const ms = local.slice(19, 23);

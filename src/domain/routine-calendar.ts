@@ -35,7 +35,8 @@ export function subtractClockTime(clock: BusinessClock, t: number, durationMs: n
   let remaining = durationMs;
   const first = clock.dayAt(t);
   for (let day = first; ; day = clock.day(day.index - 1)) {
-    if (first.index - day.index > BACK_LIMIT_DAYS) throw new RangeError(`calendar: no ${durationMs / MINUTE_MS} min of open time within ${BACK_LIMIT_DAYS} days before ${first.date}`);
+    if (first.index - day.index > BACK_LIMIT_DAYS)
+      throw new RangeError(`calendar: no ${durationMs / MINUTE_MS} min of open time within ${BACK_LIMIT_DAYS} days before ${first.date}`);
     if (day.openMs === null || day.startMs >= t) continue;
     const until = Math.min(t, day.closeMs!);
     const available = until - day.openMs;

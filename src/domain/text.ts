@@ -63,8 +63,9 @@ const INVISIBLE_FORMAT = /[\u00ad\u061c\u115f\u1160\u180e\u200b\u200e\u200f\u202
  * sequences such as 👩‍💻, letters of scripts that need them), dropped next to
  * ASCII, digits, spaces or at the ends, where they only hide a difference.
  */
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: the classes test one neighbouring code point, U+FE0F on its own included
-const STRAY_JOINER = /(?<![\p{Extended_Pictographic}\p{Emoji_Modifier}\u{fe0f}\p{M}\p{L}])[\u200c\u200d]|[\u200c\u200d](?![\p{Extended_Pictographic}\p{M}\p{L}])|(?<=[\p{ASCII}])[\u200c\u200d]|[\u200c\u200d](?=[\p{ASCII}])/gu;
+const STRAY_JOINER =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: the classes test one neighbouring code point, U+FE0F on its own included
+  /(?<![\p{Extended_Pictographic}\p{Emoji_Modifier}\u{fe0f}\p{M}\p{L}])[\u200c\u200d]|[\u200c\u200d](?![\p{Extended_Pictographic}\p{M}\p{L}])|(?<=[\p{ASCII}])[\u200c\u200d]|[\u200c\u200d](?=[\p{ASCII}])/gu;
 
 /** Runs of tag characters (U+E0000–U+E007F); kept only right after 🏴 (an emoji tag sequence such as the flag of England). */
 const TAG_RUN = /(\u{1f3f4})?[\u{e0000}-\u{e007f}]+/gu;
@@ -122,8 +123,8 @@ export function hasNul(text: string): boolean {
   return text.includes('\u0000');
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the purpose
-const UNSAFE_FOR_TERMINAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_FOR_TERMINAL =
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function visible(ch: string): string {
   const code = ch.charCodeAt(0);

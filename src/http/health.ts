@@ -169,7 +169,9 @@ export function createHealth(options: HealthOptions): Health {
 export function mountHealth(server: HttpServer, options: HealthOptions): Health {
   const health = createHealth(options);
   const started = Date.now();
-  server.route('GET', '/livez', (_req, res: ServerResponse) => sendJson(res, 200, { status: 'live', uptimeSeconds: Math.round((Date.now() - started) / 1000) }));
+  server.route('GET', '/livez', (_req, res: ServerResponse) =>
+    sendJson(res, 200, { status: 'live', uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
+  );
   server.route(
     'GET',
     '/readyz',

@@ -85,12 +85,23 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** Sends `body` as JSON with `status`. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
 /** Sends plain text (or another text type) with `status`. */
-export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8', headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType = 'text/plain; charset=utf-8',
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
   res.end(text);
 }
@@ -163,7 +174,9 @@ export class HttpServer {
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       if (!socket.writable) return socket.destroy();
       const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      socket.end(`HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+      );
     });
   }
 
@@ -259,7 +272,12 @@ export class HttpServer {
       const inside = mount.prefix === '/' || path === mount.prefix || path.startsWith(`${mount.prefix}/`);
       if (!inside) continue;
       if (mount.options.methods && !mount.options.methods.includes(method)) return { status: 405, allow: [...mount.options.methods] };
-      return { route: `${mount.prefix}/*`, handler: mount.handler, options: mount.options, subpath: mount.prefix === '/' ? path : path.slice(mount.prefix.length) };
+      return {
+        route: `${mount.prefix}/*`,
+        handler: mount.handler,
+        options: mount.options,
+        subpath: mount.prefix === '/' ? path : path.slice(mount.prefix.length),
+      };
     }
     return { status: 404 };
   }

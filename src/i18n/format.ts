@@ -7,7 +7,9 @@ const MINUTE_MS = 60_000;
 
 /** "fre 27 nov. 2026 16:45" / "Fri 27 Nov 2026 16:45", in the contract's time zone. */
 export function formatInstant(tr: Translator, t: number, zone: string): string {
-  return DateTime.fromMillis(t, { zone }).setLocale(tr.lang === 'sv' ? 'sv-SE' : 'en-GB').toFormat(tr.t('common.format.instant'));
+  return DateTime.fromMillis(t, { zone })
+    .setLocale(tr.lang === 'sv' ? 'sv-SE' : 'en-GB')
+    .toFormat(tr.t('common.format.instant'));
 }
 
 /**
@@ -35,7 +37,8 @@ export function formatDuration(tr: Translator, ms: number): string {
  */
 export function formatTimeLeft(tr: Translator, target: Target, leftMs: number, options: TimeLeftOptions = {}): string {
   const broken = options.broken ?? leftMs < 0;
-  const workingDayMs = target.clock === 'support' && target.unit === 'workingDays' && options.workingDayMs && options.workingDayMs > 0 ? options.workingDayMs : null;
+  const workingDayMs =
+    target.clock === 'support' && target.unit === 'workingDays' && options.workingDayMs && options.workingDayMs > 0 ? options.workingDayMs : null;
   if (broken) {
     const over = Math.max(0, -leftMs);
     if (Math.round(over / 1000) === 0) return tr.t('timeleft.brokenNow');
@@ -108,6 +111,6 @@ export function formatTarget(tr: Translator, target: Target): string {
 export function ordinal(tr: Translator, n: number): string {
   const lastTwo = n % 100;
   if (tr.lang === 'sv') return `${n}:${(n % 10 === 1 || n % 10 === 2) && lastTwo !== 11 && lastTwo !== 12 ? 'a' : 'e'}`;
-  const suffix = lastTwo >= 11 && lastTwo <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  const suffix = lastTwo >= 11 && lastTwo <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }

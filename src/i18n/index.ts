@@ -49,7 +49,9 @@ export function catalogFor(lang: Lang): ReadonlyMap<string, string> & Map<string
   if (!catalog) {
     catalog = new Map();
     const dir = `${LOCALES_DIR}${lang}/`;
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       flatten(file.slice(0, -'.json'.length), JSON.parse(readFileSync(dir + file, 'utf8')), catalog);
     }
     catalogs.set(lang, catalog);

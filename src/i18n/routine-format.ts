@@ -26,7 +26,10 @@ export function formatUntil(tr: Translator, from: number, to: number, zone: stri
 export function openingHoursText(tr: Translator, contract: Contract): string {
   const { days, open, close } = contract.openingHours;
   const sorted = [...new Set(days)].sort((x, y) => x - y);
-  const name = (weekday: number) => DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' }).setLocale(locale(tr)).toFormat('ccc');
+  const name = (weekday: number) =>
+    DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' })
+      .setLocale(locale(tr))
+      .toFormat('ccc');
   const contiguous = sorted.every((d, i) => i === 0 || d === sorted[i - 1]! + 1);
   const dayText = contiguous && sorted.length > 2 ? `${name(sorted[0]!)}–${name(sorted[sorted.length - 1]!)}` : sorted.map(name).join(', ');
   return `${dayText} ${open}–${close}`;
@@ -34,7 +37,9 @@ export function openingHoursText(tr: Translator, contract: Contract): string {
 
 /** The weekday's name in full: "torsdagar"-style texts use it ("torsdag" / "Thursday"). */
 export function weekdayName(tr: Translator, weekday: number): string {
-  return DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' }).setLocale(locale(tr)).toFormat('cccc');
+  return DateTime.fromObject({ weekday: weekday as WeekdayNumbers }, { zone: 'UTC' })
+    .setLocale(locale(tr))
+    .toFormat('cccc');
 }
 
 /** "4 veckor före", "vid start". */

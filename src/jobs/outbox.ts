@@ -90,14 +90,22 @@ export class Outbox {
     let who = actor ? { id: actor.id, source: actor.source } : undefined;
     let detail: Record<string, unknown> = {};
     if (change !== 'opened') {
-      const event = await tx.incidentEvent.findFirst({ where: { incidentId: incident.id, type: change }, orderBy: { id: 'desc' }, select: { actor: true, data: true } });
+      const event = await tx.incidentEvent.findFirst({
+        where: { incidentId: incident.id, type: change },
+        orderBy: { id: 'desc' },
+        select: { actor: true, data: true },
+      });
       if (event) {
         detail = (event.data ?? {}) as Record<string, unknown>;
         who ??= { id: event.actor, source: origin?.platform ?? (SLACK_USER.test(event.actor) ? 'slack' : 'console') };
       }
     }
     for (const [destination, settings] of destinations) {
-      const ref = await tx.chatReference.findFirst({ where: { incidentId: incident.id, platform: destination }, orderBy: { id: 'asc' }, select: { channelId: true } });
+      const ref = await tx.chatReference.findFirst({
+        where: { incidentId: incident.id, platform: destination },
+        orderBy: { id: 'asc' },
+        select: { channelId: true },
+      });
       // A new incident goes to the configured incident channel, else the channel it was reported in.
       const fromOrigin = origin?.platform === undefined || origin.platform === destination ? origin?.channel : undefined;
       const channel = ref?.channelId ?? settings.incidentChannel ?? fromOrigin ?? null;
@@ -105,7 +113,15 @@ export class Outbox {
         const existing = await tx.job.findUnique({ where: { dedupeKey: cardKey(destination, incident.id) }, select: { channel: true } });
         if (!existing?.channel) continue; // nowhere known to show it (as before: not announced)
       }
-      await this.options.queue.enqueueLatest(tx, { kind: 'card', destination, channel, incidentId: incident.id, payload: {}, dedupeKey: cardKey(destination, incident.id), revision: incident.revision });
+      await this.options.queue.enqueueLatest(tx, {
+        kind: 'card',
+        destination,
+        channel,
+        incidentId: incident.id,
+        payload: {},
+        dedupeKey: cardKey(destination, incident.id),
+        revision: incident.revision,
+      });
       if (change === 'opened' || !who) continue;
       const payload: ThreadPayload = {
         change,
@@ -114,7 +130,15 @@ export class Outbox {
         snapshot: { priority: incident.priority, impact: incident.impact, timing: incident.timing, resolutionNote: incident.resolutionNote },
       };
       await this.options.queue.enqueue(tx, [
-        { kind: 'thread', destination, channel, incidentId: incident.id, payload: payload as unknown as Record<string, unknown>, dedupeKey: `thread:${destination}:${incident.id}:${incident.revision}`, revision: incident.revision },
+        {
+          kind: 'thread',
+          destination,
+          channel,
+          incidentId: incident.id,
+          payload: payload as unknown as Record<string, unknown>,
+          dedupeKey: `thread:${destination}:${incident.id}:${incident.revision}`,
+          revision: incident.revision,
+        },
       ]);
     }
   };

@@ -32,6 +32,7 @@ export interface ClaimedJob {
   destination: string;
   channel: string | null;
   incidentId: number | null;
+  // biome-ignore lint/suspicious/noExplicitAny: a payload's shape depends on the job's kind; each handler reads its own
   payload: Record<string, any>;
   revision: number;
   dueAt: Date;
@@ -115,6 +116,7 @@ interface JobRow {
   destination: string;
   channel: string | null;
   incident_id: number | null;
+  // biome-ignore lint/suspicious/noExplicitAny: as ClaimedJob.payload
   payload: Record<string, any>;
   revision: number;
   due_at: Date;

@@ -120,7 +120,9 @@ export class JobRunner {
   register(handler: DeliveryHandler): () => void {
     const list = this.handlers.get(handler.destination) ?? [];
     // A second handler for the same kinds (or a second catch-all) replaces the first.
-    const same = (h: DeliveryHandler) => (h.kinds === undefined && handler.kinds === undefined) || (h.kinds !== undefined && handler.kinds !== undefined && h.kinds.join() === handler.kinds.join());
+    const same = (h: DeliveryHandler) =>
+      (h.kinds === undefined && handler.kinds === undefined) ||
+      (h.kinds !== undefined && handler.kinds !== undefined && h.kinds.join() === handler.kinds.join());
     this.handlers.set(handler.destination, [...list.filter((h) => !same(h)), handler]);
     return () => {
       const now = (this.handlers.get(handler.destination) ?? []).filter((h) => h !== handler);
@@ -304,7 +306,9 @@ export class JobRunner {
             const outcome = await queue.fail(job, failure);
             if (outcome === 'failed') {
               result.failed++;
-              log.error(`job ${job.id} (${job.kind} to ${destination}${job.incidentId ? ` for INC-${job.incidentId}` : ''}) failed after ${job.attempts} attempts: ${failure.code}`);
+              log.error(
+                `job ${job.id} (${job.kind} to ${destination}${job.incidentId ? ` for INC-${job.incidentId}` : ''}) failed after ${job.attempts} attempts: ${failure.code}`,
+              );
             } else if (outcome === 'retry') {
               result.retried++;
               log.warn(`job ${job.id} (${job.kind} to ${destination}) attempt ${job.attempts} failed (${failure.code}); retrying`);
@@ -348,7 +352,9 @@ export class JobRunner {
       }
     } finally {
       const sinceLast = performance.now() - lastSent;
-      await queue.releaseChannel(key, Math.max(waitAfter, pace - sinceLast)).catch((err: unknown) => log.warn(`job runner: could not release channel ${key} (${errorCode(err)})`));
+      await queue
+        .releaseChannel(key, Math.max(waitAfter, pace - sinceLast))
+        .catch((err: unknown) => log.warn(`job runner: could not release channel ${key} (${errorCode(err)})`));
     }
   }
 

@@ -89,10 +89,24 @@ export class Metrics {
     this.jobSource = options.jobStats;
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
 
-    new Gauge({ name: 'ssbtek_build_info', help: 'Always 1; the labels name the running build.', labelNames: ['version', 'node'], registers }).set({ version: options.version ?? 'unknown', node: process.version }, 1);
+    new Gauge({ name: 'ssbtek_build_info', help: 'Always 1; the labels name the running build.', labelNames: ['version', 'node'], registers }).set(
+      { version: options.version ?? 'unknown', node: process.version },
+      1,
+    );
 
-    this.commands = new Counter({ name: 'ssbtek_commands_total', help: 'Chat and terminal commands handled, by command and outcome (ok, user_error, denied, fault).', labelNames: ['kind', 'outcome'], registers });
-    this.commandSeconds = new Histogram({ name: 'ssbtek_command_duration_seconds', help: 'Time from a command received to its reply.', labelNames: ['kind'], buckets: DURATION_BUCKETS, registers });
+    this.commands = new Counter({
+      name: 'ssbtek_commands_total',
+      help: 'Chat and terminal commands handled, by command and outcome (ok, user_error, denied, fault).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.commandSeconds = new Histogram({
+      name: 'ssbtek_command_duration_seconds',
+      help: 'Time from a command received to its reply.',
+      labelNames: ['kind'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
     this.faults = new Counter({ name: 'ssbtek_faults_total', help: 'Unexpected faults (logged, shown to nobody), by area.', labelNames: ['area'], registers });
     // Reads of the store running in this scrape: the error counter waits for them, so a
     // miss shows in the same scrape.
@@ -168,22 +182,86 @@ export class Metrics {
         if (stats) this.set(stats.outboxOldestAgeSeconds);
       },
     });
-    this.jobsFinished = new Counter({ name: 'ssbtek_job_attempts_total', help: 'Job attempts, by kind and outcome (done, retry, failed, released).', labelNames: ['kind', 'outcome'], registers });
-    this.jobsFailedTotal = new Counter({ name: 'ssbtek_jobs_failed_total', help: 'Jobs that ended in the failed state, by kind.', labelNames: ['kind'], registers });
-    this.jobSeconds = new Histogram({ name: 'ssbtek_job_duration_seconds', help: 'Time one job attempt took, by kind.', labelNames: ['kind'], buckets: DURATION_BUCKETS, registers });
-    this.lateness = new Histogram({ name: 'ssbtek_reminder_lateness_seconds', help: 'How long after its due time a reminder (or other timed job) was delivered.', labelNames: ['kind'], buckets: LATENESS_BUCKETS, registers });
+    this.jobsFinished = new Counter({
+      name: 'ssbtek_job_attempts_total',
+      help: 'Job attempts, by kind and outcome (done, retry, failed, released).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.jobsFailedTotal = new Counter({
+      name: 'ssbtek_jobs_failed_total',
+      help: 'Jobs that ended in the failed state, by kind.',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.jobSeconds = new Histogram({
+      name: 'ssbtek_job_duration_seconds',
+      help: 'Time one job attempt took, by kind.',
+      labelNames: ['kind'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.lateness = new Histogram({
+      name: 'ssbtek_reminder_lateness_seconds',
+      help: 'How long after its due time a reminder (or other timed job) was delivered.',
+      labelNames: ['kind'],
+      buckets: LATENESS_BUCKETS,
+      registers,
+    });
 
-    this.platformSeconds = new Histogram({ name: 'ssbtek_platform_call_duration_seconds', help: 'Calls to chat platforms (Slack Web API, Teams), by platform and method.', labelNames: ['platform', 'method'], buckets: DURATION_BUCKETS, registers });
-    this.platformErrors = new Counter({ name: 'ssbtek_platform_call_errors_total', help: 'Failed calls to chat platforms, by platform, method and error code.', labelNames: ['platform', 'method', 'error'], registers });
-    this.platformRateLimited = new Counter({ name: 'ssbtek_platform_rate_limited_total', help: 'Calls answered with a rate limit (HTTP 429), by platform and method.', labelNames: ['platform', 'method'], registers });
+    this.platformSeconds = new Histogram({
+      name: 'ssbtek_platform_call_duration_seconds',
+      help: 'Calls to chat platforms (Slack Web API, Teams), by platform and method.',
+      labelNames: ['platform', 'method'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.platformErrors = new Counter({
+      name: 'ssbtek_platform_call_errors_total',
+      help: 'Failed calls to chat platforms, by platform, method and error code.',
+      labelNames: ['platform', 'method', 'error'],
+      registers,
+    });
+    this.platformRateLimited = new Counter({
+      name: 'ssbtek_platform_rate_limited_total',
+      help: 'Calls answered with a rate limit (HTTP 429), by platform and method.',
+      labelNames: ['platform', 'method'],
+      registers,
+    });
 
-    this.httpRequests = new Counter({ name: 'ssbtek_http_requests_total', help: "Requests to the bot's HTTP server, by method, route and status.", labelNames: ['method', 'route', 'status'], registers });
-    this.httpSeconds = new Histogram({ name: 'ssbtek_http_request_duration_seconds', help: "Time the bot's HTTP server took to answer, by method and route.", labelNames: ['method', 'route'], buckets: DURATION_BUCKETS, registers });
+    this.httpRequests = new Counter({
+      name: 'ssbtek_http_requests_total',
+      help: "Requests to the bot's HTTP server, by method, route and status.",
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpSeconds = new Histogram({
+      name: 'ssbtek_http_request_duration_seconds',
+      help: "Time the bot's HTTP server took to answer, by method and route.",
+      labelNames: ['method', 'route'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
 
-    this.alertsIn = new Counter({ name: 'ssbtek_alerts_received_total', help: 'Monitoring alerts received on /webhooks/*, by intake (alertmanager, generic).', labelNames: ['source'], registers });
+    this.alertsIn = new Counter({
+      name: 'ssbtek_alerts_received_total',
+      help: 'Monitoring alerts received on /webhooks/*, by intake (alertmanager, generic).',
+      labelNames: ['source'],
+      registers,
+    });
     this.alertsMatch = new Counter({ name: 'ssbtek_alerts_matched_total', help: 'Monitoring alerts a mapping rule matched.', registers });
-    this.alertsGroup = new Counter({ name: 'ssbtek_alerts_grouped_total', help: 'Monitoring alerts by what their group did: opened, joined, refired, cleared, unchanged, unmatched, ignored.', labelNames: ['outcome'], registers });
-    this.alertsReject = new Counter({ name: 'ssbtek_alerts_rejected_total', help: 'Refused alert deliveries (requests: unauthorized, invalid, rate_limited, refused) and unmatched alerts, by reason.', labelNames: ['reason'], registers });
+    this.alertsGroup = new Counter({
+      name: 'ssbtek_alerts_grouped_total',
+      help: 'Monitoring alerts by what their group did: opened, joined, refired, cleared, unchanged, unmatched, ignored.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.alertsReject = new Counter({
+      name: 'ssbtek_alerts_rejected_total',
+      help: 'Refused alert deliveries (requests: unauthorized, invalid, rate_limited, refused) and unmatched alerts, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
 
     this.schedulerPasses = new Counter({ name: 'ssbtek_scheduler_passes_total', help: 'Passes of the job scheduler.', registers });
     const lastPassAt = options.lastPassAt ?? (() => this.lastPass);
@@ -339,7 +417,13 @@ export function errorCode(err: unknown): string {
 
 /** The store query behind ssbtek_incidents_open, for MetricsOptions.openIncidents. */
 export function openIncidentsByPriority(prisma: {
-  incident: { groupBy(args: { by: ['priority']; where: { status: { in: string[] } }; _count: { _all: true } }): Promise<Array<{ priority: string; _count: { _all: number } }>> };
+  incident: {
+    groupBy(args: {
+      by: ['priority'];
+      where: { status: { in: string[] } };
+      _count: { _all: true };
+    }): Promise<Array<{ priority: string; _count: { _all: number } }>>;
+  };
 }): () => Promise<Record<string, number>> {
   return async () => {
     const rows = await prisma.incident.groupBy({ by: ['priority'], where: { status: { in: ['open', 'acknowledged'] } }, _count: { _all: true } });

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Contacts, Contract } from '../config/contract.js';
 import { contactsFor, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
-import { JobRunner, type JobSource, type PassResult } from '../jobs/runner.js';
+import type { JobRunner, JobSource, PassResult } from '../jobs/runner.js';
 import type { JobInput, JobQueue } from '../jobs/queue.js';
 import { cardKey, type Outbox } from '../jobs/outbox.js';
 import type { IncidentService, IncidentView } from '../services/incidents.js';
@@ -162,7 +162,10 @@ export class ReminderScheduler implements JobSource {
     const peek = await prisma.$queryRaw<Array<{ incident_id: number }>>`
       SELECT DISTINCT incident_id FROM reminders WHERE status = 'pending' AND due_at <= ${nowSql} LIMIT ${this.batchSize}`;
     if (peek.length === 0) return 0;
-    const views = await incidents.getMany(peek.map((p) => p.incident_id), now);
+    const views = await incidents.getMany(
+      peek.map((p) => p.incident_id),
+      now,
+    );
     const destinations = await outbox.destinations();
     const fired: ReminderMessage[] = [];
     const rows = await prisma.$transaction(async (tx) => {
@@ -185,8 +188,15 @@ export class ReminderScheduler implements JobSource {
       const incidentIds = [...new Set(due.map((r) => r.incident_id))];
       const places = new Map<string, { refs: Map<number, string>; cards: Map<number, string> }>();
       for (const destination of destinations.keys()) {
-        const refRows = await tx.chatReference.findMany({ where: { incidentId: { in: incidentIds }, platform: destination }, orderBy: { id: 'desc' }, select: { incidentId: true, channelId: true } });
-        const cardRows = await tx.job.findMany({ where: { dedupeKey: { in: incidentIds.map((id) => cardKey(destination, id)) } }, select: { incidentId: true, channel: true } });
+        const refRows = await tx.chatReference.findMany({
+          where: { incidentId: { in: incidentIds }, platform: destination },
+          orderBy: { id: 'desc' },
+          select: { incidentId: true, channelId: true },
+        });
+        const cardRows = await tx.job.findMany({
+          where: { dedupeKey: { in: incidentIds.map((id) => cardKey(destination, id)) } },
+          select: { incidentId: true, channel: true },
+        });
         places.set(destination, {
           refs: new Map(refRows.map((r) => [r.incidentId!, r.channelId])),
           cards: new Map(cardRows.filter((c) => c.channel).map((c) => [c.incidentId!, c.channel!])),
@@ -215,7 +225,15 @@ export class ReminderScheduler implements JobSource {
         for (const destination of destinations.keys()) {
           const known = places.get(destination)!;
           const threadChannel = known.refs.get(incident.id) ?? known.cards.get(incident.id) ?? destinations.get(destination)?.incidentChannel ?? null;
-          const base = { reminderId: latest.id, target: latest.target, kind: latest.kind, seq: latest.seq, level: latest.level, dueAt: latest.dueAt.toISOString(), deadlineAt: latest.deadlineAt.toISOString() };
+          const base = {
+            reminderId: latest.id,
+            target: latest.target,
+            kind: latest.kind,
+            seq: latest.seq,
+            level: latest.level,
+            dueAt: latest.dueAt.toISOString(),
+            deadlineAt: latest.deadlineAt.toISOString(),
+          };
           const job = (place: 'thread' | 'channel', channel: string) => ({
             kind: 'reminder',
             destination,
@@ -292,7 +310,16 @@ function emptyResult(): TickResult {
 }
 
 function toRow(r: DueRow): ReminderRow {
-  return { id: r.id, incidentId: r.incident_id, target: r.target as ReminderTarget, kind: r.kind as ReminderKind, seq: r.seq, level: r.level, dueAt: new Date(r.due_at), deadlineAt: new Date(r.deadline_at) };
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    target: r.target as ReminderTarget,
+    kind: r.kind as ReminderKind,
+    seq: r.seq,
+    level: r.level,
+    dueAt: new Date(r.due_at),
+    deadlineAt: new Date(r.deadline_at),
+  };
 }
 
 export function targetDeadline(incident: IncidentView, target: ReminderTarget): number {

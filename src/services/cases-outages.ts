@@ -127,7 +127,10 @@ export class OutageLog {
 
   /** Outages that overlap the month `month` (YYYY-MM), oldest first. */
   async list(from: number, to: number): Promise<OutageView[]> {
-    const rows = await this.deps.prisma.outage.findMany({ where: { startAt: { lt: new Date(to) }, endAt: { gt: new Date(from) } }, orderBy: [{ startAt: 'asc' }, { id: 'asc' }] });
+    const rows = await this.deps.prisma.outage.findMany({
+      where: { startAt: { lt: new Date(to) }, endAt: { gt: new Date(from) } },
+      orderBy: [{ startAt: 'asc' }, { id: 'asc' }],
+    });
     return rows.map(view);
   }
 
@@ -173,7 +176,8 @@ export class OutageLog {
 
   private agencies(ids: string[]): string[] {
     for (const id of ids) {
-      if (!this.deps.calendar.hasAgency(id)) throw new CaseError('cases.error.agency', { org: id, known: this.deps.contract.agencies.map((a) => a.id).join(', ') });
+      if (!this.deps.calendar.hasAgency(id))
+        throw new CaseError('cases.error.agency', { org: id, known: this.deps.contract.agencies.map((a) => a.id).join(', ') });
     }
     return [...new Set(ids)];
   }
@@ -209,7 +213,17 @@ function view(row: OutageRowModel): OutageView {
   };
 }
 
-async function audit(tx: Prisma.TransactionClient, id: number, action: string, before: OutageRowModel | null, after: OutageRowModel | null, actor: Actor, now: number): Promise<void> {
+async function audit(
+  tx: Prisma.TransactionClient,
+  id: number,
+  action: string,
+  before: OutageRowModel | null,
+  after: OutageRowModel | null,
+  actor: Actor,
+  now: number,
+): Promise<void> {
   const snap = (r: OutageRowModel | null) => (r ? (JSON.parse(JSON.stringify(r)) as Prisma.InputJsonValue) : undefined);
-  await tx.auditEntry.create({ data: { at: new Date(now), actor: actorId(actor), entityType: 'outage', entityId: outageRef(id), action, before: snap(before), after: snap(after) } });
+  await tx.auditEntry.create({
+    data: { at: new Date(now), actor: actorId(actor), entityType: 'outage', entityId: outageRef(id), action, before: snap(before), after: snap(after) },
+  });
 }

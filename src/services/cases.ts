@@ -200,7 +200,10 @@ export class CaseService {
    * that ref was imported before (nothing changes). Runs inside the caller's transaction.
    */
   async importCase(tx: Prisma.TransactionClient, c: ImportedCase, actor: Actor, now: number, number: number): Promise<void> {
-    const ref = c.kind === 'order' ? ({ kind: 'order', type: c.orderType! } as const) : ({ kind: 'problem', priority: priorityOf(this.deps.contract, c.impact!, c.timing!) } as const);
+    const ref =
+      c.kind === 'order'
+        ? ({ kind: 'order', type: c.orderType! } as const)
+        : ({ kind: 'problem', priority: priorityOf(this.deps.contract, c.impact!, c.timing!) } as const);
     const due = deadlinesFor(this.deps.calendar, ref, c.receivedAt, c.agencyId);
     const status: CaseStatus = c.closedAt !== null ? 'closed' : c.resolvedAt !== null ? 'resolved' : c.acknowledgedAt !== null ? 'acknowledged' : 'open';
     const who = actorId(actor);
@@ -257,7 +260,9 @@ export class CaseService {
   /** Links a problem to the incidents it explains (added to those already linked). */
   async link(number: number, incidentIds: number[], actor: Actor, now: number): Promise<CaseView> {
     const ids = await this.checkIncidents(incidentIds);
-    return this.change('problem', number, 'link', actor, now, (current) => ({ linkedIncidents: [...new Set([...current.linkedIncidents, ...ids])].sort((a, b) => a - b) }));
+    return this.change('problem', number, 'link', actor, now, (current) => ({
+      linkedIncidents: [...new Set([...current.linkedIncidents, ...ids])].sort((a, b) => a - b),
+    }));
   }
 
   /** Records a problem's root cause (5.1). */
@@ -280,7 +285,10 @@ export class CaseService {
 
   /** Open and acknowledged cases of a kind, the nearest resolution deadline first. */
   async listOpen(kind: CaseKindName): Promise<CaseView[]> {
-    const rows = await this.deps.prisma.case.findMany({ where: { kind, status: { in: ['open', 'acknowledged'] } }, orderBy: [{ resolutionDueAt: 'asc' }, { number: 'asc' }] });
+    const rows = await this.deps.prisma.case.findMany({
+      where: { kind, status: { in: ['open', 'acknowledged'] } },
+      orderBy: [{ resolutionDueAt: 'asc' }, { number: 'asc' }],
+    });
     return rows.map(view);
   }
 
@@ -294,7 +302,8 @@ export class CaseService {
 
   private agency(given: string | undefined): string {
     const agencyId = given?.trim() || this.deps.contract.defaultAgency;
-    if (!this.deps.calendar.hasAgency(agencyId)) throw new CaseError('cases.error.agency', { org: agencyId, known: this.deps.contract.agencies.map((a) => a.id).join(', ') });
+    if (!this.deps.calendar.hasAgency(agencyId))
+      throw new CaseError('cases.error.agency', { org: agencyId, known: this.deps.contract.agencies.map((a) => a.id).join(', ') });
     return agencyId;
   }
 
@@ -314,7 +323,13 @@ export class CaseService {
     return unique.sort((a, b) => a - b);
   }
 
-  private async create(kind: CaseKindName, data: Omit<Prisma.CaseUncheckedCreateInput, 'kind' | 'number' | 'status' | 'reporter' | 'source' | 'configVersion'>, actor: Actor, now: number, idempotencyKey?: string): Promise<CaseView> {
+  private async create(
+    kind: CaseKindName,
+    data: Omit<Prisma.CaseUncheckedCreateInput, 'kind' | 'number' | 'status' | 'reporter' | 'source' | 'configVersion'>,
+    actor: Actor,
+    now: number,
+    idempotencyKey?: string,
+  ): Promise<CaseView> {
     const { prisma } = this.deps;
     if (idempotencyKey) {
       const existing = await prisma.case.findUnique({ where: { idempotencyKey } });
@@ -325,7 +340,16 @@ export class CaseService {
         const row = await prisma.$transaction(async (tx) => {
           const number = await this.nextNumber(tx, kind);
           const created = await tx.case.create({
-            data: { ...data, kind, number, status: 'open', reporter: actorId(actor), source: actor.source, configVersion: this.deps.contract.version, idempotencyKey: idempotencyKey ?? null },
+            data: {
+              ...data,
+              kind,
+              number,
+              status: 'open',
+              reporter: actorId(actor),
+              source: actor.source,
+              configVersion: this.deps.contract.version,
+              idempotencyKey: idempotencyKey ?? null,
+            },
           });
           await audit(tx, created, null, 'opened', actor, now);
           return created;
@@ -342,13 +366,23 @@ export class CaseService {
     }
   }
 
-  private async change(kind: CaseKindName, number: number, action: CaseAction, actor: Actor, now: number, decide: (current: Case) => Prisma.CaseUpdateManyMutationInput): Promise<CaseView> {
+  private async change(
+    kind: CaseKindName,
+    number: number,
+    action: CaseAction,
+    actor: Actor,
+    now: number,
+    decide: (current: Case) => Prisma.CaseUpdateManyMutationInput,
+  ): Promise<CaseView> {
     const row = await this.deps.prisma.$transaction(async (tx) => {
       const current = await tx.case.findUnique({ where: { kind_number: { kind, number } } });
       if (!current) throw new CaseError('cases.error.notFound', { ref: caseRef(kind, number) });
       const next = TRANSITIONS[current.status as CaseStatus]?.[action];
       if (!next) throw new CaseError('cases.error.transition', { ref: caseRef(kind, number), status: current.status, action });
-      const result = await tx.case.updateMany({ where: { id: current.id, revision: current.revision }, data: { ...decide(current), status: next, revision: { increment: 1 } } });
+      const result = await tx.case.updateMany({
+        where: { id: current.id, revision: current.revision },
+        data: { ...decide(current), status: next, revision: { increment: 1 } },
+      });
       if (result.count !== 1) throw new CaseError('cases.error.conflict', { ref: caseRef(kind, number) });
       const after = (await tx.case.findUnique({ where: { id: current.id } }))!;
       await audit(tx, after, current, action, actor, now);

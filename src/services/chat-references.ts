@@ -30,8 +30,21 @@ export class ChatReferenceService {
     const conversation = ref.conversation === undefined ? undefined : (ref.conversation as Prisma.InputJsonValue);
     await this.prisma.chatReference.upsert({
       where: { platform_channelId_messageId: { platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId } },
-      create: { incidentId: ref.incidentId, platform: ref.platform, channelId: ref.channelId, messageId: ref.messageId, threadId: ref.threadId, conversation, shownRevision: ref.shownRevision ?? null },
-      update: { incidentId: ref.incidentId, threadId: ref.threadId, conversation, ...(ref.shownRevision === undefined ? {} : { shownRevision: ref.shownRevision }) },
+      create: {
+        incidentId: ref.incidentId,
+        platform: ref.platform,
+        channelId: ref.channelId,
+        messageId: ref.messageId,
+        threadId: ref.threadId,
+        conversation,
+        shownRevision: ref.shownRevision ?? null,
+      },
+      update: {
+        incidentId: ref.incidentId,
+        threadId: ref.threadId,
+        conversation,
+        ...(ref.shownRevision === undefined ? {} : { shownRevision: ref.shownRevision }),
+      },
     });
   }
 

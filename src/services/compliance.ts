@@ -184,7 +184,17 @@ export class ComplianceReader {
     }));
     for (const i of fromIncidents) {
       if (recorded.has(i.id)) continue;
-      facts.push({ ref: `INC-${i.id}`, start: i.st, end: null, agencies: [i.org_id], baseServices: i.base_services ?? [], cause: i.title, actionPlan: null, planned: false, state: 'down' });
+      facts.push({
+        ref: `INC-${i.id}`,
+        start: i.st,
+        end: null,
+        agencies: [i.org_id],
+        baseServices: i.base_services ?? [],
+        cause: i.title,
+        actionPlan: null,
+        planned: false,
+        state: 'down',
+      });
     }
     return facts;
   }

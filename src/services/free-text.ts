@@ -36,4 +36,3 @@ export function cleaner(zone: string, now: number) {
     },
   };
 }
-

@@ -184,7 +184,13 @@ const ALLOWED: Record<ImportKind, Column[]> = {
   outages: ['ref', 'start', 'end', 'agencies', 'agency', 'baseServices', 'cause', 'actionPlan', 'planned', 'kind', 'title'],
 };
 
-const ORDER_TYPE_WORDS: Record<string, OrderType> = { anslutning: 'connection', connection: 'connection', fråga: 'question', fraga: 'question', question: 'question' };
+const ORDER_TYPE_WORDS: Record<string, OrderType> = {
+  anslutning: 'connection',
+  connection: 'connection',
+  fråga: 'question',
+  fraga: 'question',
+  question: 'question',
+};
 const YES = new Set(['ja', 'j', 'yes', 'y', 'true', '1', 'x']);
 const NO = new Set(['nej', 'n', 'no', 'false', '0', '']);
 const OUTAGE_KINDS = new Set(['unplanned', 'overrun', 'disturbed', 'oplanerat', 'överdrag', 'overdrag', 'störning', 'storning']);
@@ -269,7 +275,8 @@ export class HistoryImporter {
     try {
       records = parseCsv(text);
     } catch (err) {
-      if (err instanceof CsvSyntaxError) return { rows: [], problems: [{ line: err.line, column: null, key: `compliance.import.csv.${err.reason}`, vars: {} }] };
+      if (err instanceof CsvSyntaxError)
+        return { rows: [], problems: [{ line: err.line, column: null, key: `compliance.import.csv.${err.reason}`, vars: {} }] };
       throw err;
     }
     const header = records.shift();
@@ -280,7 +287,12 @@ export class HistoryImporter {
       const word = raw.trim().toLowerCase();
       const column = WORD_TO_COLUMN.get(word) ?? null;
       if (column === null || !ALLOWED[kind].includes(column)) {
-        problems.push({ line: header.line, column: raw, key: 'compliance.import.unknownColumn', vars: { column: raw, allowed: ALLOWED[kind].map((c) => HEADER_WORDS[c][0]).join(', ') } });
+        problems.push({
+          line: header.line,
+          column: raw,
+          key: 'compliance.import.unknownColumn',
+          vars: { column: raw, allowed: ALLOWED[kind].map((c) => HEADER_WORDS[c][0]).join(', ') },
+        });
       } else if (seen.has(column)) {
         problems.push({ line: header.line, column: raw, key: 'compliance.import.duplicateColumn', vars: { column: raw } });
       }
@@ -288,7 +300,13 @@ export class HistoryImporter {
       columns.push(column);
     }
     for (const need of REQUIRED[kind]) {
-      if (!seen.has(need)) problems.push({ line: header.line, column: HEADER_WORDS[need][0]!, key: 'compliance.import.missingColumn', vars: { column: `${HEADER_WORDS[need][0]}|${HEADER_WORDS[need].at(-1)}` } });
+      if (!seen.has(need))
+        problems.push({
+          line: header.line,
+          column: HEADER_WORDS[need][0]!,
+          key: 'compliance.import.missingColumn',
+          vars: { column: `${HEADER_WORDS[need][0]}|${HEADER_WORDS[need].at(-1)}` },
+        });
     }
     if (problems.length) return { rows: [], problems };
 
@@ -316,7 +334,12 @@ export class HistoryImporter {
     return { rows, problems };
   }
 
-  private checkRow(kind: ImportKind, get: (c: Column) => string, bad: (column: Column | null, key: string, vars?: Record<string, string | number>) => void, today: string | undefined): Row | null {
+  private checkRow(
+    kind: ImportKind,
+    get: (c: Column) => string,
+    bad: (column: Column | null, key: string, vars?: Record<string, string | number>) => void,
+    today: string | undefined,
+  ): Row | null {
     const { contract, calendar } = this.deps;
     const mask = (text: string) => maskPersonalNumbers(sanitizeLine(text), { today }).text;
     const ref = mask(get('ref'));
@@ -345,9 +368,14 @@ export class HistoryImporter {
       const start = instant('start', true);
       const end = instant('end', true);
       if (start !== null && end !== null && end < start) bad('end', 'endBeforeStart');
-      const list = (text: string) => text.split(/[;|]/).map((s) => mask(s).trim()).filter(Boolean);
+      const list = (text: string) =>
+        text
+          .split(/[;|]/)
+          .map((s) => mask(s).trim())
+          .filter(Boolean);
       const agencies = [...list(get('agencies')), ...list(get('agency'))];
-      for (const a of agencies) if (!calendar.hasAgency(a)) bad('agencies', 'agency', { value: a.slice(0, 40), known: contract.agencies.map((x) => x.id).join(', ') });
+      for (const a of agencies)
+        if (!calendar.hasAgency(a)) bad('agencies', 'agency', { value: a.slice(0, 40), known: contract.agencies.map((x) => x.id).join(', ') });
       const planned = yesNo(get('planned'));
       if (planned === null) bad('planned', 'yesNo', { value: get('planned').slice(0, 20) });
       const kindText = get('kind').toLowerCase();
@@ -419,7 +447,11 @@ export class HistoryImporter {
 
   private async writeIncidents(tx: Prisma.TransactionClient, rows: ImportedIncidentRow[], actor: Actor, now: number): Promise<number> {
     const { contract, calendar } = this.deps;
-    await tx.configSnapshot.upsert({ where: { version: contract.version }, create: { version: contract.version, content: contract as unknown as Prisma.InputJsonValue }, update: {} });
+    await tx.configSnapshot.upsert({
+      where: { version: contract.version },
+      create: { version: contract.version, content: contract as unknown as Prisma.InputJsonValue },
+      update: {},
+    });
     const who = actorId(actor);
     let written = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
@@ -456,11 +488,19 @@ export class HistoryImporter {
       });
       written += await insertRows(tx, 'incidents', INCIDENT_COLUMNS, data as unknown as Array<Record<string, unknown>>);
     }
-    await tx.auditEntry.create({ data: { at: new Date(now), actor: who, entityType: 'import', entityId: 'incidents', action: 'imported', after: { count: written } } });
+    await tx.auditEntry.create({
+      data: { at: new Date(now), actor: who, entityType: 'import', entityId: 'incidents', action: 'imported', after: { count: written } },
+    });
     return written;
   }
 
-  private async writeCases(tx: Prisma.TransactionClient, kind: CaseKindName, rows: Array<ImportedIncidentRow | ImportedOrderRow>, actor: Actor, now: number): Promise<number> {
+  private async writeCases(
+    tx: Prisma.TransactionClient,
+    kind: CaseKindName,
+    rows: Array<ImportedIncidentRow | ImportedOrderRow>,
+    actor: Actor,
+    now: number,
+  ): Promise<number> {
     const { contract, calendar } = this.deps;
     const who = actorId(actor);
     const top = await tx.case.aggregate({ where: { kind }, _max: { number: true } });
@@ -505,7 +545,9 @@ export class HistoryImporter {
       });
       written += await insertRows(tx, 'cases', CASE_COLUMNS, data as unknown as Array<Record<string, unknown>>);
     }
-    await tx.auditEntry.create({ data: { at: new Date(now), actor: who, entityType: 'import', entityId: `${kind}s`, action: 'imported', after: { count: written } } });
+    await tx.auditEntry.create({
+      data: { at: new Date(now), actor: who, entityType: 'import', entityId: `${kind}s`, action: 'imported', after: { count: written } },
+    });
     return written;
   }
 
@@ -519,7 +561,9 @@ export class HistoryImporter {
       await tx.importRef.create({ data: { key: importKey('outage', r.ref), entityType: 'outage', entityId: created!.id, createdAt: new Date(now) } });
       written++;
     }
-    await tx.auditEntry.create({ data: { at: new Date(now), actor: actorId(actor), entityType: 'import', entityId: 'outages', action: 'imported', after: { count: written } } });
+    await tx.auditEntry.create({
+      data: { at: new Date(now), actor: actorId(actor), entityType: 'import', entityId: 'outages', action: 'imported', after: { count: written } },
+    });
     return written;
   }
 }
@@ -581,11 +625,12 @@ const CASE_COLUMNS: Columns = [...COMMON, ['kind', 'kind', 'text'], ['number', '
  */
 async function insertRows(tx: Prisma.TransactionClient, table: 'incidents' | 'cases', columns: Columns, rows: Array<Record<string, unknown>>): Promise<number> {
   if (rows.length === 0) return 0;
-  const arrays = columns.map(([field, , type]) =>
-    P.sql`${rows.map((r) => {
-      const v = r[field] ?? null;
-      return v instanceof Date ? v.toISOString() : v;
-    })}::${P.raw(type)}[]`,
+  const arrays = columns.map(
+    ([field, , type]) =>
+      P.sql`${rows.map((r) => {
+        const v = r[field] ?? null;
+        return v instanceof Date ? v.toISOString() : v;
+      })}::${P.raw(type)}[]`,
   );
   const names = P.raw(columns.map(([, column]) => `"${column}"`).join(', '));
   return tx.$executeRaw`INSERT INTO ${P.raw(table)} (${names}) SELECT * FROM unnest(${P.join(arrays)}) ON CONFLICT DO NOTHING`;

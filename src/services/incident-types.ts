@@ -94,4 +94,3 @@ export function parseIncidentRef(text: string | undefined): number {
   if (!m) throw new UserError('incident.badId', { given: text ?? '' });
   return Number(m[1]);
 }
-

@@ -89,7 +89,10 @@ export class IncidentService {
             title,
             description,
             agencyId,
-            baseServices: (input.baseServices ?? []).map((s) => sanitizeLine(s)).filter(Boolean).map(clean.title),
+            baseServices: (input.baseServices ?? [])
+              .map((s) => sanitizeLine(s))
+              .filter(Boolean)
+              .map(clean.title),
             impact,
             timing,
             suggestedTiming: suggestion.timing,
@@ -131,18 +134,32 @@ export class IncidentService {
   async resolve(id: number, note: string, actor: Actor, now: number): Promise<IncidentView> {
     const text = cleaner(this.deps.contract.timezone, now).text(note);
     if (!text) throw new UserError('incident.noteRequired', { ref: incidentRef(id) });
-    return this.change(id, 'resolved', actor, now, (current) => {
-      const status = allowed(current, 'resolve');
-      // Resolving an unacknowledged incident also starts it: the response is met now.
-      const ack = current.acknowledgedAt ? {} : { acknowledgedAt: new Date(now), acknowledgedBy: actorId(actor) };
-      return { ...ack, status, resolvedAt: new Date(now), resolvedBy: actorId(actor), resolutionNote: text };
-    }, { note: text });
+    return this.change(
+      id,
+      'resolved',
+      actor,
+      now,
+      (current) => {
+        const status = allowed(current, 'resolve');
+        // Resolving an unacknowledged incident also starts it: the response is met now.
+        const ack = current.acknowledgedAt ? {} : { acknowledgedAt: new Date(now), acknowledgedBy: actorId(actor) };
+        return { ...ack, status, resolvedAt: new Date(now), resolvedBy: actorId(actor), resolutionNote: text };
+      },
+      { note: text },
+    );
   }
 
   /** Back to work after a resolution that did not hold; the original deadlines stand. */
   async reopen(id: number, reason: string, actor: Actor, now: number): Promise<IncidentView> {
     const text = cleaner(this.deps.contract.timezone, now).text(reason);
-    return this.change(id, 'reopened', actor, now, (current) => ({ status: allowed(current, 'reopen'), resolvedAt: null, resolvedBy: null, resolutionNote: null }), text ? { reason: text } : {});
+    return this.change(
+      id,
+      'reopened',
+      actor,
+      now,
+      (current) => ({ status: allowed(current, 'reopen'), resolvedAt: null, resolvedBy: null, resolutionNote: null }),
+      text ? { reason: text } : {},
+    );
   }
 
   /** New Påverkan/Tidpunkt with a reason; deadlines are recomputed from the original receipt. */
@@ -151,22 +168,29 @@ export class IncidentService {
     const timing = requireLevel(change.timing, 'timing');
     const text = cleaner(this.deps.contract.timezone, now).text(reason);
     if (!text) throw new UserError('incident.reasonRequired', { ref: incidentRef(id) });
-    return this.change(id, 'reprioritised', actor, now, (current) => {
-      const status = allowed(current, 'priority');
-      if (current.impact === impact && current.timing === timing) throw new UserError('incident.samePriority', { ref: incidentRef(id) });
-      // The new deadlines come from the contract the incident was opened under, from the original receipt.
-      const { contract, calendar } = this.versions.get(current.configVersion);
-      const priority = priorityOf(contract, impact, timing);
-      const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, current.receivedAt.getTime(), current.agencyId);
-      return {
-        status,
-        impact,
-        timing,
-        priority,
-        responseDueAt: new Date(deadlines.response!),
-        resolutionDueAt: new Date(deadlines.resolution),
-      };
-    }, { reason: text });
+    return this.change(
+      id,
+      'reprioritised',
+      actor,
+      now,
+      (current) => {
+        const status = allowed(current, 'priority');
+        if (current.impact === impact && current.timing === timing) throw new UserError('incident.samePriority', { ref: incidentRef(id) });
+        // The new deadlines come from the contract the incident was opened under, from the original receipt.
+        const { contract, calendar } = this.versions.get(current.configVersion);
+        const priority = priorityOf(contract, impact, timing);
+        const deadlines = deadlinesFor(calendar, { kind: 'incident', priority }, current.receivedAt.getTime(), current.agencyId);
+        return {
+          status,
+          impact,
+          timing,
+          priority,
+          responseDueAt: new Date(deadlines.response!),
+          resolutionDueAt: new Date(deadlines.resolution),
+        };
+      },
+      { reason: text },
+    );
   }
 
   /**
@@ -236,7 +260,10 @@ export class IncidentService {
       if (!current) throw new UserError('incident.notFound', { ref: incidentRef(id) });
       await this.versions.preload([current.configVersion], tx);
       const data = decide(current);
-      const result = await tx.incident.updateMany({ where: { id, revision: current.revision }, data: { ...(data as Prisma.IncidentUpdateManyMutationInput), revision: { increment: 1 } } });
+      const result = await tx.incident.updateMany({
+        where: { id, revision: current.revision },
+        data: { ...(data as Prisma.IncidentUpdateManyMutationInput), revision: { increment: 1 } },
+      });
       if (result.count !== 1) throw new UserError('incident.conflict', { ref: incidentRef(id) });
       const after = (await tx.incident.findUnique({ where: { id } }))!;
       await this.record(tx, after, current, kind, actor, now, eventData);

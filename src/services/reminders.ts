@@ -49,7 +49,10 @@ export class ReminderService {
   };
 
   /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
-  plan(incident: Pick<Incident, 'status' | 'priority' | 'agencyId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string }, _now: number): PlannedReminder[] {
+  plan(
+    incident: Pick<Incident, 'status' | 'priority' | 'agencyId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string },
+    _now: number,
+  ): PlannedReminder[] {
     const { contract, calendar } = this.deps.versions && incident.configVersion ? this.deps.versions.get(incident.configVersion) : this.deps;
     const priority = incident.priority as Priority;
     const clock = calendar.supportClock(incident.agencyId);
@@ -72,14 +75,22 @@ export class ReminderService {
     const sentKeys = new Set<string>();
     if (change !== 'opened') {
       await tx.reminder.deleteMany({ where: { incidentId: incident.id, status: 'pending' } });
-      const sent = await tx.reminder.findMany({ where: { incidentId: incident.id, status: 'sent' }, select: { target: true, kind: true, seq: true, deadlineAt: true } });
+      const sent = await tx.reminder.findMany({
+        where: { incidentId: incident.id, status: 'sent' },
+        select: { target: true, kind: true, seq: true, deadlineAt: true },
+      });
       for (const s of sent) sentKeys.add(key(s.target, s.kind, s.seq, s.deadlineAt.getTime()));
     }
     await this.deps.versions?.preload([incident.configVersion], tx);
     const planned = this.plan(incident, now);
     const rows: PlannedReminder[] = [];
     for (const target of activeTargets(incident.status)) {
-      rows.push(...pendingFrom(planned.filter((r) => r.target === target && !sentKeys.has(key(r.target, r.kind, r.seq, r.deadlineAt))), now));
+      rows.push(
+        ...pendingFrom(
+          planned.filter((r) => r.target === target && !sentKeys.has(key(r.target, r.kind, r.seq, r.deadlineAt))),
+          now,
+        ),
+      );
     }
     if (rows.length === 0) return;
     // One INSERT … SELECT unnest(…) statement: Prisma's createMany binds row by row and
@@ -115,15 +126,22 @@ export class ReminderService {
       const target = activeTargets(incident.status)[0];
       if (!target) throw new UserError('reminder.nothingToSnooze', { ref: incidentRef(incidentId) });
       const until = now + minutes * 60_000;
-      await tx.reminder.updateMany({ where: { incidentId, target, status: 'pending', dueAt: { lt: new Date(until) } }, data: { status: 'dropped', dropReason: `snoozed by ${actorId(actor)}` } });
+      await tx.reminder.updateMany({
+        where: { incidentId, target, status: 'pending', dueAt: { lt: new Date(until) } },
+        data: { status: 'dropped', dropReason: `snoozed by ${actorId(actor)}` },
+      });
       const deadlineAt = target === 'response' ? incident.responseDueAt : incident.resolutionDueAt;
       const last = await tx.reminder.aggregate({ where: { incidentId, target, deadlineAt }, _max: { seq: true } });
-      await tx.reminder.create({ data: { incidentId, target, kind: 'snooze', seq: (last._max.seq ?? 0) + 1000, level: 0, dueAt: new Date(until), deadlineAt, status: 'pending' } });
+      await tx.reminder.create({
+        data: { incidentId, target, kind: 'snooze', seq: (last._max.seq ?? 0) + 1000, level: 0, dueAt: new Date(until), deadlineAt, status: 'pending' },
+      });
       const who = actorId(actor);
       const detail = { target, minutes, until: new Date(until).toISOString() };
       // On the incident's timeline as well as in the audit: a snooze is something a person did.
       await tx.incidentEvent.create({ data: { incidentId, at: new Date(now), actor: who, type: 'snoozed', data: detail } });
-      await tx.auditEntry.create({ data: { at: new Date(now), actor: who, entityType: 'incident', entityId: incidentRef(incidentId), action: 'snoozed', after: detail } });
+      await tx.auditEntry.create({
+        data: { at: new Date(now), actor: who, entityType: 'incident', entityId: incidentRef(incidentId), action: 'snoozed', after: detail },
+      });
       return { target, until };
     });
   }

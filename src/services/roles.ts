@@ -32,7 +32,9 @@ export class RoleService {
       warn('SLACK_MANAGERS is ignored: the contract configuration sets roles (roles.manager.slack/teams/console).');
       return;
     }
-    warn('SLACK_MANAGERS is deprecated: set roles.manager.slack (and roles.manager.teams / roles.manager.console) in the contract configuration. It still restricts Slack users only.');
+    warn(
+      'SLACK_MANAGERS is deprecated: set roles.manager.slack (and roles.manager.teams / roles.manager.console) in the contract configuration. It still restricts Slack users only.',
+    );
     this.roles_ = { manager: { slack: legacy } };
     this.legacyOpen = true;
   }

@@ -130,7 +130,11 @@ function errorMessages(err: unknown, seen = new Set<unknown>()): string[] {
 function describeUrl(url: string): { server: string; database: string; user: string } {
   try {
     const u = new URL(url);
-    return { server: `${u.hostname}:${u.port || '5432'}`, database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres', user: decodeURIComponent(u.username) || 'postgres' };
+    return {
+      server: `${u.hostname}:${u.port || '5432'}`,
+      database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+      user: decodeURIComponent(u.username) || 'postgres',
+    };
   } catch {
     return { server: '?', database: '?', user: '?' };
   }

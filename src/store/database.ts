@@ -141,9 +141,7 @@ export function lockDataDir(dir: string): () => void {
       } catch {
         other = undefined; // unreadable or half-written: treat as stale
       }
-      const stale =
-        other === undefined ||
-        (other.host === mine.host && (other.pid === process.pid || !processAlive(other.pid)));
+      const stale = other === undefined || (other.host === mine.host && (other.pid === process.pid || !processAlive(other.pid)));
       if (!stale) throw new DataDirLockedError(dir, other!);
       unlinkSync(file);
     }
@@ -224,7 +222,11 @@ async function openPostgres(url: string, options: OpenDatabaseOptions, log: (msg
     await driver.close();
   }
   // The pool is created here (not inside the adapter) so that its figures can be read.
-  const [{ default: pg }, { PrismaPg }, { PrismaClient }] = await Promise.all([import('pg'), import('@prisma/adapter-pg'), import('../generated/prisma/client.js')]);
+  const [{ default: pg }, { PrismaPg }, { PrismaClient }] = await Promise.all([
+    import('pg'),
+    import('@prisma/adapter-pg'),
+    import('../generated/prisma/client.js'),
+  ]);
   const pool = new pg.Pool(config);
   const adapter = new PrismaPg(pool, { ...(schema === undefined ? {} : { schema }), disposeExternalPool: true });
   const prisma = new PrismaClient({ adapter });

@@ -151,9 +151,7 @@ interface MigrationRow {
 const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 
 async function migrationsTableExists(db: SqlDriver): Promise<boolean> {
-  const rows = await db.query<{ exists: boolean }>(
-    `SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`,
-  );
+  const rows = await db.query<{ exists: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS "exists"`);
   return rows[0]?.exists === true;
 }
 
@@ -260,9 +258,7 @@ async function migrateLocked(db: SqlDriver, options: MigrateOptions): Promise<Mi
       );
     }
     if (status.modified.length > 0) {
-      const details = status.modified
-        .map((m) => `${m.name} (recorded checksum ${m.recorded}, file now ${m.actual})`)
-        .join('; ');
+      const details = status.modified.map((m) => `${m.name} (recorded checksum ${m.recorded}, file now ${m.actual})`).join('; ');
       throw new MigrationError(
         `Refusing to migrate: already applied migrations were modified after they were applied: ${details}. ` +
           `Never edit an applied migration; restore the original migration.sql and add a new migration instead.`,
@@ -307,7 +303,10 @@ export function pgliteDriver(pglite: PGlite): SqlDriver {
     exclusive<T>(fn: () => Promise<T>): Promise<T> {
       const previous = pgliteQueues.get(pglite) ?? Promise.resolve();
       const run = previous.then(fn, fn);
-      pgliteQueues.set(pglite, run.catch(() => {}));
+      pgliteQueues.set(
+        pglite,
+        run.catch(() => {}),
+      );
       return run;
     },
     async exec(sql) {

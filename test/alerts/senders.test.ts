@@ -42,8 +42,12 @@ describe('senders', () => {
   it('a configured sender whose secret variable is unset or short stops the start, naming the variable (never a value)', () => {
     const senders = [{ id: 'grafana', auth: 'hmac', secretEnv: 'GRAFANA_SECRET' }];
     // Start-up errors: main.ts prints them as one translated line and exits 2.
-    expect(() => mountAlerts(new HttpServer(), { app: fakeApp({ senders }).app, env: {} })).toThrow(expect.objectContaining({ code: 'alerts.secretMissing', params: expect.objectContaining({ variable: 'GRAFANA_SECRET' }) }));
-    expect(() => mountAlerts(new HttpServer(), { app: fakeApp({ senders }).app, env: { GRAFANA_SECRET: 'short' } })).toThrow(expect.objectContaining({ code: 'alerts.secretShort', params: expect.objectContaining({ min: 16 }) }));
+    expect(() => mountAlerts(new HttpServer(), { app: fakeApp({ senders }).app, env: {} })).toThrow(
+      expect.objectContaining({ code: 'alerts.secretMissing', params: expect.objectContaining({ variable: 'GRAFANA_SECRET' }) }),
+    );
+    expect(() => mountAlerts(new HttpServer(), { app: fakeApp({ senders }).app, env: { GRAFANA_SECRET: 'short' } })).toThrow(
+      expect.objectContaining({ code: 'alerts.secretShort', params: expect.objectContaining({ min: 16 }) }),
+    );
     const ok = mountAlerts(new HttpServer(), {
       app: fakeApp({ senders }).app,
       env: { GRAFANA_SECRET: 'long-enough-secret-123', SSBTEK_ALERT_TOKEN: 'shared-token-0123456789' },

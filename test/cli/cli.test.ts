@@ -40,11 +40,34 @@ const ZONE = 'Europe/Stockholm';
 
 describe('priority names (src/domain/priority-names.ts)', () => {
   const cases: Array<[string, string | null]> = [
-    ['Kritisk', 'critical'], ['kritisk', 'critical'], ['KRITISK', 'critical'], ['critical', 'critical'], ['Critical', 'critical'],
-    ['Hög', 'high'], ['hög', 'high'], ['HÖG', 'high'], ['Hog', 'high'], ['hog', 'high'], ['high', 'high'], ['Ho\u0308g', 'high'],
-    ['Medel', 'medium'], ['medel', 'medium'], ['medium', 'medium'], ['MEDIUM', 'medium'],
-    ['Låg', 'low'], ['låg', 'low'], ['Lag', 'low'], ['lag', 'low'], ['low', 'low'], ['  Låg ', 'low'],
-    ['urgent', null], ['', null], ['hö', null], ['1', null], ['critica', null], ['constructor', null],
+    ['Kritisk', 'critical'],
+    ['kritisk', 'critical'],
+    ['KRITISK', 'critical'],
+    ['critical', 'critical'],
+    ['Critical', 'critical'],
+    ['Hög', 'high'],
+    ['hög', 'high'],
+    ['HÖG', 'high'],
+    ['Hog', 'high'],
+    ['hog', 'high'],
+    ['high', 'high'],
+    ['Ho\u0308g', 'high'],
+    ['Medel', 'medium'],
+    ['medel', 'medium'],
+    ['medium', 'medium'],
+    ['MEDIUM', 'medium'],
+    ['Låg', 'low'],
+    ['låg', 'low'],
+    ['Lag', 'low'],
+    ['lag', 'low'],
+    ['low', 'low'],
+    ['  Låg ', 'low'],
+    ['urgent', null],
+    ['', null],
+    ['hö', null],
+    ['1', null],
+    ['critica', null],
+    ['constructor', null],
   ];
   it.each(cases)('%j → %s', (text, expected) => {
     expect(parsePriority(text)).toBe(expected);
@@ -69,12 +92,19 @@ describe('instants must be ISO 8601 with an offset', () => {
   it.each(['2026-11-20T10:00', '2026-11-20T10:00:00', '2026-11-20 10:00'])('%s has no offset', (text) => {
     expect(parseInstant(text)).toEqual({ ok: false, reason: 'noOffset' });
   });
-  it.each(['2026-11-20', '2026-02-29T10:00Z', '2026-13-01T10:00Z', '2026-11-20T24:00Z', '2026-11-20T10:60Z', '2026-11-20T10:00+25:00', 'tomorrow', '1732000000000', '2026-11-20T10Z'])(
-    '%s is not an instant',
-    (text) => {
-      expect(parseInstant(text)).toEqual({ ok: false, reason: 'invalid' });
-    },
-  );
+  it.each([
+    '2026-11-20',
+    '2026-02-29T10:00Z',
+    '2026-13-01T10:00Z',
+    '2026-11-20T24:00Z',
+    '2026-11-20T10:60Z',
+    '2026-11-20T10:00+25:00',
+    'tomorrow',
+    '1732000000000',
+    '2026-11-20T10Z',
+  ])('%s is not an instant', (text) => {
+    expect(parseInstant(text)).toEqual({ ok: false, reason: 'invalid' });
+  });
   it('suggests the offset Stockholm has at that local time', () => {
     expect(suggestOffset('2026-07-01T10:00', ZONE)).toBe('2026-07-01T10:00+02:00');
     expect(suggestOffset('2026-11-20T10:00', ZONE)).toBe('2026-11-20T10:00+01:00');
@@ -198,7 +228,9 @@ describe('batch lines', () => {
   it('accepts priorities without diacritics, in any case and in English', () => {
     const answers = ['Hög', 'hog', 'HOG', 'high', 'High'].map((p) => line(JSON.stringify({ kind: 'incident', priority: p, opened: '2026-11-09T10:00+01:00' })));
     expect(new Set(answers)).toEqual(new Set([ok('2026-11-09T10:00:00.000Z', '2026-11-11T09:00:00.000Z')]));
-    expect(line('{"kind":"problem","priority":"lag","opened":"2026-11-09T09:00Z"}')).toBe(line('{"kind":"problem","priority":"Låg","opened":"2026-11-09T09:00Z"}'));
+    expect(line('{"kind":"problem","priority":"lag","opened":"2026-11-09T09:00Z"}')).toBe(
+      line('{"kind":"problem","priority":"Låg","opened":"2026-11-09T09:00Z"}'),
+    );
   });
   it('uses the default agency, or the one given to the processor, for lines without "org"', () => {
     const ts = batchLineProcessor(contract, calendar, sv, 'transportstyrelsen');
@@ -213,8 +245,12 @@ describe('batch lines', () => {
     expect(err(line('[1,2]'))).toMatch(/^raden ska vara ett JSON-objekt/);
     expect(err(line('{"kind":"incident","opened":"2026-11-27T16:45+01:00"}'))).toBe('"priority" saknas; ange Kritisk, Hög, Medel eller Låg.');
     expect(err(line('{"kind":"incident","priority":"urgent","opened":"2026-11-27T16:45Z"}'))).toMatch(/^"priority" "urgent" är ingen prioritet/);
-    expect(err(line('{"kind":"incident","priority":"Hög","opened":"2026-11-27T16:45"}'))).toMatch(/^"opened" "2026-11-27T16:45" saknar tidszon; lägg till en förskjutning som \+01:00 eller Z, t\.ex\. 2026-11-27T16:45\+01:00/);
-    expect(err(line('{"kind":"incident","priority":"Hög","opened":"2026-11-27T16:45Z","org":"nasa"}'))).toMatch(/^"org" "nasa" är ingen känd uppgiftslämnare; välj en av: forsakringskassan, /);
+    expect(err(line('{"kind":"incident","priority":"Hög","opened":"2026-11-27T16:45"}'))).toMatch(
+      /^"opened" "2026-11-27T16:45" saknar tidszon; lägg till en förskjutning som \+01:00 eller Z, t\.ex\. 2026-11-27T16:45\+01:00/,
+    );
+    expect(err(line('{"kind":"incident","priority":"Hög","opened":"2026-11-27T16:45Z","org":"nasa"}'))).toMatch(
+      /^"org" "nasa" är ingen känd uppgiftslämnare; välj en av: forsakringskassan, /,
+    );
     expect(err(line('{"kind":"order","opened":"2026-11-27T16:45Z"}'))).toMatch(/^"type" saknas/);
     expect(err(line('{"kind":"order","type":"question","priority":"Hög","opened":"2026-11-27T16:45Z"}'))).toMatch(/^"priority" gäller inte beställningar/);
     expect(err(line('{"kind":"incident","type":"question","priority":"Hög","opened":"2026-11-27T16:45Z"}'))).toMatch(/^"type" gäller bara beställningar/);
@@ -222,7 +258,9 @@ describe('batch lines', () => {
     expect(err(line('{"kind":"ticket","priority":3}'))).toBe(
       '"kind" "ticket" är ingen ärendetyp; ange incident, problem eller order. "priority" måste vara text. "opened" saknas; ange när ärendet togs emot, i ISO 8601 med tidszon, t.ex. 2026-11-27T16:45+01:00.',
     );
-    expect(err(lineEn('{"kind":"incident","priority":"Hög","opened":"2026-11-27T16:45"}'))).toMatch(/^"opened" "2026-11-27T16:45" has no offset; add one such as \+01:00 or Z/);
+    expect(err(lineEn('{"kind":"incident","priority":"Hög","opened":"2026-11-27T16:45"}'))).toMatch(
+      /^"opened" "2026-11-27T16:45" has no offset; add one such as \+01:00 or Z/,
+    );
   });
 
   const collect = () => {
@@ -281,12 +319,24 @@ describe('main, in process', () => {
     timing: timingCommand,
     deadlines: deadlinesCommand,
     help: helpCommand(() => table),
-    boom: { summary: 'cli.help.summary', usage: 'cli.help.usage', run: () => { throw new Error('kaboom'); } },
+    boom: {
+      summary: 'cli.help.summary',
+      usage: 'cli.help.usage',
+      run: () => {
+        throw new Error('kaboom');
+      },
+    },
   };
   async function run(argv: string[], env: Record<string, string> = {}) {
     let stdout = '';
     let stderr = '';
-    const sink = (add: (s: string) => void) => new Writable({ write(chunk, _enc, done) { add(String(chunk)); done(); } });
+    const sink = (add: (s: string) => void) =>
+      new Writable({
+        write(chunk, _enc, done) {
+          add(String(chunk));
+          done();
+        },
+      });
     const code = await main(table, {
       argv,
       env,
@@ -311,7 +361,7 @@ describe('main, in process', () => {
   it('help for a command, and for one that does not exist', async () => {
     expect((await run(['help', 'timing', '--lang', 'en'])).stdout).toMatch(/^Usage: ssbtek timing \[--at <instant>\]/);
     const deadlines = await run(['deadlines', '--help', '--lang', 'en']);
-    expect(deadlines.stdout).toMatch(/^Usage:\n  ssbtek deadlines --kind incident\|problem/);
+    expect(deadlines.stdout).toMatch(/^Usage:\n {2}ssbtek deadlines --kind incident\|problem/);
     expect(deadlines.stdout).toContain('(default: forsakringskassan); one of: forsakringskassan, skatteverket');
     expect(await run(['help', 'migrate'])).toEqual(usage(2, /^ssbtek help: okänt kommando "migrate"/));
   });
@@ -321,18 +371,32 @@ describe('main, in process', () => {
   });
   it('--timing missing and --impact wrong are both reported', async () => {
     const r = await run(['priority', '--impact', 'x']);
-    expect(r.stderr.split('\n').slice(0, 2)).toEqual(['ssbtek priority: --impact måste vara 1, 2, 3 eller 4, inte "x".', 'ssbtek priority: --timing saknas; ange 1, 2, 3 eller 4.']);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'ssbtek priority: --impact måste vara 1, 2, 3 eller 4, inte "x".',
+      'ssbtek priority: --timing saknas; ange 1, 2, 3 eller 4.',
+    ]);
   });
   it('timing --at defaults to now; --json', async () => {
     const r = await run(['timing', '--json']);
-    expect(JSON.parse(r.stdout)).toMatchObject({ timing: 1, reason: { code: 'critical', startDay: 20 }, received: '2026-11-20T09:00:00.000Z', outsideOpeningHours: false });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      timing: 1,
+      reason: { code: 'critical', startDay: 20 },
+      received: '2026-11-20T09:00:00.000Z',
+      outsideOpeningHours: false,
+    });
   });
   it('a date that does not exist', async () => {
-    expect(await run(['timing', '--at', '2026-02-30T10:00Z', '--lang', 'en'])).toEqual(usage(2, /^ssbtek timing: --at "2026-02-30T10:00Z" is not a valid instant; write ISO 8601/));
+    expect(await run(['timing', '--at', '2026-02-30T10:00Z', '--lang', 'en'])).toEqual(
+      usage(2, /^ssbtek timing: --at "2026-02-30T10:00Z" is not a valid instant; write ISO 8601/),
+    );
   });
   it('an order with --priority, an incident with --type', async () => {
-    expect(await run(['deadlines', '--kind', 'order', '--priority', 'Hög', '--opened', '2026-11-20T10:00Z'])).toEqual(usage(2, /--priority gäller inte beställningar \(order\); ange --type connection eller question/));
-    expect(await run(['deadlines', '--kind', 'incident', '--type', 'question', '--opened', '2026-11-20T10:00Z'])).toEqual(usage(2, /--type gäller bara beställningar \(order\); ärendetypen incident har en prioritet, som anges med --priority/));
+    expect(await run(['deadlines', '--kind', 'order', '--priority', 'Hög', '--opened', '2026-11-20T10:00Z'])).toEqual(
+      usage(2, /--priority gäller inte beställningar \(order\); ange --type connection eller question/),
+    );
+    expect(await run(['deadlines', '--kind', 'incident', '--type', 'question', '--opened', '2026-11-20T10:00Z'])).toEqual(
+      usage(2, /--type gäller bara beställningar \(order\); ärendetypen incident har en prioritet, som anges med --priority/),
+    );
   });
   it('--batch with options that describe one case', async () => {
     const r = await run(['deadlines', '--batch', '--kind', 'incident', '--opened', '2026-11-20T10:00Z']);
@@ -379,7 +443,11 @@ describe.concurrent('ssbtek, run for real', () => {
 
   it('priority in English with --lang en (npm run ssbtek: tsx src/cli.ts)', async () => {
     const r = await ssbtek(['priority', '--impact', '3', '--timing', '1', '--lang', 'en'], { entry: 'src' });
-    expect(r).toEqual({ code: 0, stdout: 'Medium (Impact 3: Long response times cause time-outs in most calls, Time 1: Within opening hours during a critical period)\n', stderr: '' });
+    expect(r).toEqual({
+      code: 0,
+      stdout: 'Medium (Impact 3: Long response times cause time-outs in most calls, Time 1: Within opening hours during a critical period)\n',
+      stderr: '',
+    });
   });
 
   it('timing in Swedish: received outside opening hours, judged at the next opening', async () => {
@@ -424,7 +492,19 @@ describe.concurrent('ssbtek, run for real', () => {
   });
 
   it('deadlines in English for an order at Transportstyrelsen', async () => {
-    const r = await ssbtek(['deadlines', '--kind', 'order', '--type', 'question', '--opened', '2026-11-24T16:40+01:00', '--org', 'transportstyrelsen', '--lang', 'en']);
+    const r = await ssbtek([
+      'deadlines',
+      '--kind',
+      'order',
+      '--type',
+      'question',
+      '--opened',
+      '2026-11-24T16:40+01:00',
+      '--org',
+      'transportstyrelsen',
+      '--lang',
+      'en',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Order (Question / information) at Transportstyrelsen');
     expect(r.stdout).toContain('Clock starts:  Wed 25 Nov 2026 08:00');
@@ -484,11 +564,31 @@ describe.concurrent('ssbtek, run for real', () => {
 
   // Bad arguments: exit 2, a message on stderr saying what to fix, nothing on stdout.
   const bad: Array<[string, string[], Record<string, string>, RegExp]> = [
-    ['an unknown command', ['deadline', '--kind', 'incident'], {}, /^ssbtek: okänt kommando "deadline"; välj ett av: priority, timing, deadlines, window, extra-hours, migrate, report, import, help\.\nSe "ssbtek help"/],
-    ['a missing --priority', ['deadlines', '--kind', 'incident', '--opened', '2026-11-27T16:45+01:00'], {}, /^ssbtek deadlines: --priority saknas; ange Kritisk, Hög, Medel eller Låg\.\nSe "ssbtek help deadlines" för hur kommandot används\.\n$/],
+    [
+      'an unknown command',
+      ['deadline', '--kind', 'incident'],
+      {},
+      /^ssbtek: okänt kommando "deadline"; välj ett av: priority, timing, deadlines, window, extra-hours, migrate, report, import, help\.\nSe "ssbtek help"/,
+    ],
+    [
+      'a missing --priority',
+      ['deadlines', '--kind', 'incident', '--opened', '2026-11-27T16:45+01:00'],
+      {},
+      /^ssbtek deadlines: --priority saknas; ange Kritisk, Hög, Medel eller Låg\.\nSe "ssbtek help deadlines" för hur kommandot används\.\n$/,
+    ],
     ['impact 5', ['priority', '--impact', '5', '--timing', '2', '--lang', 'en'], {}, /^ssbtek priority: --impact must be 1, 2, 3 or 4, not "5"\./],
-    ['an unknown org', ['deadlines', '--kind', 'problem', '--priority', 'Medel', '--opened', '2026-11-27T16:45Z', '--org', 'nasa'], {}, /--org "nasa" är ingen känd uppgiftslämnare; välj en av: forsakringskassan, .*transportstyrelsen/],
-    ['a bare local time', ['deadlines', '--kind', 'incident', '--priority', 'Låg', '--opened', '2026-07-01T10:00'], {}, /--opened "2026-07-01T10:00" saknar tidszon; lägg till en förskjutning som \+01:00 eller Z, t\.ex\. 2026-07-01T10:00\+02:00\./],
+    [
+      'an unknown org',
+      ['deadlines', '--kind', 'problem', '--priority', 'Medel', '--opened', '2026-11-27T16:45Z', '--org', 'nasa'],
+      {},
+      /--org "nasa" är ingen känd uppgiftslämnare; välj en av: forsakringskassan, .*transportstyrelsen/,
+    ],
+    [
+      'a bare local time',
+      ['deadlines', '--kind', 'incident', '--priority', 'Låg', '--opened', '2026-07-01T10:00'],
+      {},
+      /--opened "2026-07-01T10:00" saknar tidszon; lägg till en förskjutning som \+01:00 eller Z, t\.ex\. 2026-07-01T10:00\+02:00\./,
+    ],
   ];
   it.each(bad)('%s → exit 2, stderr says what to fix, stdout empty', async (_name, args, env, message) => {
     const r = await ssbtek(args, { env });

@@ -12,7 +12,8 @@ const root = new URL('../../', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'ssbtek-migrate-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const ssbtek = (...args: string[]) => run(process.execPath, [join(root, 'bin/ssbtek.js'), ...args], { env: { PATH: process.env.PATH, SSBTEK_DATA_DIR: dataDir } });
+const ssbtek = (...args: string[]) =>
+  run(process.execPath, [join(root, 'bin/ssbtek.js'), ...args], { env: { PATH: process.env.PATH, SSBTEK_DATA_DIR: dataDir } });
 
 it('applies every migration to a new embedded store, then finds nothing to do', async () => {
   const names = readLocalMigrations().map((m) => m.name);

@@ -33,7 +33,14 @@ async function run(argv: string[], input = '', env: Record<string, string> = {})
     });
   const stdin = new PassThrough();
   stdin.end(input);
-  const code = await main(table, { argv, env, stdin, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), now: () => at('2027-01-29 10:00') });
+  const code = await main(table, {
+    argv,
+    env,
+    stdin,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    now: () => at('2027-01-29 10:00'),
+  });
   return { code, stdout, stderr };
 }
 const json = async (argv: string[]) => {
@@ -103,7 +110,9 @@ describe('window check --json: {"ok","problems":[{"rule","message"}],"announceme
     expect(r.problems[0].message).toBe('the end (Thu 28 Jan 2027 08:00) must come after the start (Thu 28 Jan 2027 09:00).');
   });
   it('--at sets the publication instant', async () => {
-    expect((await json(['window', 'check', '--start', '2027-02-27T02:00+01:00', '--end', '2027-02-27T06:00+01:00', '--at', '2027-02-10T10:00+01:00'])).ok).toBe(false);
+    expect((await json(['window', 'check', '--start', '2027-02-27T02:00+01:00', '--end', '2027-02-27T06:00+01:00', '--at', '2027-02-10T10:00+01:00'])).ok).toBe(
+      false,
+    );
   });
 });
 
@@ -151,7 +160,9 @@ describe('window check, for people', () => {
 
 describe('extra-hours check', () => {
   it('--json: {"ok","meeting","requestBy","materialBy","earliestPossible"}, in time', async () => {
-    expect(await json(['extra-hours', 'check', '--from', '2027-03-13T09:00+01:00', '--to', '2027-03-13T13:00+01:00', '--at', '2027-02-20T10:00+01:00'])).toEqual({
+    expect(
+      await json(['extra-hours', 'check', '--from', '2027-03-13T09:00+01:00', '--to', '2027-03-13T13:00+01:00', '--at', '2027-02-20T10:00+01:00']),
+    ).toEqual({
       ok: true,
       meeting: iso('2027-03-11 13:00'),
       requestBy: iso('2027-02-25 13:00'),
@@ -160,7 +171,9 @@ describe('extra-hours check', () => {
     });
   });
   it('extra hours requested 13 days before the meeting are refused with the next possible date', async () => {
-    expect(await json(['extra-hours', 'check', '--from', '2027-03-13T09:00+01:00', '--to', '2027-03-13T13:00+01:00', '--at', '2027-02-26T13:00+01:00'])).toEqual({
+    expect(
+      await json(['extra-hours', 'check', '--from', '2027-03-13T09:00+01:00', '--to', '2027-03-13T13:00+01:00', '--at', '2027-02-26T13:00+01:00']),
+    ).toEqual({
       ok: false,
       meeting: iso('2027-03-11 13:00'),
       requestBy: iso('2027-02-25 13:00'),
@@ -214,7 +227,9 @@ describe('--batch: JSON Lines in, one answer line per line, in order', () => {
       problems: [],
       announcements: [iso('2027-02-19 10:00'), iso('2027-02-20 01:00'), iso('2027-02-20 02:00'), iso('2027-02-20 06:00')],
     });
-    expect(answers[5].error).toMatch(/^"start" "2027-02-20T02:00" has no offset; .* unknown field "colour"; the known fields are "start", "end", "release", "emergency", "at"\.$/);
+    expect(answers[5].error).toMatch(
+      /^"start" "2027-02-20T02:00" has no offset; .* unknown field "colour"; the known fields are "start", "end", "release", "emergency", "at"\.$/,
+    );
     expect(answers[6]).toMatchObject({ ok: false, problems: [{ rule: 'notice' }], announcements: [] });
   });
   it('extra-hours check --batch, with --at as the default for lines without "at"', async () => {
@@ -225,7 +240,10 @@ describe('--batch: JSON Lines in, one answer line per line, in order', () => {
       '{"from":"2027-03-13T09:00+01:00"}',
     ];
     const r = await run(['extra-hours', 'check', '--batch', '--at', '2027-02-26T13:00+01:00'], lines.join('\n'));
-    const answers = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const answers = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(answers.map((a) => a.ok ?? a.error)).toEqual([
       false,
       true,
@@ -244,7 +262,11 @@ describe('--batch: JSON Lines in, one answer line per line, in order', () => {
 describe('usage errors', () => {
   it('the subcommand is required', async () => {
     expect(await run(['window'])).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^ssbtek window: ange vad window ska göra: check\.\n/) });
-    expect(await run(['extra-hours', 'plan', '--lang', 'en'])).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^ssbtek extra-hours: unknown command "extra-hours plan"; choose one of: extra-hours check\.\n/) });
+    expect(await run(['extra-hours', 'plan', '--lang', 'en'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^ssbtek extra-hours: unknown command "extra-hours plan"; choose one of: extra-hours check\.\n/),
+    });
   });
   it('a missing end and an instant without an offset are named', async () => {
     const r = await run(['window', 'check', '--start', '2027-02-20T02:00', '--lang', 'en']);
@@ -252,7 +274,7 @@ describe('usage errors', () => {
     expect(r.stderr).toContain('--start "2027-02-20T02:00" has no offset; add one such as +01:00 or Z, e.g. 2027-02-20T02:00+01:00.');
     expect(r.stderr).toContain('--end is missing; give the end of the window in ISO 8601 with an offset');
   });
-  it('help shows the contract\'s own numbers', async () => {
+  it("help shows the contract's own numbers", async () => {
     const w = await run(['help', 'window', '--lang', 'en']);
     expect(w.stdout).toContain('(Mon–Fri 08:00–17:00, not on holidays)');
     expect(w.stdout).toContain('at least 4 weeks before its start');
@@ -283,27 +305,67 @@ function ssbtek(args: string[], input = ''): Promise<{ code: number | null; stdo
 
 describe.concurrent('ssbtek window / extra-hours, run for real', () => {
   it('window check --json', async () => {
-    const r = await ssbtek(['window', 'check', '--start', '2027-02-27T02:00+01:00', '--end', '2027-02-27T06:00+01:00', '--at', '2027-01-29T10:00+01:00', '--json']);
+    const r = await ssbtek([
+      'window',
+      'check',
+      '--start',
+      '2027-02-27T02:00+01:00',
+      '--end',
+      '2027-02-27T06:00+01:00',
+      '--at',
+      '2027-01-29T10:00+01:00',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, problems: [], announcements: [iso('2027-01-29 10:00'), iso('2027-01-30 02:00'), expect.any(String), expect.any(String), expect.any(String), expect.any(String), iso('2027-02-27 06:00')] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      problems: [],
+      announcements: [
+        iso('2027-01-29 10:00'),
+        iso('2027-01-30 02:00'),
+        expect.any(String),
+        expect.any(String),
+        expect.any(String),
+        expect.any(String),
+        iso('2027-02-27 06:00'),
+      ],
+    });
   });
   it('window check --batch over a pipe, a bad line answered in its place', async () => {
-    const input = ['{"start":"2027-03-01T05:00+01:00","end":"2027-03-01T08:30+01:00","at":"2027-01-29T10:00+01:00"}', '{oops', '{"start":"2027-02-27T02:00+01:00","end":"2027-02-27T06:00+01:00","at":"2027-01-29T10:00+01:00"}'].join('\n');
+    const input = [
+      '{"start":"2027-03-01T05:00+01:00","end":"2027-03-01T08:30+01:00","at":"2027-01-29T10:00+01:00"}',
+      '{oops',
+      '{"start":"2027-02-27T02:00+01:00","end":"2027-02-27T06:00+01:00","at":"2027-01-29T10:00+01:00"}',
+    ].join('\n');
     const r = await ssbtek(['window', 'check', '--batch'], `${input}\n`);
     expect(r.code).toBe(0);
-    const answers = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const answers = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(answers).toHaveLength(3);
     expect(answers[0]).toMatchObject({ ok: false, problems: [{ rule: 'opening-hours' }] });
     expect(Object.keys(answers[1])).toEqual(['error']);
     expect(answers[2].ok).toBe(true);
   });
   it('extra-hours check --json, too late', async () => {
-    const r = await ssbtek(['extra-hours', 'check', '--from', '2027-03-13T09:00+01:00', '--to', '2027-03-13T13:00+01:00', '--at', '2027-02-26T13:00+01:00', '--json']);
+    const r = await ssbtek([
+      'extra-hours',
+      'check',
+      '--from',
+      '2027-03-13T09:00+01:00',
+      '--to',
+      '2027-03-13T13:00+01:00',
+      '--at',
+      '2027-02-26T13:00+01:00',
+      '--json',
+    ]);
     expect(r).toEqual({
       code: 0,
       stderr: '',
-      stdout: '{"ok":false,"meeting":"2027-03-11T12:00:00.000Z","requestBy":"2027-02-25T12:00:00.000Z","materialBy":"2027-03-11T08:00:00.000Z","earliestPossible":"2027-03-18T16:00:00.000Z"}\n',
+      stdout:
+        '{"ok":false,"meeting":"2027-03-11T12:00:00.000Z","requestBy":"2027-02-25T12:00:00.000Z","materialBy":"2027-03-11T08:00:00.000Z","earliestPossible":"2027-03-18T16:00:00.000Z"}\n',
     });
   });
 });

@@ -24,7 +24,14 @@ async function ssbtek(...argv: string[]): Promise<{ code: number; out: string; e
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await main(TABLE, { argv, env: { SSBTEK_DATA_DIR: join(dir, 'data'), SSBTEK_LANG: 'sv' }, stdin: new PassThrough(), stdout, stderr, now: () => at('2026-11-12 09:00') });
+  const code = await main(TABLE, {
+    argv,
+    env: { SSBTEK_DATA_DIR: join(dir, 'data'), SSBTEK_LANG: 'sv' },
+    stdin: new PassThrough(),
+    stdout,
+    stderr,
+    now: () => at('2026-11-12 09:00'),
+  });
   return { code, out, err };
 }
 
@@ -97,9 +104,15 @@ describe('ssbtek import and ssbtek report', () => {
   });
 
   it('imports orders with English headers and outages; a re-import of outages changes nothing', async () => {
-    const orders = file('orders.csv', 'ref,agency,type,title,received,resolved\nO-1,csn,question,Field meaning,2026-10-07T09:00+02:00,2026-10-08T09:00+02:00\nO-2,csn,anslutning,New connection,2026-10-07T09:00+02:00,\n');
+    const orders = file(
+      'orders.csv',
+      'ref,agency,type,title,received,resolved\nO-1,csn,question,Field meaning,2026-10-07T09:00+02:00,2026-10-08T09:00+02:00\nO-2,csn,anslutning,New connection,2026-10-07T09:00+02:00,\n',
+    );
     expect((await ssbtek('import', 'orders', orders)).out).toContain('Läste in 2 beställningar');
-    const outages = file('outages.csv', 'ref,start,slut,bastjänster,orsak,åtgärdsplan\nA-1,2026-10-16T16:00+02:00,2026-10-19T09:00+02:00,Inkomstuppgifter,Nätverk,Byt switch\n');
+    const outages = file(
+      'outages.csv',
+      'ref,start,slut,bastjänster,orsak,åtgärdsplan\nA-1,2026-10-16T16:00+02:00,2026-10-19T09:00+02:00,Inkomstuppgifter,Nätverk,Byt switch\n',
+    );
     expect((await ssbtek('import', 'outages', outages)).out).toContain('Läste in 1 avbrott');
     expect((await ssbtek('import', 'outages', outages)).out).toContain('Läste in 0 avbrott (1 fanns redan');
   });

@@ -55,7 +55,9 @@ describe.each(databases)('compliance and cases in the terminal on $name', (targe
     const s = session();
     clock.set(at('2026-11-06 12:00'));
     expect(await s.feed('avbrott störning start="2026-11-05 10:00" slut="2026-11-05 11:00" orsak=Långsamt')).toContain('ange incident=INC-n');
-    const out = await s.feed('avbrott start="2026-11-05 10:00" slut="2026-11-05 11:30" tjänster=Inkomstuppgifter orsak="Databasen föll" åtgärdsplan="Ny failover"');
+    const out = await s.feed(
+      'avbrott start="2026-11-05 10:00" slut="2026-11-05 11:30" tjänster=Inkomstuppgifter orsak="Databasen föll" åtgärdsplan="Ny failover"',
+    );
     expect(out).toMatch(/^AVB-\d+ registrerat\./);
     expect(out).toContain('Åtgärdsplan: Ny failover');
   });

@@ -15,7 +15,14 @@ import { at } from '../support/time.js';
 
 const contract = buildContract();
 const TOKEN = 'a-report-token-of-some-length';
-const settings: ReportSettings = { time: '08:00', slackChannels: ['C0REPORTS'], emails: ['drift@example.se'], lang: 'sv', token: TOKEN, publicUrl: 'https://bot.example.se' };
+const settings: ReportSettings = {
+  time: '08:00',
+  slackChannels: ['C0REPORTS'],
+  emails: ['drift@example.se'],
+  lang: 'sv',
+  token: TOKEN,
+  publicUrl: 'https://bot.example.se',
+};
 const quiet: ReportSettings = { ...settings, slackChannels: [], emails: [] };
 
 describe('the monthly report job on PostgreSQL', () => {
@@ -32,12 +39,26 @@ describe('the monthly report job on PostgreSQL', () => {
       const db = await empty.open();
       const app = await createApp({ contract, database: db, now: () => clock.t, schedulerOwner: `replica-${i}`, reports: quiet, smtp: null });
       const slack = { filesUploadV2: async (args: Record<string, unknown>) => void posted.push({ ...args, by: i }) };
-      const reports = new MonthlyReports({ prisma: db.prisma, contract, queue: app.jobs.queue, reader: app.compliance.reader, settings, log: app.log, slack, smtp: null, chart: (series, lang) => complianceChartPng(series, { cases: 0.9, availability: 0.98 }, translator(lang)) });
+      const reports = new MonthlyReports({
+        prisma: db.prisma,
+        contract,
+        queue: app.jobs.queue,
+        reader: app.compliance.reader,
+        settings,
+        log: app.log,
+        slack,
+        smtp: null,
+        chart: (series, lang) => complianceChartPng(series, { cases: 0.9, availability: 0.98 }, translator(lang)),
+      });
       reports.register(app.jobs.runner);
       bots.push({ db, app, reports });
     }
     const first = bots[0]!.app;
-    const october = await first.incidents.open({ impact: 2, timing: 3, title: 'Oktoberärende', agencyId: 'csn' }, { id: 'anna', source: 'console' }, at('2026-10-12 10:00'));
+    const october = await first.incidents.open(
+      { impact: 2, timing: 3, title: 'Oktoberärende', agencyId: 'csn' },
+      { id: 'anna', source: 'console' },
+      at('2026-10-12 10:00'),
+    );
     await first.incidents.resolve(october.id, 'Klart', { id: 'anna', source: 'console' }, at('2026-10-12 11:00'));
     server = createHttpServer();
     mountReports(server, { reader: first.compliance.reader, contract, token: TOKEN, now: () => clock.t });
@@ -65,7 +86,7 @@ describe('the monthly report job on PostgreSQL', () => {
     expect((await reportJobs()).filter((j) => j.dedupeKey.startsWith('report:2026-10'))).toEqual([]);
   });
 
-  it('three replicas passing at once write October\'s report job once and post it once to the channel, with the chart and three files', async () => {
+  it("three replicas passing at once write October's report job once and post it once to the channel, with the chart and three files", async () => {
     clock.t = at('2026-11-10 08:00:01');
     for (let i = 0; i < 4; i++) await passAll();
     const jobs = (await reportJobs()).filter((j) => j.dedupeKey.startsWith('report:2026-10'));
@@ -79,7 +100,12 @@ describe('the monthly report job on PostgreSQL', () => {
     expect(october[0]!.channel_id).toBe('C0REPORTS');
     expect(october[0]!.initial_comment).toContain('Uppföljning av avtalet oktober 2026');
     const files = october[0]!.file_uploads as Array<{ filename: string; file: Buffer }>;
-    expect(files.map((f) => f.filename)).toEqual(['efterlevnad-2026-10.png', 'ssbtek-rapport-2026-10.md', 'ssbtek-rapport-2026-10.csv', 'ssbtek-rapport-2026-10.json']);
+    expect(files.map((f) => f.filename)).toEqual([
+      'efterlevnad-2026-10.png',
+      'ssbtek-rapport-2026-10.md',
+      'ssbtek-rapport-2026-10.csv',
+      'ssbtek-rapport-2026-10.json',
+    ]);
     expect(files[0]!.file.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(JSON.parse(files[3]!.file.toString('utf8')).incidents.received).toBe(1);
     // A later pass on the same day writes nothing new.

@@ -21,7 +21,16 @@ describe('the monthly report by e-mail', () => {
     await smtp.start();
     db = await pgliteTarget.open();
     app = await createApp({ contract, database: db, now: () => clock.t, smtp: null, reports: { ...settings, emails: [] } });
-    new MonthlyReports({ prisma: db.prisma, contract, queue: app.jobs.queue, reader: app.compliance.reader, settings, log: app.log, slack: null, smtp: { url: smtp.url, from: 'SSBTEK <ssbtek@drift.example.se>' } }).register(app.jobs.runner);
+    new MonthlyReports({
+      prisma: db.prisma,
+      contract,
+      queue: app.jobs.queue,
+      reader: app.compliance.reader,
+      settings,
+      log: app.log,
+      slack: null,
+      smtp: { url: smtp.url, from: 'SSBTEK <ssbtek@drift.example.se>' },
+    }).register(app.jobs.runner);
   });
   afterAll(async () => {
     await app.close();
@@ -36,8 +45,13 @@ describe('the monthly report by e-mail', () => {
     expect(mail.to).toBe('ledning@example.se');
     expect(mail.subject).toBe('SSBTEK monthly report 2026-10');
     expect(mail.text).toContain('Here is the monthly report for 2026-10');
-    for (const name of ['ssbtek-rapport-2026-10.md', 'ssbtek-rapport-2026-10.csv', 'ssbtek-rapport-2026-10.json']) expect(mail.raw).toContain(`filename=${name}`);
-    const jobs = await db.prisma.job.findMany({ where: { dedupeKey: { startsWith: 'report:2026-10' } }, select: { dedupeKey: true, status: true }, orderBy: { dedupeKey: 'asc' } });
+    for (const name of ['ssbtek-rapport-2026-10.md', 'ssbtek-rapport-2026-10.csv', 'ssbtek-rapport-2026-10.json'])
+      expect(mail.raw).toContain(`filename=${name}`);
+    const jobs = await db.prisma.job.findMany({
+      where: { dedupeKey: { startsWith: 'report:2026-10' } },
+      select: { dedupeKey: true, status: true },
+      orderBy: { dedupeKey: 'asc' },
+    });
     expect(jobs).toEqual([
       { dedupeKey: 'report:2026-10', status: 'done' },
       { dedupeKey: 'report:2026-10:email:ledning@example.se', status: 'done' },

@@ -58,16 +58,44 @@ describe.each(databases)('compliance from the store on $name', (target) => {
   });
 
   it('an unplanned outage from Friday 16:00 to Monday 09:00 costs 2 hours of opening time', async () => {
-    await recordOutages(db.prisma, [{ start: at('2026-04-17 16:00'), end: at('2026-04-20 09:00'), agencies: [], baseServices: ['Inkomstuppgifter'], cause: 'Nätverk', actionPlan: 'Byt switch', planned: false, kind: 'unplanned' }]);
+    await recordOutages(db.prisma, [
+      {
+        start: at('2026-04-17 16:00'),
+        end: at('2026-04-20 09:00'),
+        agencies: [],
+        baseServices: ['Inkomstuppgifter'],
+        cause: 'Nätverk',
+        actionPlan: 'Byt switch',
+        planned: false,
+        kind: 'unplanned',
+      },
+    ]);
     const report = await reader.report('2026-04', at('2026-05-10 08:00'));
     expect(report.availability.downtimeMinutes).toBe(120);
     expect(report.outages.unplanned).toBe(1);
-    expect(report.outages.list[0]).toMatchObject({ cause: 'Nätverk', actionPlan: 'Byt switch', baseServices: ['Inkomstuppgifter'], downtimeMinutes: 120, lengthMinutes: (2 * 24 + 17) * 60 });
+    expect(report.outages.list[0]).toMatchObject({
+      cause: 'Nätverk',
+      actionPlan: 'Byt switch',
+      baseServices: ['Inkomstuppgifter'],
+      downtimeMinutes: 120,
+      lengthMinutes: (2 * 24 + 17) * 60,
+    });
   });
 
   it('a month with five unplanned outages misses reliability (at most four a month)', async () => {
     const days = ['2026-06-01', '2026-06-02', '2026-06-03', '2026-06-04', '2026-06-05'];
-    await recordOutages(db.prisma, days.map((d) => ({ start: at(`${d} 10:00`), end: at(`${d} 10:10`), agencies: [], baseServices: [], cause: 'Krasch', planned: false, kind: 'unplanned' as const })));
+    await recordOutages(
+      db.prisma,
+      days.map((d) => ({
+        start: at(`${d} 10:00`),
+        end: at(`${d} 10:10`),
+        agencies: [],
+        baseServices: [],
+        cause: 'Krasch',
+        planned: false,
+        kind: 'unplanned' as const,
+      })),
+    );
     const june = await reader.report('2026-06', at('2026-07-10 08:00'));
     expect(june.outages.unplanned).toBe(5);
     expect(june.outages.monthMet).toBe(false);
@@ -92,7 +120,11 @@ describe.each(databases)('compliance from the store on $name', (target) => {
     expect(order.responseDueAt).toBeNull();
     await cases.resolve('order', order.number, 'Besvarad', anna, order.resolutionDueAt + SECOND);
     const incident = await incidents.open({ impact: 2, timing: 3, title: 'Återkommande fel', agencyId: 'csn' }, anna, at('2026-07-06 09:00'));
-    const problem = await cases.openProblem({ impact: 2, timing: 3, title: 'Rotorsak till återkommande fel', agencyId: 'csn', linkedIncidents: [incident.id] }, anna, at('2026-07-06 10:00'));
+    const problem = await cases.openProblem(
+      { impact: 2, timing: 3, title: 'Rotorsak till återkommande fel', agencyId: 'csn', linkedIncidents: [incident.id] },
+      anna,
+      at('2026-07-06 10:00'),
+    );
     expect(problem.ref).toMatch(/^PRB-\d+$/);
     await cases.setRootCause(problem.number, 'Minnesläcka i adaptern', anna, at('2026-07-07 10:00'));
     await cases.setAction(problem.number, 'Uppgradera adaptern', anna, at('2026-07-07 10:05'));
@@ -102,7 +134,9 @@ describe.each(databases)('compliance from the store on $name', (target) => {
     expect(report.orders).toMatchObject({ resolved: 1, resolutionMet: 0 });
     expect(report.orders.byType.question.resolutionMissed).toBe(1);
     expect(report.problems.resolved).toBe(1);
-    expect(report.problems.list).toEqual([expect.objectContaining({ ref: problem.ref, rootCause: 'Minnesläcka i adaptern', action: 'Uppgradera adaptern', linkedIncidents: [incident.ref] })]);
+    expect(report.problems.list).toEqual([
+      expect.objectContaining({ ref: problem.ref, rootCause: 'Minnesläcka i adaptern', action: 'Uppgradera adaptern', linkedIncidents: [incident.ref] }),
+    ]);
   });
 });
 
@@ -120,14 +154,24 @@ describe.each(databases)('outages from Påverkan-1 incidents on $name', (target)
   afterAll(() => db.close());
 
   it('an open Påverkan-1 incident is an outage going on; resolved, it is recorded from receipt to resolution and can be edited', async () => {
-    const v = await incidents.open({ impact: 1, timing: 1, title: 'Inga svar', agencyId: 'csn', baseServices: ['Inkomstuppgifter'] }, anna, at('2026-09-08 10:00'));
+    const v = await incidents.open(
+      { impact: 1, timing: 1, title: 'Inga svar', agencyId: 'csn', baseServices: ['Inkomstuppgifter'] },
+      anna,
+      at('2026-09-08 10:00'),
+    );
     const running = await reader.report('2026-09', at('2026-09-08 11:00'));
     expect(running.outages.list).toEqual([expect.objectContaining({ ref: v.ref, end: null, cause: 'Inga svar', downtimeMinutes: 60 })]);
     expect(running.outages.unplanned).toBe(1);
     await incidents.resolve(v.id, 'Omstart av adaptern', anna, at('2026-09-08 12:00'));
     const rows = await db.prisma.outage.findMany({ where: { sourceIncidentId: v.id } });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ kind: 'unplanned', planned: false, cause: 'Inga svar', actionPlan: 'Omstart av adaptern', baseServices: ['Inkomstuppgifter'] });
+    expect(rows[0]).toMatchObject({
+      kind: 'unplanned',
+      planned: false,
+      cause: 'Inga svar',
+      actionPlan: 'Omstart av adaptern',
+      baseServices: ['Inkomstuppgifter'],
+    });
     expect([rows[0]!.startAt.getTime(), rows[0]!.endAt.getTime()]).toEqual([at('2026-09-08 10:00'), at('2026-09-08 12:00')]);
     await outages.edit(rows[0]!.id, { start: at('2026-09-08 09:45'), actionPlan: 'Övervaka adapterns minne' }, anna, at('2026-09-09 10:00'));
     const report = await reader.report('2026-09', at('2026-10-10 08:00'));
@@ -146,7 +190,11 @@ describe.each(databases)('outages from Påverkan-1 incidents on $name', (target)
 
   it('"available with disturbance" is listed with its incident but is neither downtime nor an unplanned outage', async () => {
     const v = await incidents.open({ impact: 3, timing: 1, title: 'Långsamt', agencyId: 'csn' }, anna, at('2026-09-22 10:00'));
-    await outages.record({ start: at('2026-09-22 10:00'), end: at('2026-09-22 12:00'), cause: 'Hälften av anropen svarar', kind: 'disturbed', incidentId: v.id }, anna, at('2026-09-22 13:00'));
+    await outages.record(
+      { start: at('2026-09-22 10:00'), end: at('2026-09-22 12:00'), cause: 'Hälften av anropen svarar', kind: 'disturbed', incidentId: v.id },
+      anna,
+      at('2026-09-22 13:00'),
+    );
     const report = await reader.report('2026-09', at('2026-10-10 08:00'));
     expect(report.outages.list.filter((o) => o.state === 'disturbed')).toHaveLength(1);
     expect(report.outages.unplanned).toBe(1);

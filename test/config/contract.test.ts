@@ -33,7 +33,10 @@ const EXAMPLE = fileURLToPath(new URL('../../examples/contract.example.yaml', im
 describe('contract configuration', () => {
   it("defaults to the seed's numbers", () => {
     const c = buildContract();
-    expect(c.incidentTargets.critical).toEqual({ response: { amount: 30, unit: 'minutes', clock: 'support' }, resolution: { amount: 8, unit: 'hours', clock: 'support' } });
+    expect(c.incidentTargets.critical).toEqual({
+      response: { amount: 30, unit: 'minutes', clock: 'support' },
+      resolution: { amount: 8, unit: 'hours', clock: 'support' },
+    });
     expect(c.problemTargets.critical.resolution).toEqual({ amount: 6, unit: 'calendarDays', clock: 'support' });
     expect(c.orderTargets.connection.response).toBeNull();
     expect(c.agencies.find((a) => a.id === 'transportstyrelsen')?.supportHours).toEqual({ days: [1, 2, 3, 4, 5], open: '08:00', close: '16:30' });
@@ -71,24 +74,71 @@ describe('contract configuration', () => {
 
   const invalid: Array<[string, unknown, RegExp]> = [
     ['a negative target', { incidentTargets: { high: { response: { amount: -5 } } } }, /^incidentTargets\.high\.response\.amount: ska vara större än 0$/],
-    ['an unknown unit', { problemTargets: { low: { resolution: { unit: 'weeks' } } } }, /^problemTargets\.low\.resolution\.unit: ska vara ett av "minutes", "hours", "workingDays", "calendarDays"$/],
+    [
+      'an unknown unit',
+      { problemTargets: { low: { resolution: { unit: 'weeks' } } } },
+      /^problemTargets\.low\.resolution\.unit: ska vara ett av "minutes", "hours", "workingDays", "calendarDays"$/,
+    ],
     ['a closing time before opening', { supportHours: { open: '17:00', close: '08:00' } }, /^supportHours: open måste vara före close$/],
     ['a badly written time', { openingHours: { open: '8' } }, /^openingHours\.open: ska vara en tid som TT:MM/],
     ['a misspelt field', { incidentTarget: {} }, /^okänt fält "incidentTarget"; kontrollera stavningen$/],
-    ['a matrix with an unknown priority', { priorityMatrix: [['urgent', 'high', 'medium', 'low'], ['high', 'high', 'medium', 'low'], ['medium', 'medium', 'medium', 'low'], ['low', 'low', 'low', 'low']] }, /^priorityMatrix\.0\.0: ska vara ett av "critical"/],
+    [
+      'a matrix with an unknown priority',
+      {
+        priorityMatrix: [
+          ['urgent', 'high', 'medium', 'low'],
+          ['high', 'high', 'medium', 'low'],
+          ['medium', 'medium', 'medium', 'low'],
+          ['low', 'low', 'low', 'low'],
+        ],
+      },
+      /^priorityMatrix\.0\.0: ska vara ett av "critical"/,
+    ],
     ['a default agency that does not exist', { defaultAgency: 'nasa' }, /^defaultAgency: nämner ingen myndighet i "agencies" \(forsakringskassan, /],
     ['a goal above 100 %', { goals: { incidents: 1.5 } }, /^goals\.incidents: får vara högst 1$/],
     ['a misspelt time zone', { timezone: 'Europe/Stokholm' }, /^timezone: är ingen känd tidszon; ange ett IANA-namn som "Europe\/Stockholm"$/],
     ['a time zone on another planet', { timezone: 'Mars/Olympus' }, /^timezone: är ingen känd tidszon/],
-    ['ten million working days', { incidentTargets: { high: { resolution: { amount: 10_000_000, unit: 'workingDays' } } } }, /^incidentTargets\.high\.resolution\.amount: får vara högst 250 arbetsdagar; längre än så kan ett avtal inte avse$/],
-    ['1e308 minutes', { incidentTargets: { critical: { resolution: { amount: 1e308, unit: 'minutes' } } } }, /^incidentTargets\.critical\.resolution\.amount: får vara högst 525\s600 minuter/],
-    ['more than a year of hours on the wall clock', { problemTargets: { low: { resolution: { amount: 8761, unit: 'hours', clock: 'wall' } } } }, /^problemTargets\.low\.resolution\.amount: får vara högst 8\s760 timmar/],
-    ['more than a year of calendar days', { problemTargets: { critical: { resolution: { amount: 366 } } } }, /^problemTargets\.critical\.resolution\.amount: får vara högst 365 kalenderdagar/],
-    ['an amount that is not a number (NaN)', { incidentTargets: { low: { response: { amount: Number.NaN } } } }, /^incidentTargets\.low\.response\.amount: ska vara ett ändligt tal/],
-    ['an infinite amount', { incidentTargets: { low: { response: { amount: Number.POSITIVE_INFINITY } } } }, /^incidentTargets\.low\.response\.amount: ska vara ett ändligt tal/],
-    ['a date with month 13 and day 45', { holidays: { extraClosed: ['2027-13-45'] } }, /^holidays\.extraClosed\.0: finns inte i kalendern; ange månad 01–12 och en dag som finns i månaden$/],
+    [
+      'ten million working days',
+      { incidentTargets: { high: { resolution: { amount: 10_000_000, unit: 'workingDays' } } } },
+      /^incidentTargets\.high\.resolution\.amount: får vara högst 250 arbetsdagar; längre än så kan ett avtal inte avse$/,
+    ],
+    [
+      '1e308 minutes',
+      { incidentTargets: { critical: { resolution: { amount: 1e308, unit: 'minutes' } } } },
+      /^incidentTargets\.critical\.resolution\.amount: får vara högst 525\s600 minuter/,
+    ],
+    [
+      'more than a year of hours on the wall clock',
+      { problemTargets: { low: { resolution: { amount: 8761, unit: 'hours', clock: 'wall' } } } },
+      /^problemTargets\.low\.resolution\.amount: får vara högst 8\s760 timmar/,
+    ],
+    [
+      'more than a year of calendar days',
+      { problemTargets: { critical: { resolution: { amount: 366 } } } },
+      /^problemTargets\.critical\.resolution\.amount: får vara högst 365 kalenderdagar/,
+    ],
+    [
+      'an amount that is not a number (NaN)',
+      { incidentTargets: { low: { response: { amount: Number.NaN } } } },
+      /^incidentTargets\.low\.response\.amount: ska vara ett ändligt tal/,
+    ],
+    [
+      'an infinite amount',
+      { incidentTargets: { low: { response: { amount: Number.POSITIVE_INFINITY } } } },
+      /^incidentTargets\.low\.response\.amount: ska vara ett ändligt tal/,
+    ],
+    [
+      'a date with month 13 and day 45',
+      { holidays: { extraClosed: ['2027-13-45'] } },
+      /^holidays\.extraClosed\.0: finns inte i kalendern; ange månad 01–12 och en dag som finns i månaden$/,
+    ],
     ['29 February in a year that has none', { holidays: { extraOpen: ['2027-02-29'] } }, /^holidays\.extraOpen\.0: finns inte i kalendern/],
-    ['a low season that starts on 30 February', { criticalPeriod: { lowSeason: [{ from: '02-30', to: '03-05' }] } }, /^criticalPeriod\.lowSeason\.0\.from: finns inte i kalendern/],
+    [
+      'a low season that starts on 30 February',
+      { criticalPeriod: { lowSeason: [{ from: '02-30', to: '03-05' }] } },
+      /^criticalPeriod\.lowSeason\.0\.from: finns inte i kalendern/,
+    ],
     ['a holiday country the calendar does not know', { holidays: { country: 'XX' } }, /^holidays\.country: är inget land som helgdagskalendern känner/],
     ['a snooze of a month', { reminders: { snoozeMinutes: [15, 43_200] } }, /^reminders\.snoozeMinutes\.1: får vara högst 10\s080$/],
     ['a weekday given twice', { supportHours: { days: [1, 1, 2] } }, /^supportHours\.days: samma veckodag står flera gånger/],
@@ -107,14 +157,21 @@ describe('contract configuration', () => {
     expect(err.problems).toEqual([
       'incidentTargets.critical.resolution.amount: räcker längre än 250 arbetsdagar på supportklockan; högst 2\u00a0125 timmar med den kortaste supportdagen (Transportstyrelsen, 8 h 30 min)',
     ]);
-    expect(buildContract({ incidentTargets: { critical: { resolution: { amount: 2125, unit: 'hours' } } } }).incidentTargets.critical.resolution.amount).toBe(2125);
+    expect(buildContract({ incidentTargets: { critical: { resolution: { amount: 2125, unit: 'hours' } } } }).incidentTargets.critical.resolution.amount).toBe(
+      2125,
+    );
     // The same hours on the wall clock are only bounded by the year.
-    expect(buildContract({ incidentTargets: { critical: { resolution: { amount: 3000, unit: 'hours', clock: 'wall' } } } }).incidentTargets.critical.resolution.amount).toBe(3000);
+    expect(
+      buildContract({ incidentTargets: { critical: { resolution: { amount: 3000, unit: 'hours', clock: 'wall' } } } }).incidentTargets.critical.resolution
+        .amount,
+    ).toBe(3000);
   });
 
   it('a support day of one minute cannot stretch a seed target over centuries', () => {
     const err = refusal({ supportHours: { open: '08:00', close: '08:01' } });
-    expect(err.problems).toContain('incidentTargets.critical.resolution.amount: räcker längre än 250 arbetsdagar på supportklockan; högst 4 timmar med den kortaste supportdagen (Försäkringskassan, 1 min)');
+    expect(err.problems).toContain(
+      'incidentTargets.critical.resolution.amount: räcker längre än 250 arbetsdagar på supportklockan; högst 4 timmar med den kortaste supportdagen (Försäkringskassan, 1 min)',
+    );
   });
 
   it('reminder repeats are bounded too: 1 000 repeats of a day on the support clock are refused', () => {
@@ -169,8 +226,12 @@ describe('contract configuration', () => {
   });
 
   it('refuses an unreadable or malformed file with its name and what to do', () => {
-    expect(() => loadContract('/nonexistent/ssbtek.yaml', { lang: 'sv' })).toThrow('SSBTEK_CONFIG=/nonexistent/ssbtek.yaml: filen kan inte läsas, den finns inte; rätta sökvägen eller ta bort SSBTEK_CONFIG');
-    expect(() => loadContract('/nonexistent/ssbtek.yaml', { lang: 'en' })).toThrow('SSBTEK_CONFIG=/nonexistent/ssbtek.yaml: cannot read the file, it does not exist');
+    expect(() => loadContract('/nonexistent/ssbtek.yaml', { lang: 'sv' })).toThrow(
+      'SSBTEK_CONFIG=/nonexistent/ssbtek.yaml: filen kan inte läsas, den finns inte; rätta sökvägen eller ta bort SSBTEK_CONFIG',
+    );
+    expect(() => loadContract('/nonexistent/ssbtek.yaml', { lang: 'en' })).toThrow(
+      'SSBTEK_CONFIG=/nonexistent/ssbtek.yaml: cannot read the file, it does not exist',
+    );
     expect(() => loadContract(tmpdir(), { lang: 'en' })).toThrow(/is a folder; name a YAML or JSON file/);
     const bad = file('bad.json', '{ "reportDay": ');
     expect(() => loadContract(bad, { lang: 'en' })).toThrow(/: not valid JSON \(.+\); correct the file$/);

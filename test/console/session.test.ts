@@ -71,7 +71,7 @@ describe('the terminal session', () => {
     await typed.done;
   });
 
-  it('text from chat cannot drive the operator\'s terminal: control characters are shown, not obeyed', async () => {
+  it("text from chat cannot drive the operator's terminal: control characters are shown, not obeyed", async () => {
     // A title stored before input cleaning existed, straight in the store.
     const v = await app.incidents.open({ impact: 4, title: 'Ren titel' }, { id: 'U0X', source: 'slack' }, clock.now());
     await db.prisma.incident.update({ where: { id: v.id }, data: { title: 'Rensa\u001b[2J skärmen\u0007 \u202egnirts' } });

@@ -29,7 +29,17 @@ function bot(lines: string[], env: Record<string, string> = {}): Promise<{ code:
 
 describe('the bot in a terminal', () => {
   it('opens an incident through the questions, lists it, and exits when input ends', async () => {
-    const run = await bot(['incident', '1', '3', 'Inga svar från Skatteverket för 811218-9876', 'skatteverket', 'list', 'ack INC-1', 'ack INC-1', 'incident påverkan=5 titel=x']);
+    const run = await bot([
+      'incident',
+      '1',
+      '3',
+      'Inga svar från Skatteverket för 811218-9876',
+      'skatteverket',
+      'list',
+      'ack INC-1',
+      'ack INC-1',
+      'incident påverkan=5 titel=x',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Påverkan:\n  1 – Totalt avbrott i flödet, inga anrop kan besvaras');
     expect(run.stdout).toContain('Incident INC-1 är registrerad.\nINC-1 · MEDEL · Öppen\nInga svar från Skatteverket för [personnummer]');

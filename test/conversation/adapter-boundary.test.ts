@@ -8,7 +8,17 @@ import { describe, expect, it } from 'vitest';
 
 const SLACK = fileURLToPath(new URL('../../src/platforms/slack/', import.meta.url));
 /** The files that handle interactions and draw them (delivery and announcing are the outbox's). */
-const ADAPTER = ['handlers.ts', 'commands.ts', 'actions.ts', 'modals.ts', 'replies.ts', 'context.ts', 'ids.ts', 'blocks.ts', ...readdirSync(join(SLACK, 'blocks')).map((f) => `blocks/${f}`)];
+const ADAPTER = [
+  'handlers.ts',
+  'commands.ts',
+  'actions.ts',
+  'modals.ts',
+  'replies.ts',
+  'context.ts',
+  'ids.ts',
+  'blocks.ts',
+  ...readdirSync(join(SLACK, 'blocks')).map((f) => `blocks/${f}`),
+];
 
 const source = (file: string) => readFileSync(join(SLACK, file), 'utf8');
 
@@ -29,7 +39,7 @@ describe('the Slack adapter holds no lifecycle, validation or role rule', () => 
     expect(text).not.toMatch(/authorize|isManager/);
   });
 
-  it.each(ADAPTER)('%s never decides by comparing a reply\'s text', (file) => {
+  it.each(ADAPTER)("%s never decides by comparing a reply's text", (file) => {
     expect(source(file)).not.toMatch(/\.text\s*===|===\s*tr\.t\(/);
   });
 
@@ -37,7 +47,10 @@ describe('the Slack adapter holds no lifecycle, validation or role rule', () => 
     const text = source(file);
     expect(text).not.toMatch(/status\s*[!=]==\s*'(open|acknowledged|resolved|closed)'/);
     for (const m of text.matchAll(/import \{([^}]*)\} from '[./]*domain\/lifecycle\.js'/g)) {
-      const names = m[1]!.split(',').map((s) => s.replace(/^\s*type\s+/, '').trim()).filter(Boolean);
+      const names = m[1]!
+        .split(',')
+        .map((s) => s.replace(/^\s*type\s+/, '').trim())
+        .filter(Boolean);
       expect(names.every((n) => ['allowedActions', 'isAllowed', 'LifecycleAction'].includes(n))).toBe(true);
     }
   });

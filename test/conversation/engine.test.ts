@@ -48,12 +48,20 @@ describe('the conversation', () => {
   const mistakes: Array<[string, string, string]> = [
     ['an unknown command', 'radera INC-1', 'Okänt kommando "radera". Skriv help för att se kommandona.'],
     ['impact 5', 'incident påverkan=5 titel=x', 'Påverkan måste vara 1, 2, 3 eller 4 (inte "5").'],
-    ['an unknown agency', 'incident påverkan=1 titel=x myndighet=nasa', 'Okänd myndighet "nasa". Välj en av: forsakringskassan, skatteverket, csn, arbetsformedlingen, pensionsmyndigheten, transportstyrelsen, a-kassorna.'],
+    [
+      'an unknown agency',
+      'incident påverkan=1 titel=x myndighet=nasa',
+      'Okänd myndighet "nasa". Välj en av: forsakringskassan, skatteverket, csn, arbetsformedlingen, pensionsmyndigheten, transportstyrelsen, a-kassorna.',
+    ],
     ['a missing title', 'incident påverkan=1', 'Det saknas titel. Exempel: incident påverkan=1 titel="Inga svar från SSBTEK".'],
     ['a missing reason', 'priority INC-1 påverkan=2 tidpunkt=3', 'Ange en orsak till den nya prioriteten för INC-1, efter påverkan och tidpunkt.'],
     ['a bad id', 'ack 12a', '"12a" är inget incident-id. Skriv t.ex. INC-12.'],
     ['an incident that does not exist', 'ack INC-999', 'Det finns ingen incident INC-999. Skriv list för de öppna.'],
-    ['an unknown key', 'incident påverkan=1 prio=1 titel=x', 'Okänt fält: prio. Använd påverkan=, tidpunkt=, titel=, myndighet=, tjänster=, beskrivning=, säkerhet=.'],
+    [
+      'an unknown key',
+      'incident påverkan=1 prio=1 titel=x',
+      'Okänt fält: prio. Använd påverkan=, tidpunkt=, titel=, myndighet=, tjänster=, beskrivning=, säkerhet=.',
+    ],
     ['resolve without a note', 'resolve INC-1', 'Skriv hur INC-1 återrapporterades: resolve INC-1 <text>.'],
   ];
   it.each(mistakes)('%s gets a clear Swedish message and changes nothing', async (_name, line, message) => {
@@ -64,11 +72,19 @@ describe('the conversation', () => {
   });
 
   it('a refused change names the action and the incident, says why, and what can be done instead', async () => {
-    expect((await app.conversation.handle('close INC-1', sv)).text).toBe('Kan inte stänga INC-1: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza, notera.');
-    expect((await app.conversation.handle('close INC-1', en)).text).toBe('Cannot close INC-1: it is open. What can be done now: ack, resolve, priority, snooze, note.');
+    expect((await app.conversation.handle('close INC-1', sv)).text).toBe(
+      'Kan inte stänga INC-1: den är öppen. Det som går nu: kvittera, åtgärdad, prioritet, snooza, notera.',
+    );
+    expect((await app.conversation.handle('close INC-1', en)).text).toBe(
+      'Cannot close INC-1: it is open. What can be done now: ack, resolve, priority, snooze, note.',
+    );
     await app.conversation.handle('resolve INC-1 Återrapporterat i telefon', sv);
     await app.conversation.handle('close INC-1', sv);
-    expect(await app.conversation.handle('ack INC-1', sv)).toMatchObject({ kind: 'error', code: 'bot.refuse.ack', text: 'Kan inte kvittera INC-1: den är stängd. Det som går nu: notera.' });
+    expect(await app.conversation.handle('ack INC-1', sv)).toMatchObject({
+      kind: 'error',
+      code: 'bot.refuse.ack',
+      text: 'Kan inte kvittera INC-1: den är stängd. Det som går nu: notera.',
+    });
     expect((await app.conversation.handle('ack INC-1', en)).text).toBe('Cannot acknowledge INC-1: it is closed. What can be done now: note.');
   });
 
@@ -81,12 +97,21 @@ describe('the conversation', () => {
       logError: (err) => logged.push(err),
     });
     const reply = await broken.handle('list', sv);
-    expect(reply).toMatchObject({ kind: 'error', visibility: 'private', text: 'Något gick fel hos boten, och inget ändrades. Försök igen om en stund; felet är loggat.' });
+    expect(reply).toMatchObject({
+      kind: 'error',
+      visibility: 'private',
+      text: 'Något gick fel hos boten, och inget ändrades. Försök igen om en stund; felet är loggat.',
+    });
     expect(logged).toHaveLength(1);
   });
 
   it('refuses a restricted action for someone not allowed', async () => {
-    const guarded = new Conversation({ incidents: app.incidents, contract: app.contract, now: clock.now, authorize: (action, actor) => actor.id === 'chef' || action === 'reopen' });
+    const guarded = new Conversation({
+      incidents: app.incidents,
+      contract: app.contract,
+      now: clock.now,
+      authorize: (action, actor) => actor.id === 'chef' || action === 'reopen',
+    });
     await app.conversation.handle('incident påverkan=2 titel="Begränsad"', sv);
     const refused = await guarded.handle('resolve INC-2 klart', sv);
     expect(refused.text).toBe('Du har inte behörighet att åtgärda. Be en incidentansvarig.');
@@ -96,7 +121,13 @@ describe('the conversation', () => {
 
   it('each handled command is recorded by name and outcome, never by what was typed', async () => {
     const records: unknown[] = [];
-    const observed = new Conversation({ incidents: app.incidents, contract: app.contract, now: clock.now, authorize: () => false, onCommand: (r) => records.push({ ...r, ms: typeof r.ms }) });
+    const observed = new Conversation({
+      incidents: app.incidents,
+      contract: app.contract,
+      now: clock.now,
+      authorize: () => false,
+      onCommand: (r) => records.push({ ...r, ms: typeof r.ms }),
+    });
     await observed.handle('status INC-1', sv);
     await observed.handle('ack INC-999', { ...sv, deliveryId: 'd1' });
     await observed.handle('radera 811218-9876', sv);
@@ -111,6 +142,7 @@ describe('the conversation', () => {
 
   it('help lists every command', async () => {
     const reply = await app.conversation.handle('help', en);
-    for (const word of ['incident', 'status', 'list', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze', 'note']) expect(reply.text).toContain(`  ${word}`);
+    for (const word of ['incident', 'status', 'list', 'ack', 'resolve', 'reopen', 'priority', 'close', 'snooze', 'note'])
+      expect(reply.text).toContain(`  ${word}`);
   });
 });

@@ -43,7 +43,32 @@ function random(seed: number) {
 const PNRS = ['811218-9876', '8112189876', '19811218-9876', '811218–9876', '811218 9876'];
 const WORDS = COMMANDS.flatMap((c) => [...c.words.sv, ...c.words.en]);
 const KEYS = [...Object.values(FIELD_WORDS).flatMap((w) => [...w.sv, ...w.en]), 'prio', 'pnr', 'orsak', 'x'];
-const ODD = ['"', "'", '“', '”', '„', '=', '==', '\u0000', '\u001b[2J', '\u0007', '\u202e', '\u0085', '😀', '👩‍💻', 'å', '\t', '\r', '\\', '<!channel>', '&amp;', '`', '*', '\uFFFF', '\uD800'];
+const ODD = [
+  '"',
+  "'",
+  '“',
+  '”',
+  '„',
+  '=',
+  '==',
+  '\u0000',
+  '\u001b[2J',
+  '\u0007',
+  '\u202e',
+  '\u0085',
+  '😀',
+  '👩‍💻',
+  'å',
+  '\t',
+  '\r',
+  '\\',
+  '<!channel>',
+  '&amp;',
+  '`',
+  '*',
+  '\uFFFF',
+  '\uD800',
+];
 const TEXTS = ['Inga svar', 'Timeout mot CSN', 'Ringde SPOC', 'klart', 'x', '', ' ', 'ÅÄÖ åäö', '😀😀', 'a'.repeat(151), 'b'.repeat(3001)];
 
 function generator(seed: number, ids: () => number) {
@@ -152,8 +177,12 @@ describe('fuzzing the command language (seeded)', () => {
     // Anything printed to stdout/stderr during the run is kept and checked for stack traces.
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), out(chunk, ...rest))) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (written.push(String(chunk)), err(chunk, ...rest))) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (
+      written.push(String(chunk)), out(chunk, ...rest)
+    )) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (
+      written.push(String(chunk)), err(chunk, ...rest)
+    )) as typeof process.stderr.write;
     restore = () => {
       process.stdout.write = out;
       process.stderr.write = err;
@@ -166,7 +195,7 @@ describe('fuzzing the command language (seeded)', () => {
 
   async function stored(): Promise<string> {
     const rows = await db.prisma.$queryRawUnsafe<{ n: string }[]>(
-      'SELECT concat_ws(\',\', (SELECT count(*) FROM incidents), (SELECT count(*) FROM incident_events), (SELECT count(*) FROM audit_entries)) AS n',
+      "SELECT concat_ws(',', (SELECT count(*) FROM incidents), (SELECT count(*) FROM incident_events), (SELECT count(*) FROM audit_entries)) AS n",
     );
     return rows[0]!.n;
   }
@@ -185,7 +214,13 @@ describe('fuzzing the command language (seeded)', () => {
         last = super.refuse(...args);
         return last;
       }
-    })({ incidents: app.incidents, reminders: app.reminders, contract: app.contract, now: clock.now, logError: (err, context) => faults.push(`${context}: ${String(err)}`) });
+    })({
+      incidents: app.incidents,
+      reminders: app.reminders,
+      contract: app.contract,
+      now: clock.now,
+      logError: (err, context) => faults.push(`${context}: ${String(err)}`),
+    });
     return {
       conversation,
       take: () => ((r) => ((last = null), r))(last) as Reply | null,
@@ -208,7 +243,25 @@ describe('fuzzing the command language (seeded)', () => {
   const idSource = random(SEED + 1);
   const next = generator(SEED, () => 1 + idSource.int(maxId + 2));
   const values = random(SEED + 2);
-  const VALUE_POOL = [...TEXTS, ...PNRS, ...ODD, '1', '2', '3', '4', '0', '9', 'ja', 'nej', 'kanske', 'skatteverket', 'csn', 'nasa', 'Återrapporterat per telefon', `x${PNRS[0]}`];
+  const VALUE_POOL = [
+    ...TEXTS,
+    ...PNRS,
+    ...ODD,
+    '1',
+    '2',
+    '3',
+    '4',
+    '0',
+    '9',
+    'ja',
+    'nej',
+    'kanske',
+    'skatteverket',
+    'csn',
+    'nasa',
+    'Återrapporterat per telefon',
+    `x${PNRS[0]}`,
+  ];
 
   it(`${LINES} lines through the terminal, the Slack slash command and modal submissions: no fault, no stack trace, no personnummer, nothing stored when refused`, async () => {
     const started = performance.now();
@@ -242,9 +295,19 @@ describe('fuzzing the command language (seeded)', () => {
       } else if (n % 10 === 1) {
         // A modal submission: what the modal listener does (the form's check, then execute).
         const form = values.pick(['incident', 'resolve', 'priority'] as const);
-        const submitted = Object.fromEntries(['impact', 'timing', 'title', 'org', 'services', 'description', 'security', 'note', 'reason'].map((f) => [f, values.int(5) ? values.pick(VALUE_POOL) : undefined]));
+        const submitted = Object.fromEntries(
+          ['impact', 'timing', 'title', 'org', 'services', 'description', 'security', 'note', 'reason'].map((f) => [
+            f,
+            values.int(5) ? values.pick(VALUE_POOL) : undefined,
+          ]),
+        );
         const hidden = { i: values.pick([1, 2, maxId, maxId + 5, 'x', PNRS[0]!]), im: values.pick([1, 2, 3, 4]), tm: values.pick([1, 2, 3, 4]) };
-        const reply = await slack.conversation.submitForm(form, submitted, hidden, { actor: { id: 'U0FUZZ', source: 'slack' }, lang: 'sv', forms: true, deliveryId: `fuzz-view-${n}` });
+        const reply = await slack.conversation.submitForm(form, submitted, hidden, {
+          actor: { id: 'U0FUZZ', source: 'slack' },
+          lang: 'sv',
+          forms: true,
+          deliveryId: `fuzz-view-${n}`,
+        });
         reached = slack.executed();
         slack.take();
         kind = reply.kind;
@@ -253,7 +316,14 @@ describe('fuzzing the command language (seeded)', () => {
         const sent: Record<string, unknown>[] = [];
         const opened: Record<string, unknown>[] = [];
         const args = {
-          command: { text: line, user_id: n % 3 === 0 ? 'U0FUZZEN' : 'U0FUZZ', channel_id: 'C0FUZZ', trigger_id: `t${n}`, response_url: 'https://hooks.slack.invalid/x', command: '/ssbtek' },
+          command: {
+            text: line,
+            user_id: n % 3 === 0 ? 'U0FUZZEN' : 'U0FUZZ',
+            channel_id: 'C0FUZZ',
+            trigger_id: `t${n}`,
+            response_url: 'https://hooks.slack.invalid/x',
+            command: '/ssbtek',
+          },
           ack: async () => {},
           respond: async (message: Record<string, unknown>) => {
             sent.push(message);
@@ -301,7 +371,8 @@ describe('fuzzing the command language (seeded)', () => {
     const bot = await startBot(await pgliteTarget.open(), { incidentChannel: 'C0INCIDENTS' });
     try {
       const sample = generator(SEED + 3, () => 1 + idSource.int(3));
-      const count = async () => [await bot.db.prisma.incident.count(), await bot.db.prisma.incidentEvent.count(), await bot.db.prisma.auditEntry.count()].join(',');
+      const count = async () =>
+        [await bot.db.prisma.incident.count(), await bot.db.prisma.incidentEvent.count(), await bot.db.prisma.auditEntry.count()].join(',');
       const issues: string[] = [];
       for (let n = 0; n < 300; n++) {
         const line = sample().slice(0, 3000);

@@ -31,7 +31,7 @@ describe.each(databases)('the conversation refuses safely on $name', (target) =>
     ['as a level', `priority INC-1 påverkan=${PNR} tidpunkt=1 orsak`],
     ['as an agency', `incident påverkan=1 titel=x myndighet=${PNR}`],
     ['as a snooze length', `snooze INC-1 ${PNR}`],
-    ["in an unknown key", `ack INC-1 x${PNR}=ja`],
+    ['in an unknown key', `ack INC-1 x${PNR}=ja`],
     ['as a yes/no answer', `incident påverkan=1 titel=x säkerhet=${PNR}`],
     ['as words after an id', `close INC-1 ${PNR}`],
   ])('a personnummer %s is never repeated back', async (_where, line) => {
@@ -82,7 +82,9 @@ describe.each(databases)('the conversation refuses safely on $name', (target) =>
 
   it('an unclosed quote is refused with where it opened, not put in the title', async () => {
     const before = await stored();
-    expect((await app.conversation.handle('incident påverkan=1 titel="Halv titel', sv)).text).toBe('Citattecknet vid tecken 27 stängs aldrig. Avsluta texten med ett citattecken, eller ta bort det.');
+    expect((await app.conversation.handle('incident påverkan=1 titel="Halv titel', sv)).text).toBe(
+      'Citattecknet vid tecken 27 stängs aldrig. Avsluta texten med ett citattecken, eller ta bort det.',
+    );
     expect(await stored()).toEqual(before);
   });
 
@@ -114,13 +116,20 @@ describe.each(databases)('the conversation refuses safely on $name', (target) =>
     if (resolve.kind !== 'form') return;
     expect(resolve.form.fields.map((f) => f.id)).toEqual(['note']);
     expect(resolve.form.hidden).toEqual({ i: 1 });
-    expect(await app.conversation.submitForm('resolve', { note: '  ' }, resolve.form.hidden, forms)).toMatchObject({ kind: 'formErrors', errors: { note: 'Skriv hur incidenten återrapporterades till anmälaren.' } });
+    expect(await app.conversation.submitForm('resolve', { note: '  ' }, resolve.form.hidden, forms)).toMatchObject({
+      kind: 'formErrors',
+      errors: { note: 'Skriv hur incidenten återrapporterades till anmälaren.' },
+    });
     expect((await app.conversation.handle('resolve INC-1', sv)).text).toBe('Skriv hur INC-1 återrapporterades: resolve INC-1 <text>.');
 
     const priority = await app.conversation.handle('priority INC-1', forms);
     expect(priority.kind).toBe('form');
     if (priority.kind !== 'form') return;
-    expect(priority.form.fields.map((f) => [f.id, f.initial])).toEqual([['impact', '2'], ['timing', '1'], ['reason', undefined]]);
+    expect(priority.form.fields.map((f) => [f.id, f.initial])).toEqual([
+      ['impact', '2'],
+      ['timing', '1'],
+      ['reason', undefined],
+    ]);
     const same = await app.conversation.submitForm('priority', { impact: '2', timing: '1', reason: 'x' }, priority.form.hidden, forms);
     expect(same).toMatchObject({ kind: 'formErrors', errors: { impact: 'INC-1 har redan den påverkan och tidpunkten. Inget ändrades.' } });
     const changed = await app.conversation.submitForm('priority', { impact: '1', timing: '1', reason: 'Alla drabbade' }, priority.form.hidden, forms);
@@ -130,7 +139,9 @@ describe.each(databases)('the conversation refuses safely on $name', (target) =>
   it('a form is refused before it is shown when the status does not allow the action or the person may not', async () => {
     await app.conversation.handle('resolve INC-1 Klart igen', sv);
     await app.conversation.handle('close INC-1', sv);
-    expect((await app.conversation.handle('resolve INC-1', { ...sv, forms: true })).text).toBe('Kan inte markera INC-1 som åtgärdad: den är stängd. Det som går nu: notera.');
+    expect((await app.conversation.handle('resolve INC-1', { ...sv, forms: true })).text).toBe(
+      'Kan inte markera INC-1 som åtgärdad: den är stängd. Det som går nu: notera.',
+    );
     const guarded = new Conversation({ incidents: app.incidents, contract: app.contract, now: clock.now, authorize: () => false });
     expect((await guarded.handle('priority INC-2', { ...sv, forms: true })).text).toBe('Du har inte behörighet att ändra prioritet. Be en incidentansvarig.');
   });

@@ -134,7 +134,10 @@ describe('the same command gives the same outcome in the terminal and in Slack',
 
   /** The incidents as both stores have them: what a command may change. */
   const state = (db: Database) =>
-    db.prisma.incident.findMany({ orderBy: { id: 'asc' }, select: { id: true, title: true, status: true, impact: true, timing: true, priority: true, resolutionNote: true } });
+    db.prisma.incident.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, title: true, status: true, impact: true, timing: true, priority: true, resolutionNote: true },
+    });
 
   /** Sends `/ssbtek <line>`; the private answer's text, or the modal it opened. */
   async function slack(line: string): Promise<{ text?: string; modal?: any }> {
@@ -186,7 +189,10 @@ describe('the same command gives the same outcome in the terminal and in Slack',
             const modal = answered.modal;
             expect(modal, line).toBeDefined();
             // The same fields: the terminal asks the required ones, the modal shows them all.
-            const asked = printed.split('\n').filter((l) => /^\S.*[:?]$/.test(l)).map((l) => l.replace(/:$/, ''));
+            const asked = printed
+              .split('\n')
+              .filter((l) => /^\S.*[:?]$/.test(l))
+              .map((l) => l.replace(/:$/, ''));
             const labels = modal.blocks.filter((b: any) => b.type === 'input' && !b.optional).map((b: any) => b.label.text);
             expect(asked, line).toEqual(labels.slice(0, 1));
             session.cancelForm();
@@ -216,10 +222,12 @@ describe('the same command gives the same outcome in the terminal and in Slack',
     expect(await state(bot.db)).toEqual(await state(termDb));
   });
 
-  it('a button is the same command: a stale Kvittera is refused with the terminal\'s text', async () => {
+  it("a button is the same command: a stale Kvittera is refused with the terminal's text", async () => {
     const post = bot.fake.callsOf('chat.postMessage').find((c) => !c.body.thread_ts && String(c.body.text).includes('INC-2'))!;
     const from = bot.fake.calls.length;
-    await bot.requester.interaction(bot.requester.buttonClick({ channel: post.body.channel, ts: post.response.ts, blocks: post.body.blocks }, 'ssbtek_ack', 'U0PARITY'));
+    await bot.requester.interaction(
+      bot.requester.buttonClick({ channel: post.body.channel, ts: post.response.ts, blocks: post.body.blocks }, 'ssbtek_ack', 'U0PARITY'),
+    );
     const eph = await bot.fake.waitFor('chat.postEphemeral', (b) => b.user === 'U0PARITY', { from });
     expect(eph.body.text).toBe(await session.feed('ack INC-2'));
     expect(textOf(eph.body.blocks)).toContain('Kan inte kvittera INC-2');

@@ -23,7 +23,10 @@ describe('the /ssbtek command language', () => {
     });
   });
   it('reads English keys and the typographic quotes Slack and Teams put in', () => {
-    expect(ok('incident impact=2 timing=3 title=“Slow answers” org=csn')).toEqual({ name: 'incident', values: { impact: '2', timing: '3', title: 'Slow answers', org: 'csn' } });
+    expect(ok('incident impact=2 timing=3 title=“Slow answers” org=csn')).toEqual({
+      name: 'incident',
+      values: { impact: '2', timing: '3', title: 'Slow answers', org: 'csn' },
+    });
     expect(ok('incident titel=„Fel i flödet” paverkan=4')).toEqual({ name: 'incident', values: { title: 'Fel i flödet', impact: '4' } });
   });
   it('accepts keys without diacritics and in any case', () => {
@@ -31,7 +34,13 @@ describe('the /ssbtek command language', () => {
   });
   it('keeps the free words of a note or a reason in order', () => {
     expect(ok('resolve INC-4 Återrapporterat per telefon')).toEqual({ name: 'resolve', id: 4, note: 'Återrapporterat per telefon' });
-    expect(ok('priority INC-4 påverkan=2 tidpunkt=3 Färre tjänster berörs')).toEqual({ name: 'priority', id: 4, impact: 2, timing: 3, reason: 'Färre tjänster berörs' });
+    expect(ok('priority INC-4 påverkan=2 tidpunkt=3 Färre tjänster berörs')).toEqual({
+      name: 'priority',
+      id: 4,
+      impact: 2,
+      timing: 3,
+      reason: 'Färre tjänster berörs',
+    });
   });
   it('a key=value inside a reason is free text, not an unknown field', () => {
     expect(ok('resolve INC-4 Ringde upp pnr=811218-9876 enligt SPOC')).toEqual({ name: 'resolve', id: 4, note: 'Ringde upp pnr=811218-9876 enligt SPOC' });

@@ -73,7 +73,10 @@ describe('the ladder across a DST change keeps wall times', () => {
     expect(at('2027-03-28 04:00') - byStep['before-1-weeks']!).toBe(7 * 24 * HOUR - HOUR);
   });
   it('a window that starts at 01:00, just before the clocks go forward, keeps 01:00 too', () => {
-    expect(ladder('2027-03-28 01:00', '2027-03-28 05:00', '2027-01-29 10:00').slice(1, 3)).toEqual(['before-4-weeks Sun 2027-02-28 01:00', 'before-1-weeks Sun 2027-03-21 01:00']);
+    expect(ladder('2027-03-28 01:00', '2027-03-28 05:00', '2027-01-29 10:00').slice(1, 3)).toEqual([
+      'before-4-weeks Sun 2027-02-28 01:00',
+      'before-1-weeks Sun 2027-03-21 01:00',
+    ]);
   });
   it('the night the clocks go back: one week before Sunday 25 October 2026 04:00 is 04:00 summer time (169 hours)', () => {
     const steps = announcementSchedule({ start: at('2026-10-25 04:00'), end: at('2026-10-25 06:00') }, at('2026-09-01 10:00'), calendar, rules);
@@ -90,7 +93,8 @@ describe('the ladder across a DST change keeps wall times', () => {
 });
 
 describe('"1 working day before" runs on the support calendar', () => {
-  const workingDay = (start: string) => ladder(start, start.replace(/\d\d:\d\d$/, '23:59'), '2027-01-04 10:00').find((s) => s.startsWith('before-1-workingDays'));
+  const workingDay = (start: string) =>
+    ladder(start, start.replace(/\d\d:\d\d$/, '23:59'), '2027-01-04 10:00').find((s) => s.startsWith('before-1-workingDays'));
   it('before Monday 06:00 it is Friday 08:00: the start of the last working day before', () => {
     expect(workingDay('2027-03-08 06:00')).toBe('before-1-workingDays Fri 2027-03-05 08:00');
   });
@@ -108,7 +112,13 @@ describe('"1 working day before" runs on the support calendar', () => {
 describe('the ladder is configuration', () => {
   const custom = (announcements: LadderStep[]) => routineRules(buildContract({ routine: { announcements } }));
   it('days, two working days and 15 minutes before, in any order in the file', () => {
-    const r = custom([{ at: 'end' }, { at: 'before', amount: 15, unit: 'minutes' }, { at: 'before', amount: 2, unit: 'workingDays' }, { at: 'before', amount: 3, unit: 'days' }, { at: 'published' }]);
+    const r = custom([
+      { at: 'end' },
+      { at: 'before', amount: 15, unit: 'minutes' },
+      { at: 'before', amount: 2, unit: 'workingDays' },
+      { at: 'before', amount: 3, unit: 'days' },
+      { at: 'published' },
+    ]);
     expect(ladder('2027-03-06 02:00', '2027-03-06 06:00', '2027-01-29 10:00', r)).toEqual([
       'published Fri 2027-01-29 10:00',
       'before-3-days Wed 2027-03-03 02:00',
@@ -119,7 +129,10 @@ describe('the ladder is configuration', () => {
   });
   it('without a publication step, a step due at the publication instant is kept', () => {
     const r = custom([{ at: 'before', amount: 1, unit: 'weeks' }, { at: 'start' }]);
-    expect(ladder('2027-03-06 02:00', '2027-03-06 06:00', '2027-02-27 02:00', r)).toEqual(['before-1-weeks Sat 2027-02-27 02:00', 'start Sat 2027-03-06 02:00']);
+    expect(ladder('2027-03-06 02:00', '2027-03-06 06:00', '2027-02-27 02:00', r)).toEqual([
+      'before-1-weeks Sat 2027-02-27 02:00',
+      'start Sat 2027-03-06 02:00',
+    ]);
   });
   it('the same step twice is refused when the configuration is loaded', () => {
     expect(() => custom([{ at: 'start' }, { at: 'start' }])).toThrow(/routine\.announcements\b.*each step may appear only once/);

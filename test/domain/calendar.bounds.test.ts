@@ -27,7 +27,14 @@ describe('search bounds come from the configuration bounds', () => {
   });
   it('the bound leaves room for the largest valid target on the slowest valid clock', () => {
     // 250 working days on a clock open only on Mondays, across every Swedish holiday.
-    const mondays = new BusinessCalendar(buildContract({ supportHours: { days: [1] }, agencies: [{ id: 'a', name: 'A' }], defaultAgency: 'a', problemTargets: { low: { resolution: { amount: 250, unit: 'workingDays' } } } }));
+    const mondays = new BusinessCalendar(
+      buildContract({
+        supportHours: { days: [1] },
+        agencies: [{ id: 'a', name: 'A' }],
+        defaultAgency: 'a',
+        problemTargets: { low: { resolution: { amount: 250, unit: 'workingDays' } } },
+      }),
+    );
     const clock = mondays.supportClock('a');
     const due = clock.add(at('2027-01-04 08:00'), 250 * clock.workingDayMs);
     expect(local(due)).toMatch(/^Mon 2031-/);
@@ -100,7 +107,12 @@ const validConfig = fc
     const close = Math.min(r.open + r.length, 24 * 60 - 1);
     const dayMinutes = close - r.open;
     const reach = LIMITS.supportWorkingDays * dayMinutes; // minutes of support time
-    const max = r.unit === 'workingDays' ? LIMITS.target.workingDays : r.unit === 'hours' ? Math.floor(Math.min(reach, LIMITS.target.minutes) / 60) : Math.min(reach, LIMITS.target.minutes);
+    const max =
+      r.unit === 'workingDays'
+        ? LIMITS.target.workingDays
+        : r.unit === 'hours'
+          ? Math.floor(Math.min(reach, LIMITS.target.minutes) / 60)
+          : Math.min(reach, LIMITS.target.minutes);
     const amount = Math.max(1, Math.round(max * r.share));
     return { ...r, close, amount, dates: r.extraClosed.map((d) => new Date(FROM + d * DAY).toISOString().slice(0, 10)) };
   })
@@ -118,8 +130,23 @@ describe('every valid configuration gives every deadline', () => {
           holidays: { halfDays: { enabled: r.halfDays }, closedTypes: r.closedTypes, extraClosed: r.dates },
           problemTargets: { low: { resolution: { amount: r.amount, unit: r.unit } } },
           // Reminder ladders in the seed are fitted to 9-hour days; keep them within reach of a short day.
-          reminders: { incidents: Object.fromEntries(['critical', 'high', 'medium', 'low'].map((p) => [p, { response: { warnBefore: [], repeatEvery: null, escalateAfter: null }, resolution: { warnBefore: [], repeatEvery: null, escalateAfter: null } }])) },
-          incidentTargets: { critical: { response: { amount: 1 }, resolution: { amount: 1 } }, high: { response: { amount: 1 } }, medium: { response: { amount: 1 } }, low: { response: { amount: 1 } } },
+          reminders: {
+            incidents: Object.fromEntries(
+              ['critical', 'high', 'medium', 'low'].map((p) => [
+                p,
+                {
+                  response: { warnBefore: [], repeatEvery: null, escalateAfter: null },
+                  resolution: { warnBefore: [], repeatEvery: null, escalateAfter: null },
+                },
+              ]),
+            ),
+          },
+          incidentTargets: {
+            critical: { response: { amount: 1 }, resolution: { amount: 1 } },
+            high: { response: { amount: 1 } },
+            medium: { response: { amount: 1 } },
+            low: { response: { amount: 1 } },
+          },
         });
         const calendar = new BusinessCalendar(contract);
         const clock = calendar.supportClock('a');

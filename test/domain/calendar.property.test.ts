@@ -127,7 +127,7 @@ const TO = Date.UTC(2030, 11, 30, 23, 0); // 2030-12-31 00:00 Stockholm
 /** Last Sunday of a month: the DST changes (March, October). */
 function lastSunday(y: number, m: number): [number, number, number] {
   const [ly, lm, ld] = shift(y, m + 1, 1, -1);
-  return shift(ly, lm, ld, -((weekdayOf(ly, lm, ld) % 7)));
+  return shift(ly, lm, ld, -(weekdayOf(ly, lm, ld) % 7));
 }
 /** Dates where mistakes hide: every closed day, DST changes, month ends. */
 const SPECIAL: Array<[number, number, number]> = [2025, 2026, 2027, 2028, 2029, 2030].flatMap((y) => [
@@ -140,14 +140,17 @@ const DST_DAYS = [2025, 2026, 2027, 2028, 2029, 2030].flatMap((y) => [lastSunday
 
 /** A whole minute near a date: from three days before its midnight to three days after. */
 const nearDate = (dates: Array<[number, number, number]>, spreadDays = 3) =>
-  fc.tuple(fc.constantFrom(...dates), fc.integer({ min: -spreadDays * 1440, max: spreadDays * 1440 })).map(
-    ([[y, m, d], minutes]) => Date.UTC(y, m - 1, d) - 3_600_000 + minutes * MINUTE,
-  );
+  fc
+    .tuple(fc.constantFrom(...dates), fc.integer({ min: -spreadDays * 1440, max: spreadDays * 1440 }))
+    .map(([[y, m, d], minutes]) => Date.UTC(y, m - 1, d) - 3_600_000 + minutes * MINUTE);
 const uniformMinute = fc.integer({ min: FROM / MINUTE, max: TO / MINUTE }).map((m) => m * MINUTE);
 /** Half uniform over 2025–2030, half near a holiday, DST change or month end. */
 const minuteInstant = fc.oneof(uniformMinute, nearDate(SPECIAL));
 /** Any millisecond, for the properties that need no reference. */
-const anyInstant = fc.oneof(fc.integer({ min: FROM, max: TO }), nearDate(SPECIAL).chain((t) => fc.integer({ min: t, max: t + MINUTE - 1 })));
+const anyInstant = fc.oneof(
+  fc.integer({ min: FROM, max: TO }),
+  nearDate(SPECIAL).chain((t) => fc.integer({ min: t, max: t + MINUTE - 1 })),
+);
 
 // ---------------------------------------------------------------------------------
 
@@ -157,7 +160,10 @@ describe('the reference holidays are right (so that the properties mean somethin
     expect(easter).toEqual(['4-20', '4-5', '3-28', '4-16', '4-1', '4-21']);
   });
   it('midsommar and alla helgons dag', () => {
-    const find = (y: number, name: string) => closedDates(y).find(([n]) => n === name)![1].join('-');
+    const find = (y: number, name: string) =>
+      closedDates(y)
+        .find(([n]) => n === name)![1]
+        .join('-');
     expect([2025, 2026, 2027].map((y) => find(y, 'midsommarafton'))).toEqual(['2025-6-20', '2026-6-19', '2027-6-25']);
     expect([2025, 2026, 2027].map((y) => find(y, 'alla helgons dag'))).toEqual(['2025-11-1', '2026-10-31', '2027-11-6']);
     expect(find(2026, 'Kristi himmelsfärdsdag')).toBe('2026-5-14');
@@ -183,33 +189,42 @@ describe('every date 2025–2030: a working day exactly when the reference says 
 describe.each(CLOCKS)('%s against the minute-by-minute reference', (_name, clock, hours) => {
   const workingDay = hours.close - hours.open;
 
-  it('(1) add(t, k minutes) is the reference deadline, for every k up to a random count ≤ 3 working days', () => {
-    fc.assert(
-      fc.property(minuteInstant, fc.integer({ min: 1, max: 3 * workingDay }), (t, count) => {
-        const expected = refDeadlines(t, count, hours);
-        for (let k = 1; k <= count; k++) {
-          const got = clock.add(t, k * MINUTE);
-          if (got !== expected[k]) {
-            expect.fail(`add(${new Date(t).toISOString()}, ${k} min) = ${new Date(got).toISOString()}, reference ${new Date(expected[k]!).toISOString()}`);
+  it(
+    '(1) add(t, k minutes) is the reference deadline, for every k up to a random count ≤ 3 working days',
+    () => {
+      fc.assert(
+        fc.property(minuteInstant, fc.integer({ min: 1, max: 3 * workingDay }), (t, count) => {
+          const expected = refDeadlines(t, count, hours);
+          for (let k = 1; k <= count; k++) {
+            const got = clock.add(t, k * MINUTE);
+            if (got !== expected[k]) {
+              expect.fail(`add(${new Date(t).toISOString()}, ${k} min) = ${new Date(got).toISOString()}, reference ${new Date(expected[k]!).toISOString()}`);
+            }
           }
-        }
-      }),
-      runs(40),
-    );
-  }, WALK_TIMEOUT);
+        }),
+        runs(40),
+      );
+    },
+    WALK_TIMEOUT,
+  );
 
-  it('(4) nextOpening(t) is open, and no earlier minute from t is', () => {
-    fc.assert(
-      fc.property(minuteInstant, (t) => {
-        const next = clock.nextOpening(t);
-        expect(next).toBeGreaterThanOrEqual(t);
-        expect(clock.isOpen(next)).toBe(true);
-        expect(refOpen(next, hours)).toBe(true);
-        for (let m = t; m < next; m += MINUTE) if (refOpen(m, hours)) expect.fail(`${new Date(m).toISOString()} is open, before nextOpening ${new Date(next).toISOString()}`);
-      }),
-      runs(50),
-    );
-  }, WALK_TIMEOUT);
+  it(
+    '(4) nextOpening(t) is open, and no earlier minute from t is',
+    () => {
+      fc.assert(
+        fc.property(minuteInstant, (t) => {
+          const next = clock.nextOpening(t);
+          expect(next).toBeGreaterThanOrEqual(t);
+          expect(clock.isOpen(next)).toBe(true);
+          expect(refOpen(next, hours)).toBe(true);
+          for (let m = t; m < next; m += MINUTE)
+            if (refOpen(m, hours)) expect.fail(`${new Date(m).toISOString()} is open, before nextOpening ${new Date(next).toISOString()}`);
+        }),
+        runs(50),
+      );
+    },
+    WALK_TIMEOUT,
+  );
 
   it('isOpen(t) is the reference', () => {
     fc.assert(

@@ -221,7 +221,11 @@ const caseArb = (i: number, base: number) =>
       resolutionAfter: fc.integer({ min: 1, max: 30 * 24 * 60 }),
       ack: fc.option(fc.integer({ min: -2, max: 6 * 24 * 60 }), { nil: null }),
       // resolved: none, on the resolution deadline ±1 minute, or anywhere within 40 days
-      resolved: fc.oneof(fc.constant(null), fc.constantFrom(-1, 0, 1).map((d) => ({ nearDeadline: d })), fc.integer({ min: 0, max: 40 * 24 * 60 })),
+      resolved: fc.oneof(
+        fc.constant(null),
+        fc.constantFrom(-1, 0, 1).map((d) => ({ nearDeadline: d })),
+        fc.integer({ min: 0, max: 40 * 24 * 60 }),
+      ),
       security: fc.boolean(),
     })
     .map((r): CaseFact => {
@@ -231,7 +235,19 @@ const caseArb = (i: number, base: number) =>
       if (typeof r.resolved === 'number') resolvedAt = r.received + r.resolved * MINUTE;
       else if (r.resolved) resolvedAt = Math.max(r.received, resolutionDueAt + r.resolved.nearDeadline * MINUTE);
       const ack = r.ack === null ? null : r.ack === -2 ? responseDueAt : r.ack === -1 ? responseDueAt + MINUTE : r.received + r.ack * MINUTE;
-      return { ref: `INC-${i}`, kind: 'incident', agency: r.agency, priority: r.priority, security: r.security, receivedAt: r.received, responseDueAt, resolutionDueAt, acknowledgedAt: ack, resolvedAt, closedAt: null };
+      return {
+        ref: `INC-${i}`,
+        kind: 'incident',
+        agency: r.agency,
+        priority: r.priority,
+        security: r.security,
+        receivedAt: r.received,
+        responseDueAt,
+        resolutionDueAt,
+        acknowledgedAt: ack,
+        resolvedAt,
+        closedAt: null,
+      };
     });
 
 /** Outages starting between `fromDay` and `toDay` days after `base`, lasting a minute to `maxHours`. */
@@ -259,7 +275,8 @@ const outageArb = (base: number, fromDay: number, toDay: number, maxHours: numbe
       }),
     );
 
-const extraArb = (base: number) => fc.record({ start: minuteIn(base, -5, 33), length: fc.integer({ min: 1, max: 12 * 60 }) }).map((x) => ({ start: x.start, end: x.start + x.length * MINUTE }));
+const extraArb = (base: number) =>
+  fc.record({ start: minuteIn(base, -5, 33), length: fc.integer({ min: 1, max: 12 * 60 }) }).map((x) => ({ start: x.start, end: x.start + x.length * MINUTE }));
 
 const historyArb: fc.Arbitrary<History> = fc
   .record({
@@ -299,7 +316,12 @@ describe('compliance figures equal a minute-by-minute, case-by-case reference', 
           const g = got.incidents.by[p];
           expect({ received: g.received, resolved: g.resolved, responseMet: g.responseMet, resolutionMet: g.resolutionMet }).toEqual(ref.byPriority[p]);
         }
-        expect({ received: got.incidents.received, resolved: got.incidents.resolved, responseMet: got.incidents.responseMet, resolutionMet: got.incidents.resolutionMet }).toEqual(ref.all);
+        expect({
+          received: got.incidents.received,
+          resolved: got.incidents.resolved,
+          responseMet: got.incidents.responseMet,
+          resolutionMet: got.incidents.resolutionMet,
+        }).toEqual(ref.all);
         expect(got.incidents.responseGoalMet).toBe(ref.responseGoalMet);
         expect(got.incidents.resolutionGoalMet).toBe(ref.resolutionGoalMet);
         expect(got.incidents.openAtMonthEnd.count).toBe(ref.open);

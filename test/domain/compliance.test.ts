@@ -5,7 +5,17 @@ import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../src/config/contract.js';
 import { buildContract } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
-import { atLeast, complianceSeries, computeCompliance, monthBounds, monthOf, shiftMonth, type CaseFact, type ComplianceInput, type OutageFact } from '../../src/domain/compliance.js';
+import {
+  atLeast,
+  complianceSeries,
+  computeCompliance,
+  monthBounds,
+  monthOf,
+  shiftMonth,
+  type CaseFact,
+  type ComplianceInput,
+  type OutageFact,
+} from '../../src/domain/compliance.js';
 import { deadlinesFor } from '../../src/domain/deadlines.js';
 import { at } from '../support/time.js';
 
@@ -15,7 +25,11 @@ const SECOND = 1000;
 
 let seq = 0;
 /** An incident with the deadlines the contract gives it at receipt. */
-function incident(priority: Priority, received: string, events: { ack?: string | number; resolved?: string | number; agency?: string; security?: boolean; ref?: string } = {}): CaseFact {
+function incident(
+  priority: Priority,
+  received: string,
+  events: { ack?: string | number; resolved?: string | number; agency?: string; security?: boolean; ref?: string } = {},
+): CaseFact {
   const agency = events.agency ?? 'forsakringskassan';
   const receivedAt = at(received);
   const d = deadlinesFor(calendar, { kind: 'incident', priority }, receivedAt, agency);
@@ -36,7 +50,17 @@ function incident(priority: Priority, received: string, events: { ack?: string |
 }
 
 function outage(start: string, end: string | null, more: Partial<OutageFact> = {}): OutageFact {
-  return { ref: `AVB-${++seq}`, start: at(start), end: end === null ? null : at(end), agencies: [], baseServices: [], cause: 'okänd', actionPlan: null, planned: false, ...more };
+  return {
+    ref: `AVB-${++seq}`,
+    start: at(start),
+    end: end === null ? null : at(end),
+    agencies: [],
+    baseServices: [],
+    cause: 'okänd',
+    actionPlan: null,
+    planned: false,
+    ...more,
+  };
 }
 
 function month(m: string, facts: Partial<ComplianceInput> = {}, cal = calendar) {
@@ -143,7 +167,10 @@ describe('incident targets (4.3.1): each incident judged by its own deadlines', 
   });
 
   it('only the named agency’s incidents count when an agency is asked for', () => {
-    const cases = [incident('high', '2026-11-02 09:00', { resolved: '2026-11-02 09:30' }), incident('high', '2026-11-02 09:00', { resolved: '2026-11-02 09:30', agency: 'csn' })];
+    const cases = [
+      incident('high', '2026-11-02 09:00', { resolved: '2026-11-02 09:30' }),
+      incident('high', '2026-11-02 09:00', { resolved: '2026-11-02 09:30', agency: 'csn' }),
+    ];
     expect(month('2026-11', { cases, agency: 'csn' }).incidents.resolved).toBe(1);
     expect(month('2026-11', { cases }).incidents.resolved).toBe(2);
   });
@@ -153,7 +180,18 @@ describe('orders (4.4.1) and problems (4.5.1) against their own tables', () => {
   it('a question order done within 2 working days meets its target; a connection order late by a minute does not', () => {
     const order = (type: 'connection' | 'question', received: string, late: boolean): CaseFact => {
       const d = deadlinesFor(calendar, { kind: 'order', type }, at(received), 'csn');
-      return { ref: `BES-${++seq}`, kind: 'order', agency: 'csn', orderType: type, receivedAt: at(received), responseDueAt: null, resolutionDueAt: d.resolution, acknowledgedAt: null, resolvedAt: d.resolution + (late ? 60_000 : -60_000), closedAt: null };
+      return {
+        ref: `BES-${++seq}`,
+        kind: 'order',
+        agency: 'csn',
+        orderType: type,
+        receivedAt: at(received),
+        responseDueAt: null,
+        resolutionDueAt: d.resolution,
+        acknowledgedAt: null,
+        resolvedAt: d.resolution + (late ? 60_000 : -60_000),
+        closedAt: null,
+      };
     };
     const r = month('2026-11', { cases: [order('question', '2026-11-02 10:00', false), order('connection', '2026-11-02 10:00', true)] });
     expect(r.orders).toMatchObject({ resolved: 2, resolutionMet: 1, responseTotal: 0, responseShare: null, resolutionShare: 0.5, resolutionGoalMet: false });
@@ -164,12 +202,25 @@ describe('orders (4.4.1) and problems (4.5.1) against their own tables', () => {
   it('a problem is listed with its root cause, proposed action and the incidents it explains', () => {
     const d = deadlinesFor(calendar, { kind: 'problem', priority: 'high' }, at('2026-11-02 10:00'), 'skatteverket');
     const problem: CaseFact = {
-      ref: 'PRB-1', kind: 'problem', agency: 'skatteverket', priority: 'high', receivedAt: at('2026-11-02 10:00'), responseDueAt: d.response!, resolutionDueAt: d.resolution,
-      acknowledgedAt: at('2026-11-03 10:00'), resolvedAt: at('2026-11-10 10:00'), closedAt: null, rootCause: 'Certifikat gick ut', action: 'Bevakning av certifikat', linkedIncidents: ['INC-7', 'INC-9'],
+      ref: 'PRB-1',
+      kind: 'problem',
+      agency: 'skatteverket',
+      priority: 'high',
+      receivedAt: at('2026-11-02 10:00'),
+      responseDueAt: d.response!,
+      resolutionDueAt: d.resolution,
+      acknowledgedAt: at('2026-11-03 10:00'),
+      resolvedAt: at('2026-11-10 10:00'),
+      closedAt: null,
+      rootCause: 'Certifikat gick ut',
+      action: 'Bevakning av certifikat',
+      linkedIncidents: ['INC-7', 'INC-9'],
     };
     const r = month('2026-11', { cases: [problem] });
     expect(r.problems.by.high).toMatchObject({ resolved: 1, responseMet: 1, resolutionMet: 1 });
-    expect(r.problems.list).toEqual([expect.objectContaining({ ref: 'PRB-1', rootCause: 'Certifikat gick ut', action: 'Bevakning av certifikat', linkedIncidents: ['INC-7', 'INC-9'] })]);
+    expect(r.problems.list).toEqual([
+      expect.objectContaining({ ref: 'PRB-1', rootCause: 'Certifikat gick ut', action: 'Bevakning av certifikat', linkedIncidents: ['INC-7', 'INC-9'] }),
+    ]);
   });
 });
 
@@ -310,7 +361,20 @@ describe('months', () => {
     const outages = [outage('2026-03-03 10:00', '2026-03-03 11:00'), outage('2026-11-03 10:00', '2026-11-03 10:30')];
     const cases = [incident('critical', '2026-11-24 09:00', { ack: '2026-11-24 09:40', resolved: '2026-11-24 10:00' })];
     const series = complianceSeries(calendar, { now: AFTER, cases, outages }, '2026-11');
-    expect(series.map((p) => p.month)).toEqual(['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']);
+    expect(series.map((p) => p.month)).toEqual([
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+      '2026-09',
+      '2026-10',
+      '2026-11',
+    ]);
     expect(series[3]).toMatchObject({ month: '2026-03', downtimeMinutes: 60, unplannedOutages: 1, incidentsResolution: null });
     expect(series[11]).toMatchObject({ downtimeMinutes: 30, unplannedOutages: 1, incidentsResponse: 0, incidentsResolution: 1 });
   });

@@ -212,7 +212,12 @@ describe('the largest targets a contract may set', () => {
     );
     for (let day = 0; day < 366; day += 7) {
       const t = received + day * 86_400_000 + 3_600_000 * (day % 24);
-      for (const ref of [{ kind: 'incident', priority: 'low' }, { kind: 'incident', priority: 'medium' }, { kind: 'problem', priority: 'low' }, { kind: 'problem', priority: 'critical' }] as CaseRef[]) {
+      for (const ref of [
+        { kind: 'incident', priority: 'low' },
+        { kind: 'incident', priority: 'medium' },
+        { kind: 'problem', priority: 'low' },
+        { kind: 'problem', priority: 'critical' },
+      ] as CaseRef[]) {
         const d = deadlinesFor(big, ref, t, 'transportstyrelsen');
         expect(d.resolution).toBeGreaterThan(t);
       }

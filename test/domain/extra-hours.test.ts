@@ -44,7 +44,10 @@ describe('the decision meeting, the request deadline and the material deadline',
     });
   });
   it('a meeting right after the change to summer time keeps 13:00, and its deadline is 13:00 winter time', () => {
-    expect(check('2027-04-03 09:00', '2027-04-03 12:00', '2027-03-01 10:00')).toMatchObject({ meeting: 'Thu 2027-04-01 13:00', requestBy: 'Thu 2027-03-18 13:00' });
+    expect(check('2027-04-03 09:00', '2027-04-03 12:00', '2027-03-01 10:00')).toMatchObject({
+      meeting: 'Thu 2027-04-01 13:00',
+      requestBy: 'Thu 2027-03-18 13:00',
+    });
   });
 });
 

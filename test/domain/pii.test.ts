@@ -1,11 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  PERSONAL_NUMBER_MASK,
-  RECENT_STAMP_DAYS,
-  isValidPersonalNumber,
-  maskPersonalNumbers,
-} from '../../src/domain/pii.js';
+import { PERSONAL_NUMBER_MASK, RECENT_STAMP_DAYS, isValidPersonalNumber, maskPersonalNumbers } from '../../src/domain/pii.js';
 import { SAMPLE_TODAY, TRUE_FORMS, lookAlikes, rng, truePersonalNumbers } from '../fixtures/pii-samples.js';
 
 // ---------------------------------------------------------------------------
@@ -142,23 +137,12 @@ const personArb: fc.Arbitrary<Person> = fc
   .map((p) => ({ ...p, day: Math.min(p.day, daysInMonth(p.year, p.month)) }));
 
 /** A valid number rendered in one of its accepted formats. */
-const renderingArb: fc.Arbitrary<{ person: Person; format: Format; text: string }> = personArb.chain(
-  (person) =>
-    fc.constantFrom(...formatsFor(person)).map((format) => ({ person, format, text: render(person, format) })),
+const renderingArb: fc.Arbitrary<{ person: Person; format: Format; text: string }> = personArb.chain((person) =>
+  fc.constantFrom(...formatsFor(person)).map((format) => ({ person, format, text: render(person, format) })),
 );
 
 /** Surrounding text: letters, Swedish letters, whitespace, punctuation, emoji — never digits. */
-const SURROUNDING_CHARS = [
-  ...'abcxyzABCXYZ',
-  ...'åäöÅÄÖéü',
-  ' ',
-  '  ',
-  '\n',
-  '\t',
-  ...'.,;:!?()[]{}"\'/\\-+_*#@&%=<>',
-  '🙂',
-  '\u00a0',
-];
+const SURROUNDING_CHARS = [...'abcxyzABCXYZ', ...'åäöÅÄÖéü', ' ', '  ', '\n', '\t', ...'.,;:!?()[]{}"\'/\\-+_*#@&%=<>', '🙂', '\u00a0'];
 const surroundingArb = fc.string({ unit: fc.constantFrom(...SURROUNDING_CHARS), maxLength: 30 });
 
 const digitArb = fc.constantFrom(...'0123456789');
@@ -220,18 +204,12 @@ describe('maskPersonalNumbers — properties', () => {
 
   it('does not mask a number whose check digit is wrong, in any format', () => {
     fc.assert(
-      fc.property(
-        surroundingArb,
-        renderingArb,
-        fc.integer({ min: 1, max: 9 }),
-        surroundingArb,
-        (before, { person, format }, delta, after) => {
-          const wrong = render(person, format, delta);
-          const input = before + wrong + after;
-          expect(isValidPersonalNumber(wrong)).toBe(false);
-          expect(maskPersonalNumbers(input)).toEqual({ text: input, count: 0 });
-        },
-      ),
+      fc.property(surroundingArb, renderingArb, fc.integer({ min: 1, max: 9 }), surroundingArb, (before, { person, format }, delta, after) => {
+        const wrong = render(person, format, delta);
+        const input = before + wrong + after;
+        expect(isValidPersonalNumber(wrong)).toBe(false);
+        expect(maskPersonalNumbers(input)).toEqual({ text: input, count: 0 });
+      }),
       { numRuns: 2000 },
     );
   });
@@ -239,15 +217,11 @@ describe('maskPersonalNumbers — properties', () => {
   it('masks several numbers in one text and counts each of them', () => {
     const separatorArb = surroundingArb.filter((s) => s.length > 0 && s !== '-' && s !== '+');
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(renderingArb, separatorArb), { minLength: 1, maxLength: 6 }),
-        surroundingArb,
-        (parts, before) => {
-          const input = before + parts.map(([r, sep]) => r.text + sep).join('');
-          const expected = before + parts.map(([, sep]) => PERSONAL_NUMBER_MASK + sep).join('');
-          expect(maskPersonalNumbers(input)).toEqual({ text: expected, count: parts.length });
-        },
-      ),
+      fc.property(fc.array(fc.tuple(renderingArb, separatorArb), { minLength: 1, maxLength: 6 }), surroundingArb, (parts, before) => {
+        const input = before + parts.map(([r, sep]) => r.text + sep).join('');
+        const expected = before + parts.map(([, sep]) => PERSONAL_NUMBER_MASK + sep).join('');
+        expect(maskPersonalNumbers(input)).toEqual({ text: expected, count: parts.length });
+      }),
       { numRuns: 500 },
     );
   });
@@ -283,10 +257,7 @@ describe('maskPersonalNumbers — properties', () => {
     fc.assert(
       fc.property(
         surroundingArb,
-        fc.oneof(
-          fc.string({ unit: digitArb, minLength: 11, maxLength: 11 }),
-          fc.string({ unit: digitArb, minLength: 13, maxLength: 40 }),
-        ),
+        fc.oneof(fc.string({ unit: digitArb, minLength: 11, maxLength: 11 }), fc.string({ unit: digitArb, minLength: 13, maxLength: 40 })),
         surroundingArb,
         (before, run, after) => {
           const input = before + run + after;
@@ -299,9 +270,12 @@ describe('maskPersonalNumbers — properties', () => {
 
   it('leaves text without digits unchanged', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => s.replace(/\d/g, '')), (text) => {
-        expect(maskPersonalNumbers(text)).toEqual({ text, count: 0 });
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => s.replace(/\d/g, '')),
+        (text) => {
+          expect(maskPersonalNumbers(text)).toEqual({ text, count: 0 });
+        },
+      ),
     );
   });
 
@@ -587,7 +561,7 @@ describe('maskPersonalNumbers — labels', () => {
   });
 });
 
-describe('maskPersonalNumbers — with today\'s date', () => {
+describe("maskPersonalNumbers — with today's date", () => {
   const today = '2026-11-29';
 
   it('masks an ordinary number exactly as without a date', () => {
@@ -607,7 +581,7 @@ describe('maskPersonalNumbers — with today\'s date', () => {
     expect(maskPersonalNumbers('Beslut 261103-0046 skickades', { today }).count).toBe(0);
   });
 
-  it('masks the same recent number when it is labelled a personnummer or a child\'s', () => {
+  it("masks the same recent number when it is labelled a personnummer or a child's", () => {
     expect(maskPersonalNumbers('pnr 261103-0046', { today }).count).toBe(1);
     expect(maskPersonalNumbers('Barnet (261103-0046) saknas', { today }).count).toBe(1);
     expect(maskPersonalNumbers('samordningsnummer: 20261120 1431', { today }).count).toBe(1);
@@ -628,8 +602,7 @@ describe('maskPersonalNumbers — with today\'s date', () => {
 describe('maskPersonalNumbers — committed samples (test/fixtures/pii-samples.ts)', () => {
   const trueSample = truePersonalNumbers();
   const looks = lookAlikes();
-  const digitsOf = (s: string): string =>
-    s.replace(/[\uff10-\uff19]/g, (c) => String(c.charCodeAt(0) - 0xff10)).replace(/\D/g, '');
+  const digitsOf = (s: string): string => s.replace(/[\uff10-\uff19]/g, (c) => String(c.charCodeAt(0) - 0xff10)).replace(/\D/g, '');
 
   it('has at least 300 true numbers, in every form, and at least 1,000 look-alikes', () => {
     expect(trueSample.length).toBeGreaterThanOrEqual(300);
@@ -653,15 +626,14 @@ describe('maskPersonalNumbers — committed samples (test/fixtures/pii-samples.t
     });
   }
 
-  const rate = (today: string | undefined): number =>
-    looks.filter((l) => maskPersonalNumbers(l.text, { today }).count > 0).length / looks.length;
+  const rate = (today: string | undefined): number => looks.filter((l) => maskPersonalNumbers(l.text, { today }).count > 0).length / looks.length;
 
   const withToday = rate(SAMPLE_TODAY);
   it(`masks fewer than 1 % of the look-alikes when today's date is given (measured ${(withToday * 100).toFixed(2)} %)`, () => {
     expect(withToday).toBeLessThan(0.01);
   });
 
-  it('masks no labelled look-alike, with or without today\'s date', () => {
+  it("masks no labelled look-alike, with or without today's date", () => {
     const labelled = looks.filter((l) => l.labelled);
     expect(labelled.length).toBeGreaterThan(400);
     for (const today of [undefined, SAMPLE_TODAY]) {
@@ -675,7 +647,7 @@ describe('maskPersonalNumbers — committed samples (test/fixtures/pii-samples.t
     expect(withoutToday).toBeLessThan(0.05);
   });
 
-  it('the price of today\'s date: a bare number of a child under two with a counter or clock ending is not masked, in at most a quarter of such children', () => {
+  it("the price of today's date: a bare number of a child under two with a counter or clock ending is not masked, in at most a quarter of such children", () => {
     const r = rng(2_026);
     let children = 0;
     let unmasked = 0;

@@ -10,16 +10,35 @@ const calendar = new BusinessCalendar(contract);
 
 describe('the priority matrix (4.3), every cell', () => {
   const table: Array<[Level, Level, string]> = [
-    [1, 1, 'critical'], [1, 2, 'high'], [1, 3, 'medium'], [1, 4, 'low'],
-    [2, 1, 'high'], [2, 2, 'high'], [2, 3, 'medium'], [2, 4, 'low'],
-    [3, 1, 'medium'], [3, 2, 'medium'], [3, 3, 'medium'], [3, 4, 'low'],
-    [4, 1, 'low'], [4, 2, 'low'], [4, 3, 'low'], [4, 4, 'low'],
+    [1, 1, 'critical'],
+    [1, 2, 'high'],
+    [1, 3, 'medium'],
+    [1, 4, 'low'],
+    [2, 1, 'high'],
+    [2, 2, 'high'],
+    [2, 3, 'medium'],
+    [2, 4, 'low'],
+    [3, 1, 'medium'],
+    [3, 2, 'medium'],
+    [3, 3, 'medium'],
+    [3, 4, 'low'],
+    [4, 1, 'low'],
+    [4, 2, 'low'],
+    [4, 3, 'low'],
+    [4, 4, 'low'],
   ];
   it.each(table)('Tidpunkt %i with Påverkan %i is %s', (timing, impact, expected) => {
     expect(priorityOf(contract, impact, timing)).toBe(expected);
   });
   it('follows a configured matrix', () => {
-    const strict = buildContract({ priorityMatrix: [['critical', 'critical', 'high', 'medium'], ['high', 'high', 'medium', 'low'], ['medium', 'medium', 'medium', 'low'], ['low', 'low', 'low', 'low']] });
+    const strict = buildContract({
+      priorityMatrix: [
+        ['critical', 'critical', 'high', 'medium'],
+        ['high', 'high', 'medium', 'low'],
+        ['medium', 'medium', 'medium', 'low'],
+        ['low', 'low', 'low', 'low'],
+      ],
+    });
     expect(priorityOf(strict, 2, 1)).toBe('critical');
   });
 });

@@ -23,8 +23,19 @@ function incident(priority: Priority, received: string, resolvedLateBy: number |
   const receivedAt = at(received);
   const d = deadlinesFor(calendar, { kind: 'incident', priority }, receivedAt, more.agency ?? 'forsakringskassan');
   return {
-    ref: `INC-${++seq}`, kind: 'incident', agency: 'forsakringskassan', priority, security: false, title: null, receivedAt, responseDueAt: d.response, resolutionDueAt: d.resolution,
-    acknowledgedAt: receivedAt + 60_000, resolvedAt: resolvedLateBy === null ? null : d.resolution + resolvedLateBy, closedAt: null, ...more,
+    ref: `INC-${++seq}`,
+    kind: 'incident',
+    agency: 'forsakringskassan',
+    priority,
+    security: false,
+    title: null,
+    receivedAt,
+    responseDueAt: d.response,
+    resolutionDueAt: d.resolution,
+    acknowledgedAt: receivedAt + 60_000,
+    resolvedAt: resolvedLateBy === null ? null : d.resolution + resolvedLateBy,
+    closedAt: null,
+    ...more,
   };
 }
 
@@ -37,17 +48,59 @@ function october(): MonthlyReport {
     incident('medium', '2026-10-29 10:00', null),
   ];
   const o = deadlinesFor(calendar, { kind: 'order', type: 'connection' }, at('2026-10-06 10:00'), 'csn');
-  cases.push({ ref: 'BES-1', kind: 'order', agency: 'csn', orderType: 'connection', receivedAt: at('2026-10-06 10:00'), responseDueAt: null, resolutionDueAt: o.resolution, acknowledgedAt: null, resolvedAt: at('2026-10-08 10:00'), closedAt: null });
+  cases.push({
+    ref: 'BES-1',
+    kind: 'order',
+    agency: 'csn',
+    orderType: 'connection',
+    receivedAt: at('2026-10-06 10:00'),
+    responseDueAt: null,
+    resolutionDueAt: o.resolution,
+    acknowledgedAt: null,
+    resolvedAt: at('2026-10-08 10:00'),
+    closedAt: null,
+  });
   const p = deadlinesFor(calendar, { kind: 'problem', priority: 'high' }, at('2026-10-02 10:00'), 'forsakringskassan');
   cases.push({
-    ref: 'PRB-1', kind: 'problem', agency: 'forsakringskassan', priority: 'high', receivedAt: at('2026-10-02 10:00'), responseDueAt: p.response, resolutionDueAt: p.resolution,
-    acknowledgedAt: at('2026-10-02 11:00'), resolvedAt: at('2026-10-16 10:00'), closedAt: null, rootCause: 'Certifikat, utgånget', action: 'Bevaka certifikat | larm', linkedIncidents: ['INC-1', 'INC-2'],
+    ref: 'PRB-1',
+    kind: 'problem',
+    agency: 'forsakringskassan',
+    priority: 'high',
+    receivedAt: at('2026-10-02 10:00'),
+    responseDueAt: p.response,
+    resolutionDueAt: p.resolution,
+    acknowledgedAt: at('2026-10-02 11:00'),
+    resolvedAt: at('2026-10-16 10:00'),
+    closedAt: null,
+    rootCause: 'Certifikat, utgånget',
+    action: 'Bevaka certifikat | larm',
+    linkedIncidents: ['INC-1', 'INC-2'],
   });
   const outages: OutageFact[] = [
-    { ref: 'AVB-1', start: at('2026-10-09 16:00'), end: at('2026-10-12 09:00'), agencies: [], baseServices: ['Inkomst', 'Bidrag'], cause: 'Nätverk, "brandvägg"\nandra raden', actionPlan: 'Ny regel', planned: false },
-    { ref: 'AVB-2', start: at('2026-10-17 20:00'), end: at('2026-10-17 22:00'), agencies: ['csn'], baseServices: [], cause: null, actionPlan: null, planned: true },
+    {
+      ref: 'AVB-1',
+      start: at('2026-10-09 16:00'),
+      end: at('2026-10-12 09:00'),
+      agencies: [],
+      baseServices: ['Inkomst', 'Bidrag'],
+      cause: 'Nätverk, "brandvägg"\nandra raden',
+      actionPlan: 'Ny regel',
+      planned: false,
+    },
+    {
+      ref: 'AVB-2',
+      start: at('2026-10-17 20:00'),
+      end: at('2026-10-17 22:00'),
+      agencies: ['csn'],
+      baseServices: [],
+      cause: null,
+      actionPlan: null,
+      planned: true,
+    },
   ];
-  const windows: WindowFact[] = [{ ref: 'FON-1', start: at('2026-10-17 20:00'), end: at('2026-10-17 22:00'), status: 'done', outcome: 'ok', title: 'Uppgradering' }];
+  const windows: WindowFact[] = [
+    { ref: 'FON-1', start: at('2026-10-17 20:00'), end: at('2026-10-17 22:00'), status: 'done', outcome: 'ok', title: 'Uppgradering' },
+  ];
   const c = computeCompliance(calendar, { month: '2026-10', now: at('2026-11-10 07:00'), cases, outages, windows });
   return buildReport(c, { generatedAt: at('2026-11-10 07:00'), contractVersion: contract.version });
 }
@@ -115,7 +168,13 @@ describe('the report as JSON (for scripts and auditors)', () => {
     expect(json.problems.list[0]).toMatchObject({ ref: 'PRB-1', rootCause: 'Certifikat, utgånget', linkedIncidents: ['INC-1', 'INC-2'] });
     expect(json.changes.windows[0]).toMatchObject({ ref: 'FON-1', status: 'done', outcome: 'ok', start: '2026-10-17T20:00:00+02:00' });
     expect(json.security.count).toBe(1);
-    expect(json).toMatchObject({ schema: 'ssbtek.report/1', month: '2026-10', complete: true, from: '2026-10-01T00:00:00+02:00', to: '2026-11-01T00:00:00+01:00' });
+    expect(json).toMatchObject({
+      schema: 'ssbtek.report/1',
+      month: '2026-10',
+      complete: true,
+      from: '2026-10-01T00:00:00+02:00',
+      to: '2026-11-01T00:00:00+01:00',
+    });
   });
 });
 
@@ -131,7 +190,8 @@ describe('the report as CSV (RFC 4180, one long table)', () => {
   });
 
   it('holds the same figures as the JSON', () => {
-    const value = (section: string, group: string, ref: string, field: string) => rows.filter((r) => r[0] === section && r[1] === group && r[2] === ref && r[3] === field).map((r) => r[4]);
+    const value = (section: string, group: string, ref: string, field: string) =>
+      rows.filter((r) => r[0] === section && r[1] === group && r[2] === ref && r[3] === field).map((r) => r[4]);
     expect(value('incidents', 'byPriority.high', '', 'resolutionMet')).toEqual(['9']);
     expect(value('incidents', 'byPriority.high', '', 'resolutionShare')).toEqual(['0.9']);
     expect(value('availability', '', '', 'downtimeMinutes')).toEqual(['120']);
@@ -159,8 +219,38 @@ describe('the report as CSV (RFC 4180, one long table)', () => {
 
 describe('the report as Markdown', () => {
   it.each([
-    ['sv', sv, ['# Uppföljning av avtalet oktober 2026', '## Sammanfattning', '## Incidenter', '## Beställningar', '## Problem', '### Grundorsak och åtgärd', '## Planerade förändringar', '## Tillgänglighet och driftsäkerhet', '### Avbrott', '## Säkerhet']],
-    ['en', en, ['# Contract compliance October 2026', '## Summary', '## Incidents', '## Orders', '## Problems', '### Root cause and action', '## Planned changes', '## Availability and reliability', '### Outages', '## Security']],
+    [
+      'sv',
+      sv,
+      [
+        '# Uppföljning av avtalet oktober 2026',
+        '## Sammanfattning',
+        '## Incidenter',
+        '## Beställningar',
+        '## Problem',
+        '### Grundorsak och åtgärd',
+        '## Planerade förändringar',
+        '## Tillgänglighet och driftsäkerhet',
+        '### Avbrott',
+        '## Säkerhet',
+      ],
+    ],
+    [
+      'en',
+      en,
+      [
+        '# Contract compliance October 2026',
+        '## Summary',
+        '## Incidents',
+        '## Orders',
+        '## Problems',
+        '### Root cause and action',
+        '## Planned changes',
+        '## Availability and reliability',
+        '### Outages',
+        '## Security',
+      ],
+    ],
   ] as const)('%s: has a section for each area of 5.1', (_lang, tr, headings) => {
     const md = reportToMarkdown(october(), tr);
     const lines = md.split('\n');

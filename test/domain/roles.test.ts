@@ -65,7 +65,9 @@ describe('roles', () => {
   });
 
   it('a role list names ids of its own platform only', () => {
-    expect(() => buildContract({ roles: { manager: { teams: ['U0CHEF'] } } }, undefined, { lang: 'en' })).toThrow(/roles\.manager\.teams\.0: must be an Entra object id/);
+    expect(() => buildContract({ roles: { manager: { teams: ['U0CHEF'] } } }, undefined, { lang: 'en' })).toThrow(
+      /roles\.manager\.teams\.0: must be an Entra object id/,
+    );
     expect(() => buildContract({ roles: { manager: { slack: ['anna'] } } }, undefined, { lang: 'en' })).toThrow(/roles\.manager\.slack\.0/);
   });
 });

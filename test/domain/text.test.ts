@@ -1,14 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  capEcho,
-  hasNul,
-  sanitizeInput,
-  sanitizeLine,
-  terminalSafe,
-  textLength,
-  truncateGraphemes,
-} from '../../src/domain/text.js';
+import { capEcho, hasNul, sanitizeInput, sanitizeLine, terminalSafe, textLength, truncateGraphemes } from '../../src/domain/text.js';
 import { PERSONAL_NUMBER_MASK } from '../../src/domain/pii.js';
 
 const ESC = '\u001b';

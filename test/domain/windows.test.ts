@@ -120,7 +120,9 @@ describe('notice (4.6.4): four weeks before a planned change outside the release
     const r = routineRules(buildContract({ routine: { releases: ['2027-03-13', { from: '2027-04-10', to: '2027-04-11' }] } }));
     const c = check('2027-02-20 02:00', '2027-02-20 06:00', { release: true }, PUBLISHED, r);
     expect(c.kind).toBe('normal');
-    expect(c.problems).toEqual([{ rule: 'notice', params: { weeks: 4, earliestStart: at('2027-02-26 10:00'), notARelease: true, releases: '2027-03-13, 2027-04-10–2027-04-11' } }]);
+    expect(c.problems).toEqual([
+      { rule: 'notice', params: { weeks: 4, earliestStart: at('2027-02-26 10:00'), notARelease: true, releases: '2027-03-13, 2027-04-10–2027-04-11' } },
+    ]);
   });
   it('a window on a release date that is not declared a release needs the notice', () => {
     const r = routineRules(buildContract({ routine: { releases: ['2027-02-20'] } }));
@@ -203,17 +205,28 @@ describe('overlapping windows on the same services are a warning, not a refusal'
     expect(overlapWarnings({ start: at('2027-03-06 04:00'), end: at('2027-03-06 05:00'), services: ['csn'] }, planned)).toEqual([]);
   });
   it('a window on the whole flow overlaps every window at the same time', () => {
-    expect(overlapWarnings({ start: at('2027-03-06 03:30'), end: at('2027-03-06 06:00'), services: [] }, planned).map((o) => o.id)).toEqual(['WIN-1', 'WIN-2', 'WIN-3']);
+    expect(overlapWarnings({ start: at('2027-03-06 03:30'), end: at('2027-03-06 06:00'), services: [] }, planned).map((o) => o.id)).toEqual([
+      'WIN-1',
+      'WIN-2',
+      'WIN-3',
+    ]);
   });
   it('a window is not warned about itself when it is moved', () => {
-    expect(overlapWarnings({ id: 'WIN-1', start: at('2027-03-06 01:30'), end: at('2027-03-06 02:00'), services: ['csn'] }, planned).map((o) => o.id)).toEqual(['WIN-4']);
+    expect(overlapWarnings({ id: 'WIN-1', start: at('2027-03-06 01:30'), end: at('2027-03-06 02:00'), services: ['csn'] }, planned).map((o) => o.id)).toEqual([
+      'WIN-4',
+    ]);
   });
 });
 
 describe('an overrun not announced by the routine counts as unavailability (4.6.1)', () => {
   const end = at('2027-03-01 06:00'); // a window Sunday night that should end Monday 06:00
   const overrun = (actualEnd: string, extensions: Array<{ announcedAt: string; newEnd: string }> = []) =>
-    overrunUnavailability(end, at(actualEnd), extensions.map((e) => ({ announcedAt: at(e.announcedAt), newEnd: at(e.newEnd) })), calendar).map((u) => `${local(u.from)}–${local(u.to).slice(-5)} ${u.minutes} min`);
+    overrunUnavailability(
+      end,
+      at(actualEnd),
+      extensions.map((e) => ({ announcedAt: at(e.announcedAt), newEnd: at(e.newEnd) })),
+      calendar,
+    ).map((u) => `${local(u.from)}–${local(u.to).slice(-5)} ${u.minutes} min`);
   it('an overrun into Monday 08:00–08:40 records 40 minutes of unavailability', () => {
     expect(overrun('2027-03-01 08:40')).toEqual(['Mon 2027-03-01 08:00–08:40 40 min']);
   });

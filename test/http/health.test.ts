@@ -65,7 +65,9 @@ async function serve(options: HealthOptions): Promise<string> {
   return `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
 }
 
-async function readyz(url: string): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; reason?: string }>; failing?: string[] } }> {
+async function readyz(
+  url: string,
+): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; reason?: string }>; failing?: string[] } }> {
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, body: (await res.json()) as never };
 }
@@ -130,7 +132,11 @@ describe('/readyz on PostgreSQL behind a proxy', () => {
     expect((await readyz(url)).status).toBe(503);
 
     await proxy.restore();
-    const after = await until(() => readyz(url), (r) => r.status === 200, 5_000);
+    const after = await until(
+      () => readyz(url),
+      (r) => r.status === 200,
+      5_000,
+    );
     expect(after.status).toBe(200);
     expect(after.body.checks.database!.ok).toBe(true);
   });
@@ -164,7 +170,11 @@ describe('/readyz on PGlite', () => {
 
     release();
     await tx;
-    const after = await until(() => readyz(url), (r) => r.status === 200, 3_000);
+    const after = await until(
+      () => readyz(url),
+      (r) => r.status === 200,
+      3_000,
+    );
     expect(after.status).toBe(200);
   });
 });

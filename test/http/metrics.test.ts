@@ -42,7 +42,19 @@ describe('/metrics', () => {
   beforeAll(async () => {
     pglite = await PGlite.create('memory://');
     db = await openDatabase({ pglite });
-    const base = { agencyId: 'x', impact: 1, timing: 1, suggestedTiming: 1, status: 'open', reporter: 'u', source: 'console', receivedAt: new Date(), responseDueAt: new Date(), resolutionDueAt: new Date(), configVersion: 'v' };
+    const base = {
+      agencyId: 'x',
+      impact: 1,
+      timing: 1,
+      suggestedTiming: 1,
+      status: 'open',
+      reporter: 'u',
+      source: 'console',
+      receivedAt: new Date(),
+      responseDueAt: new Date(),
+      resolutionDueAt: new Date(),
+      configVersion: 'v',
+    };
     await db.prisma.incident.createMany({
       data: [
         { ...base, title: 'a', priority: 'critical' },
@@ -159,7 +171,11 @@ describe('/metrics', () => {
   });
 
   it('a platform error is labelled with its short code, never its message', () => {
-    expect(errorCode(Object.assign(new Error('An API error occurred: channel_not_found'), { code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }))).toBe('channel_not_found');
+    expect(
+      errorCode(
+        Object.assign(new Error('An API error occurred: channel_not_found'), { code: 'slack_webapi_platform_error', data: { error: 'channel_not_found' } }),
+      ),
+    ).toBe('channel_not_found');
     expect(errorCode(Object.assign(new Error('A rate limit was exceeded'), { code: 'slack_webapi_rate_limited_error' }))).toBe('ratelimited');
     expect(errorCode(new Error('boom'))).toBe('error');
   });

@@ -95,9 +95,7 @@ describe('routing', () => {
   });
 
   it('hands the handler the body, the query and a JSON reader that answers 400 for non-JSON', async () => {
-    const { url } = await start((s) =>
-      s.route('POST', '/echo', (req, res) => sendJson(res, 200, { q: req.query.get('q'), body: req.json<{ a: number }>() })),
-    );
+    const { url } = await start((s) => s.route('POST', '/echo', (req, res) => sendJson(res, 200, { q: req.query.get('q'), body: req.json<{ a: number }>() })));
     const res = await fetch(`${url}/echo?q=hej`, { method: 'POST', body: JSON.stringify({ a: 1 }) });
     expect(await res.json()).toEqual({ q: 'hej', body: { a: 1 } });
     const bad = await fetch(`${url}/echo`, { method: 'POST', body: 'not json' });
@@ -126,7 +124,11 @@ describe('body limit', () => {
     const { server, url } = await start((s) => s.route('POST', '/small', (req, res) => sendText(res, 200, String(req.body.length)), { bodyLimit: 10 }));
     expect(await (await fetch(`${url}/small`, { method: 'POST', body: '0123456789' })).text()).toBe('10');
     expect((await fetch(`${url}/small`, { method: 'POST', body: '0123456789A' })).status).toBe(413);
-    const raw = await rawExchange(server.port!, ['POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', '6\r\nabcdef\r\n', '6\r\nghijkl\r\n', '0\r\n\r\n'], 20);
+    const raw = await rawExchange(
+      server.port!,
+      ['POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', '6\r\nabcdef\r\n', '6\r\nghijkl\r\n', '0\r\n\r\n'],
+      20,
+    );
     expect(raw).toMatch(/^HTTP\/1\.1 413/);
   });
 });
@@ -233,7 +235,9 @@ describe('graceful close', () => {
   });
 
   it('after the deadline, requests still running are cut off', async () => {
-    const { server, url } = await start((s) => s.route('GET', '/forever', () => new Promise(() => {}), { timeoutMs: 60_000 }), { log: { warn() {}, error() {} } });
+    const { server, url } = await start((s) => s.route('GET', '/forever', () => new Promise(() => {}), { timeoutMs: 60_000 }), {
+      log: { warn() {}, error() {} },
+    });
     const stuck = fetch(`${url}/forever`).then(
       () => 'answered',
       () => 'cut',

@@ -9,7 +9,15 @@ import { createSlackReceiver, slackPlatformCheck, type SlackReceiver } from '../
 const SECRET = 'test-signing-secret-8f1c';
 
 function quietLogger(warnings: string[] = []): BoltLogger {
-  return { debug() {}, info() {}, warn: (...m: unknown[]) => void warnings.push(m.join(' ')), error: (...m: unknown[]) => void warnings.push(m.join(' ')), setLevel() {}, getLevel: () => LogLevel.INFO, setName() {} };
+  return {
+    debug() {},
+    info() {},
+    warn: (...m: unknown[]) => void warnings.push(m.join(' ')),
+    error: (...m: unknown[]) => void warnings.push(m.join(' ')),
+    setLevel() {},
+    getLevel: () => LogLevel.INFO,
+    setName() {},
+  };
 }
 
 function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = SECRET): Record<string, string> {
@@ -19,7 +27,16 @@ function sign(body: string, ts = Math.floor(Date.now() / 1000), secret = SECRET)
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const command = (text: string) =>
-  new URLSearchParams({ command: '/ssbtek', text, team_id: 'T1', user_id: 'U1', channel_id: 'C1', response_url: 'http://127.0.0.1:1/response', trigger_id: '1.2.3', token: 'x' }).toString();
+  new URLSearchParams({
+    command: '/ssbtek',
+    text,
+    team_id: 'T1',
+    user_id: 'U1',
+    channel_id: 'C1',
+    response_url: 'http://127.0.0.1:1/response',
+    trigger_id: '1.2.3',
+    token: 'x',
+  }).toString();
 
 let server: HttpServer;
 let url: string;
@@ -119,7 +136,9 @@ describe('slackPlatformCheck', () => {
   it('passes when auth.test answers ok, and fails with the reason otherwise', async () => {
     await expect(slackPlatformCheck({ auth: { test: async () => ({ ok: true }) } }).check()).resolves.toBeUndefined();
     await expect(slackPlatformCheck({ auth: { test: async () => ({ ok: false, error: 'invalid_auth' }) } }).check()).rejects.toThrow('auth.test: invalid_auth');
-    await expect(slackPlatformCheck({ auth: { test: () => Promise.reject(new Error('getaddrinfo ENOTFOUND slack.com')) } }).check()).rejects.toThrow(/ENOTFOUND/);
+    await expect(slackPlatformCheck({ auth: { test: () => Promise.reject(new Error('getaddrinfo ENOTFOUND slack.com')) } }).check()).rejects.toThrow(
+      /ENOTFOUND/,
+    );
     // Bolt's own client fits as it is.
     expect(slackPlatformCheck(new webApi.WebClient('xoxb-test')).name).toBe('slack');
   });

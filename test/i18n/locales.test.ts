@@ -15,8 +15,13 @@ const REFERENCE = DEFAULT_LANG;
 /** The same placeholder syntax as the translator (src/i18n/index.ts): {name}. */
 const placeholders = (text: string) => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
-const languages = readdirSync(ROOT).filter((name) => statSync(join(ROOT, name)).isDirectory()).sort();
-const filesOf = (lang: string) => readdirSync(join(ROOT, lang)).filter((f) => f.endsWith('.json')).sort();
+const languages = readdirSync(ROOT)
+  .filter((name) => statSync(join(ROOT, name)).isDirectory())
+  .sort();
+const filesOf = (lang: string) =>
+  readdirSync(join(ROOT, lang))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
 /** "area.key.sub" → text, for one file; anything but text or nested objects is reported. */
 function flatten(lang: string, file: string): { texts: Map<string, string>; problems: string[] } {

@@ -6,7 +6,11 @@ import { pgliteTarget } from '../support/databases.js';
 import { FakeSlack, startBot, type Bot } from '../support/fake-slack.js';
 
 async function call(fake: FakeSlack, method: string, body: Record<string, unknown>, token = 'xoxb-test') {
-  const res = await fetch(`${fake.apiUrl}${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${fake.apiUrl}${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any;
   try {
@@ -68,7 +72,8 @@ describe('fake Slack fidelity', () => {
   it('a response_url takes five responses, the sixth is refused', async () => {
     const url = fake.responseUrl('five');
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `n${i}` }) })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `n${i}` }) })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
   });
 
@@ -76,7 +81,12 @@ describe('fake Slack fidelity', () => {
     const metadata = { event_type: 'ssbtek_delivery', event_payload: { job_ids: '41,42' } };
     const root = await call(fake, 'chat.postMessage', { channel: 'C4', text: 'root', metadata });
     await new Promise((r) => setTimeout(r, 1_050));
-    await call(fake, 'chat.postMessage', { channel: 'C4', text: 'reply', thread_ts: root.body.ts, metadata: { event_type: 'ssbtek_delivery', event_payload: { job_ids: '43' } } });
+    await call(fake, 'chat.postMessage', {
+      channel: 'C4',
+      text: 'reply',
+      thread_ts: root.body.ts,
+      metadata: { event_type: 'ssbtek_delivery', event_payload: { job_ids: '43' } },
+    });
     const history = await call(fake, 'conversations.history', { channel: 'C4', include_all_metadata: true });
     expect(history.body.messages.map((m: any) => [m.text, m.metadata?.event_payload.job_ids])).toEqual([['root', '41,42']]);
     const plain = await call(fake, 'conversations.history', { channel: 'C4' });

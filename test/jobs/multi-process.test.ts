@@ -75,11 +75,16 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      c.once('exit', () => resolve());
-      c.kill('SIGTERM');
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
     await loader?.close();
     await fake?.close();
     await empty?.dispose();
@@ -110,14 +115,19 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
       SELECT incident_id, target, kind, 2, 0, due_at + interval '1500 milliseconds', deadline_at, 'pending'
       FROM reminders WHERE incident_id = ANY(${ids.slice(0, LADDERS)}::int[])`;
     // A card for a channel that always answers HTTP 500.
-    await loader.jobs.queue.enqueue(db.prisma, [{ kind: 'card', destination: 'slack', channel: 'C0BROKEN', incidentId: template.id, payload: {}, dedupeKey: 'card:broken' }]);
+    await loader.jobs.queue.enqueue(db.prisma, [
+      { kind: 'card', destination: 'slack', channel: 'C0BROKEN', incidentId: template.id, payload: {}, dedupeKey: 'card:broken' },
+    ]);
 
     // Kill one process with SIGKILL in the middle of the burst, at a moment it holds claims
     // (mid-batch): whichever process is sending then; note what it held.
     await new Promise((r) => setTimeout(r, 2_000 + SPREAD_MS / 3));
     let held: Array<{ id: number; claimedBy: string | null }> = [];
     for (const until = Date.now() + 8_000; Date.now() < until && held.length === 0; ) {
-      held = await db.prisma.job.findMany({ where: { status: 'pending', kind: 'reminder', claimedBy: { startsWith: 'bot-' } }, select: { id: true, claimedBy: true } });
+      held = await db.prisma.job.findMany({
+        where: { status: 'pending', kind: 'reminder', claimedBy: { startsWith: 'bot-' } },
+        select: { id: true, claimedBy: true },
+      });
     }
     const victimPid = Number(held[0]?.claimedBy?.split('-')[1] ?? children[1]!.pid);
     const victim = children.find((c) => c.pid === victimPid) ?? children[1]!;
@@ -136,11 +146,18 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
     }
     await new Promise((r) => setTimeout(r, 1_500)); // room for a duplicate to show up
 
-    const reminderJobs = await db.prisma.job.findMany({ where: { kind: 'reminder' }, select: { id: true, status: true, dueAt: true, incidentId: true, revision: true, claimedBy: true, attempts: true } });
+    const reminderJobs = await db.prisma.job.findMany({
+      where: { kind: 'reminder' },
+      select: { id: true, status: true, dueAt: true, incidentId: true, revision: true, claimedBy: true, attempts: true },
+    });
     const messages = [...fake.messages.values()].flat();
     const byJob = new Map<number, number[]>();
     for (const m of messages) {
-      for (const id of String(m.metadata?.event_payload.job_ids ?? '').split(',').filter(Boolean).map(Number)) byJob.set(id, [...(byJob.get(id) ?? []), m.at]);
+      for (const id of String(m.metadata?.event_payload.job_ids ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map(Number))
+        byJob.set(id, [...(byJob.get(id) ?? []), m.at]);
     }
     const done = reminderJobs.filter((j) => j.status === 'done');
     const dropped = reminderJobs.filter((j) => j.status === 'dropped');
@@ -159,24 +176,39 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
     expect(dropped.every((j) => !byJob.has(j.id))).toBe(true);
     // On time: within 5 s of the due time, except what the killed process held (its lease must run out first).
     const heldIds = new Set(held.map((h) => h.id));
-    const lateness = done.filter((j) => !heldIds.has(j.id)).map((j) => byJob.get(j.id)![0]! - j.dueAt.getTime()).sort((a, b) => a - b);
+    const lateness = done
+      .filter((j) => !heldIds.has(j.id))
+      .map((j) => byJob.get(j.id)![0]! - j.dueAt.getTime())
+      .sort((a, b) => a - b);
     const p = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor((q / 100) * lateness.length))]!;
-    console.info(`reminders ${REMINDERS}+${LADDERS}: fired ${fired}, superseded ${superseded}, delivered ${done.length}, messages ${messages.length}, 429s ${[...fake.rateLimited.values()].reduce((a, b) => a + b, 0)}, lateness p50 ${p(50)} ms p99 ${p(99)} ms max ${lateness.at(-1)} ms, held by the killed process ${held.length}, repeats ${repeats.length}, killed at +${killedAt - start} ms`);
+    console.info(
+      `reminders ${REMINDERS}+${LADDERS}: fired ${fired}, superseded ${superseded}, delivered ${done.length}, messages ${messages.length}, 429s ${[...fake.rateLimited.values()].reduce((a, b) => a + b, 0)}, lateness p50 ${p(50)} ms p99 ${p(99)} ms max ${lateness.at(-1)} ms, held by the killed process ${held.length}, repeats ${repeats.length}, killed at +${killedAt - start} ms`,
+    );
     expect(lateness.at(-1)!).toBeLessThanOrEqual(5_000);
     for (const h of done.filter((j) => heldIds.has(j.id))) expect(byJob.get(h.id)![0]! - h.dueAt.getTime()).toBeLessThanOrEqual(LEASE_MS + 10_000);
     // Digests: far fewer messages than reminders, at most one per second in the channel.
-    const inChannel = messages.filter((m) => m.channel === 'C0INCIDENTS').map((m) => m.at).sort((a, b) => a - b);
+    const inChannel = messages
+      .filter((m) => m.channel === 'C0INCIDENTS')
+      .map((m) => m.at)
+      .sort((a, b) => a - b);
     expect(inChannel.length).toBeLessThan(REMINDERS / 10);
     // No older rung after a newer one, per incident.
     for (const id of ids.slice(0, LADDERS)) {
-      const rungs = done.filter((j) => j.incidentId === id).map((j) => ({ seq: j.revision, at: byJob.get(j.id)![0]! })).sort((a, b) => a.at - b.at);
+      const rungs = done
+        .filter((j) => j.incidentId === id)
+        .map((j) => ({ seq: j.revision, at: byJob.get(j.id)![0]! }))
+        .sort((a, b) => a.at - b.at);
       expect(rungs.map((r) => r.seq)).toEqual([...rungs.map((r) => r.seq)].sort((a, b) => a - b));
     }
     // A change made by this process (no Slack here) reaches Slack through the replicas: the card, then its thread line.
     await loader.incidents.acknowledge(template.id, { id: 'loader', source: 'cli' }, Date.now());
     const card = await db.prisma.job.findFirstOrThrow({ where: { kind: 'card', incidentId: template.id, channel: 'C0INCIDENTS' } });
     const thread = await db.prisma.job.findFirstOrThrow({ where: { kind: 'thread', incidentId: template.id } });
-    await fake.until(() => (fake.messagesForJob(card.id).length && fake.messagesForJob(thread.id).length ? true : undefined), 'the card and thread line written without Slack', 15_000);
+    await fake.until(
+      () => (fake.messagesForJob(card.id).length && fake.messagesForJob(thread.id).length ? true : undefined),
+      'the card and thread line written without Slack',
+      15_000,
+    );
     expect(fake.messagesForJob(card.id)).toHaveLength(1);
     expect(fake.messagesForJob(thread.id)[0]!.thread_ts).toBe(fake.messagesForJob(card.id)[0]!.ts);
     // The destination that always fails: failed after the configured attempts, then left alone.

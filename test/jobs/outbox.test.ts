@@ -39,7 +39,11 @@ describe.each(databases)('chat outbox on $name', (target) => {
   });
 
   /** A Slack replica (delivering) and a process without Slack (the terminal), sharing a clock. */
-  async function replicas(botOptions: Parameters<typeof startBot>[1] = {}, fakeOptions: Parameters<typeof startBot>[2] = {}, appOptions: Parameters<typeof startBot>[4] = {}) {
+  async function replicas(
+    botOptions: Parameters<typeof startBot>[1] = {},
+    fakeOptions: Parameters<typeof startBot>[2] = {},
+    appOptions: Parameters<typeof startBot>[4] = {},
+  ) {
     bot = await startBot(db, { incidentChannel: 'C0INCIDENTS', ...botOptions }, fakeOptions, contract, appOptions);
     const clock = bot.clock;
     plain = await createApp({ contract, database: db, now: () => clock.t, schedulerOwner: 'terminal', ...appOptions });
@@ -53,8 +57,20 @@ describe.each(databases)('chat outbox on $name', (target) => {
     const calendar = new BusinessCalendar(contract);
     const ok = new IncidentService({ prisma: db.prisma, contract, calendar, hooks: [outbox.hook] });
     const v = await ok.open({ impact: 2, title: 'Skrivs' }, anna, at('2026-11-24 10:00'));
-    expect(await db.prisma.job.findMany({ select: { kind: true, channel: true, dedupeKey: true } })).toEqual([{ kind: 'card', channel: 'C0INCIDENTS', dedupeKey: cardKey('slack', v.id) }]);
-    const failing = new IncidentService({ prisma: db.prisma, contract, calendar, hooks: [outbox.hook, async () => { throw new Error('a later write failed'); }] });
+    expect(await db.prisma.job.findMany({ select: { kind: true, channel: true, dedupeKey: true } })).toEqual([
+      { kind: 'card', channel: 'C0INCIDENTS', dedupeKey: cardKey('slack', v.id) },
+    ]);
+    const failing = new IncidentService({
+      prisma: db.prisma,
+      contract,
+      calendar,
+      hooks: [
+        outbox.hook,
+        async () => {
+          throw new Error('a later write failed');
+        },
+      ],
+    });
     await expect(failing.open({ impact: 2, title: 'Rullas tillbaka' }, anna, at('2026-11-24 10:00'))).rejects.toThrow('a later write failed');
     await expect(failing.acknowledge(v.id, anna, at('2026-11-24 10:01'))).rejects.toThrow('a later write failed');
     expect(await db.prisma.incident.count()).toBe(1);
@@ -91,7 +107,12 @@ describe.each(databases)('chat outbox on $name', (target) => {
     expect(textOf(update.body.blocks)).toContain('Påbörjad');
     const line = await bot.fake.waitFor('chat.postMessage', (b) => b.thread_ts === card.response.ts);
     expect(line.body.text).toContain('Kvitterad av anna via terminalen');
-    expect(await db.prisma.job.findMany({ where: { kind: { in: ['card', 'thread'] }, status: { not: 'done' } }, select: { kind: true, status: true, lastError: true } })).toEqual([]);
+    expect(
+      await db.prisma.job.findMany({
+        where: { kind: { in: ['card', 'thread'] }, status: { not: 'done' } },
+        select: { kind: true, status: true, lastError: true },
+      }),
+    ).toEqual([]);
     expect(bot.fake.violations).toEqual([]);
   });
 
@@ -119,7 +140,9 @@ describe.each(databases)('chat outbox on $name', (target) => {
       bot.clock.t += 60_000;
     }
     expect(bot.fake.callsOf('chat.postMessage').filter((c) => c.body.channel === 'C0INCIDENTS')).toHaveLength(3);
-    expect(await plain.jobs.queue.deliveryProblems(v.id)).toEqual([expect.objectContaining({ kind: 'card', status: 'failed', attempts: 3, maxAttempts: 3, lastError: 'http_503' })]);
+    expect(await plain.jobs.queue.deliveryProblems(v.id)).toEqual([
+      expect.objectContaining({ kind: 'card', status: 'failed', attempts: 3, maxAttempts: 3, lastError: 'http_503' }),
+    ]);
     expect(await plain.jobs.outbox.cardState(v.id)).toMatchObject({ state: 'failed' });
     expect(bot.logs.filter((l) => l.level === 'error' && l.msg.includes('failed after 3 attempts'))).toHaveLength(1);
     // Staff see it: `status` names the card that could not be delivered, in both languages.
@@ -132,7 +155,7 @@ describe.each(databases)('chat outbox on $name', (target) => {
     expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'card' } })).toMatchObject({ status: 'pending', attempts: 0 });
   });
 
-  it('Slack\'s 429 is respected: the channel waits Retry-After, nothing is lost or repeated, no attempt is used', async () => {
+  it("Slack's 429 is respected: the channel waits Retry-After, nothing is lost or repeated, no attempt is used", async () => {
     const { bot, plain } = await replicas({ channelPaceMs: 0 }, { rateLimit: { perChannelPerSecond: 1 } });
     const ids: number[] = [];
     for (let i = 0; i < 3; i++) ids.push((await plain.incidents.open({ impact: 3, title: `Storm ${i}` }, anna, bot.clock.t)).id);
@@ -174,7 +197,10 @@ describe.each(databases)('chat outbox on $name', (target) => {
     const posts = bot.fake.callsOf('chat.postMessage').length;
     await bot.slack.idle();
     expect(bot.fake.callsOf('chat.postMessage')).toHaveLength(posts);
-    expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'reminder', incidentId: v.id } })).toMatchObject({ status: 'dropped', lastError: 'deadline passed before the warning went out' });
+    expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'reminder', incidentId: v.id } })).toMatchObject({
+      status: 'dropped',
+      lastError: 'deadline passed before the warning went out',
+    });
   });
 
   it('after a takeover, a card Slack already accepted (its job id in the metadata) is found and not posted again', async () => {
@@ -186,7 +212,11 @@ describe.each(databases)('chat outbox on $name', (target) => {
     const res = await fetch(`${bot.fake.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { authorization: 'Bearer xoxb-dead-replica', 'content-type': 'application/json' },
-      body: JSON.stringify({ channel: 'C0INCIDENTS', text: 'INC card', metadata: { event_type: 'ssbtek_delivery', event_payload: { job_ids: String(job.id) } } }),
+      body: JSON.stringify({
+        channel: 'C0INCIDENTS',
+        text: 'INC card',
+        metadata: { event_type: 'ssbtek_delivery', event_payload: { job_ids: String(job.id) } },
+      }),
     });
     const posted = (await res.json()) as { ts: string };
     await bot.slack.idle();

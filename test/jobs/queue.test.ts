@@ -21,8 +21,24 @@ describe.each(databases)('job queue on $name', (target) => {
   });
 
   const queue = (owner: string, options: { clock?: () => number; maxAttempts?: number; metrics?: JobMetrics } = {}) =>
-    new JobQueue({ prisma: db.prisma, owner, maxAttempts: options.maxAttempts ?? 3, backoffMs: 1_000, backoffMaxMs: 60_000, clock: options.clock, metrics: options.metrics });
-  const job = (key: string, dueAt?: number, extra: Partial<JobInput> = {}): JobInput => ({ kind: 'thread', destination: 'slack', channel: 'C1', payload: { n: key }, dedupeKey: key, dueAt, ...extra });
+    new JobQueue({
+      prisma: db.prisma,
+      owner,
+      maxAttempts: options.maxAttempts ?? 3,
+      backoffMs: 1_000,
+      backoffMaxMs: 60_000,
+      clock: options.clock,
+      metrics: options.metrics,
+    });
+  const job = (key: string, dueAt?: number, extra: Partial<JobInput> = {}): JobInput => ({
+    kind: 'thread',
+    destination: 'slack',
+    channel: 'C1',
+    payload: { n: key },
+    dedupeKey: key,
+    dueAt,
+    ...extra,
+  });
 
   it('claims what is due by the database clock, whatever the process clock says', async () => {
     const q = queue('a');
@@ -33,7 +49,9 @@ describe.each(databases)('job queue on $name', (target) => {
     if (target.name === 'postgres') vi.spyOn(Date, 'now').mockReturnValue(dbNow + 7_200_000);
     const claimed = await q.claim('slack', 'C1', 10, 30_000);
     expect(claimed.map((c) => c.payload.n)).toEqual(['past']);
-    const [row] = await db.prisma.$queryRaw<Array<{ lease: number }>>`SELECT (extract(epoch FROM (claimed_until - now())) * 1000)::float8 AS lease FROM jobs WHERE dedupe_key = 'past'`;
+    const [row] = await db.prisma.$queryRaw<
+      Array<{ lease: number }>
+    >`SELECT (extract(epoch FROM (claimed_until - now())) * 1000)::float8 AS lease FROM jobs WHERE dedupe_key = 'past'`;
     expect(row!.lease).toBeGreaterThan(25_000);
     expect(row!.lease).toBeLessThanOrEqual(30_000);
   });
@@ -48,7 +66,10 @@ describe.each(databases)('job queue on $name', (target) => {
   it('two processes claiming at once never get the same job (SKIP LOCKED)', async () => {
     const a = queue('a', { clock: () => T0 });
     const b = queue('b', { clock: () => T0 });
-    await a.enqueue(db.prisma, Array.from({ length: 40 }, (_, i) => job(`j${i}`, T0 - 1_000)));
+    await a.enqueue(
+      db.prisma,
+      Array.from({ length: 40 }, (_, i) => job(`j${i}`, T0 - 1_000)),
+    );
     const [x, y] = await Promise.all([a.claim('slack', 'C1', 25, 30_000), b.claim('slack', 'C1', 25, 30_000)]);
     const ids = [...x, ...y].map((j) => j.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -74,7 +95,7 @@ describe.each(databases)('job queue on $name', (target) => {
     expect(await b.complete(taken!)).toBe('done');
   });
 
-  it('a failure backs off exponentially, or by the platform\'s Retry-After', async () => {
+  it("a failure backs off exponentially, or by the platform's Retry-After", async () => {
     let t = T0;
     const q = queue('a', { clock: () => t, maxAttempts: 5 });
     await q.enqueue(db.prisma, [job('x', T0), job('y', T0)]);
@@ -129,7 +150,7 @@ describe.each(databases)('job queue on $name', (target) => {
     expect(await alive.nextDueAt(['slack'])).toBe(T0 + 2_000);
   });
 
-  it('on the database clock, nextDueAt also waits for the channel\'s pace and ignores a channel held by a live sender', async () => {
+  it("on the database clock, nextDueAt also waits for the channel's pace and ignores a channel held by a live sender", async () => {
     const q = queue('a');
     const other = queue('b');
     const now = await q.now();
@@ -146,7 +167,15 @@ describe.each(databases)('job queue on $name', (target) => {
 
   it('a card is coalesced per incident: the newest revision wins, an older one changes nothing, a claim in flight runs again', async () => {
     const q = queue('a', { clock: () => T0 });
-    const card = (revision: number) => ({ kind: 'card', destination: 'slack', channel: 'C1', payload: { r: revision }, dedupeKey: 'card:slack:1', dueAt: T0, revision });
+    const card = (revision: number) => ({
+      kind: 'card',
+      destination: 'slack',
+      channel: 'C1',
+      payload: { r: revision },
+      dedupeKey: 'card:slack:1',
+      dueAt: T0,
+      revision,
+    });
     await q.enqueueLatest(db.prisma, card(1));
     const [claimed] = await q.claim('slack', 'C1', 1, 30_000);
     await q.enqueueLatest(db.prisma, card(3));
@@ -173,14 +202,30 @@ describe.each(databases)('job queue on $name', (target) => {
 
   it('deliveryProblems lists failed and retrying deliveries of an incident, without message text', async () => {
     const incident = await db.prisma.incident.create({
-      data: { title: 't', agencyId: 'csn', impact: 1, timing: 1, suggestedTiming: 1, priority: 'critical', status: 'open', reporter: 'r', source: 'cli', receivedAt: new Date(T0), responseDueAt: new Date(T0), resolutionDueAt: new Date(T0), configVersion: 'v' },
+      data: {
+        title: 't',
+        agencyId: 'csn',
+        impact: 1,
+        timing: 1,
+        suggestedTiming: 1,
+        priority: 'critical',
+        status: 'open',
+        reporter: 'r',
+        source: 'cli',
+        receivedAt: new Date(T0),
+        responseDueAt: new Date(T0),
+        resolutionDueAt: new Date(T0),
+        configVersion: 'v',
+      },
     });
     const q = queue('a', { clock: () => T0, maxAttempts: 1 });
     await q.enqueue(db.prisma, [job('x', T0, { incidentId: incident.id, kind: 'card' }), job('y', T0, { incidentId: incident.id, kind: 'reminder' })]);
     const [x, y] = await q.claim('slack', 'C1', 2, 30_000);
     await q.fail(x!, { code: 'http_503' });
     await q.complete(y!);
-    expect(await q.deliveryProblems(incident.id)).toEqual([expect.objectContaining({ kind: 'card', destination: 'slack', status: 'failed', attempts: 1, maxAttempts: 1, lastError: 'http_503' })]);
+    expect(await q.deliveryProblems(incident.id)).toEqual([
+      expect.objectContaining({ kind: 'card', destination: 'slack', status: 'failed', attempts: 1, maxAttempts: 1, lastError: 'http_503' }),
+    ]);
     await db.prisma.incident.delete({ where: { id: incident.id } });
   });
 });

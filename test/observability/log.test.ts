@@ -92,7 +92,12 @@ describe('a fault while a command with a personnummer is handled', () => {
 
   beforeAll(async () => {
     db = await openDatabase({ dataDir: 'memory://' });
-    app = await createApp({ contract: buildContract({}), database: db, log: createLog({ destination: out, level: 'debug' }), now: () => Date.parse('2026-03-03T10:00:00+01:00') });
+    app = await createApp({
+      contract: buildContract({}),
+      database: db,
+      log: createLog({ destination: out, level: 'debug' }),
+      now: () => Date.parse('2026-03-03T10:00:00+01:00'),
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -104,7 +109,10 @@ describe('a fault while a command with a personnummer is handled', () => {
     app.incidents.resolve = async (_id, note) => {
       throw Object.assign(new Error(`invalid byte sequence in "${note}"\nDETAIL: ${note}`), { meta: { note } });
     };
-    const reply = await app.conversation.handle(`resolve INC-1 kunden ${PNR_12} (${PNR_10}, ${PNR_DIGITS}) ringde`, { actor: { id: 'u1', source: 'console' }, lang: 'sv' } as never);
+    const reply = await app.conversation.handle(`resolve INC-1 kunden ${PNR_12} (${PNR_10}, ${PNR_DIGITS}) ringde`, {
+      actor: { id: 'u1', source: 'console' },
+      lang: 'sv',
+    } as never);
     expect(reply.kind).toBe('error');
     const errors = out.records().filter((r) => r.level === 'error');
     expect(errors).toHaveLength(1);

@@ -102,7 +102,9 @@ describe.each(databases)('reminder scheduler on $name', (target) => {
     expect(reply.text).toBe(`Påminnelserna om ${v.ref} (Responstid) är pausade till mån 9 nov. 2026 10:30.`);
     // The snooze is on the incident's timeline, not only in the audit.
     const snoozed = (await app.incidents.timeline(v.id)).filter((e) => e.type === 'snoozed');
-    expect(snoozed).toEqual([expect.objectContaining({ actor: anna.id, data: { target: 'response', minutes: 15, until: new Date(at('2026-11-09 10:30')).toISOString() } })]);
+    expect(snoozed).toEqual([
+      expect.objectContaining({ actor: anna.id, data: { target: 'response', minutes: 15, until: new Date(at('2026-11-09 10:30')).toISOString() } }),
+    ]);
     expect(await runUntil(app, clock, at('2026-11-09 10:31'))).toEqual(['2026-11-09 10:30 response:snooze']);
     const bad = await app.conversation.handle(`snooze ${v.ref} 7`, { actor: anna, lang: 'en' });
     expect(bad).toMatchObject({ kind: 'error', text: 'Snooze takes 15, 60 minutes (not "7").' });

@@ -54,7 +54,7 @@ describe.each(databases)('contract versions on $name', (target) => {
     expect(local(fresh.resolution.due)).toBe('Tue 2026-11-24 11:00');
   });
 
-  it('reprioritising replans from the incident\'s own contract, not the one loaded now', async () => {
+  it("reprioritising replans from the incident's own contract, not the one loaded now", async () => {
     const opened = await service(db, seed).open({ impact: 2, timing: 2, title: 'Långsamt', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
     const replanned = await service(db, stricter).reprioritise(opened.id, { impact: 1, timing: 1 }, 'Fler kommuner drabbade', anna, at('2026-11-24 09:30'));
     expect(replanned.priority).toBe('critical');
@@ -62,10 +62,12 @@ describe.each(databases)('contract versions on $name', (target) => {
     expect(local(replanned.resolution.due)).toBe('Tue 2026-11-24 17:00');
   });
 
-  it('an incident\'s reminder ladder stays the one of its own contract when it is replanned under a new one', async () => {
+  it("an incident's reminder ladder stays the one of its own contract when it is replanned under a new one", async () => {
     const opened = await service(db, seed).open({ impact: 1, timing: 1, title: 'Avbrott', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
     const pending = async () =>
-      (await db.prisma.reminder.findMany({ where: { incidentId: opened.id, status: 'pending' }, orderBy: [{ dueAt: 'asc' }, { seq: 'asc' }] })).map((r) => `${r.target}:${r.kind}:${local(r.dueAt.getTime())}`);
+      (await db.prisma.reminder.findMany({ where: { incidentId: opened.id, status: 'pending' }, orderBy: [{ dueAt: 'asc' }, { seq: 'asc' }] })).map(
+        (r) => `${r.target}:${r.kind}:${local(r.dueAt.getTime())}`,
+      );
     const before = await pending();
     expect(before).toContain('response:warning:Tue 2026-11-24 09:15');
     // Any change replans the ladder; under the quieter contract it must still be the seed's.
@@ -73,7 +75,9 @@ describe.each(databases)('contract versions on $name', (target) => {
     expect(await pending()).toEqual(before);
     // A new incident opened under the quieter contract gets the quieter ladder.
     const fresh = await service(db, quieter).open({ impact: 1, timing: 1, title: 'Nytt', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
-    const freshResponse = (await db.prisma.reminder.findMany({ where: { incidentId: fresh.id, target: 'response', kind: 'warning' } })).map((r) => local(r.dueAt.getTime()));
+    const freshResponse = (await db.prisma.reminder.findMany({ where: { incidentId: fresh.id, target: 'response', kind: 'warning' } })).map((r) =>
+      local(r.dueAt.getTime()),
+    );
     expect(freshResponse).toEqual(['Tue 2026-11-24 09:27']);
   });
 
@@ -83,7 +87,10 @@ describe.each(databases)('contract versions on $name', (target) => {
       const first = service(own, seed);
       const a = await first.open({ impact: 3, title: 'CSN svarar långsamt', agencyId: 'csn' }, anna, at('2026-11-24 09:00'));
       const b = await first.open({ impact: 4, title: 'CSN enstaka fel', agencyId: 'csn' }, anna, at('2026-11-24 09:05'));
-      const err = await createApp({ contract: withoutCsn, database: own }).then(() => null, (e: unknown) => e);
+      const err = await createApp({ contract: withoutCsn, database: own }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(StartupError);
       expect((err as StartupError).code).toBe('contract.agencyRemoved');
       expect((err as StartupError).params).toMatchObject({ field: 'agencies', agencies: 'csn', incidents: `${a.ref}, ${b.ref}`, count: 2 });

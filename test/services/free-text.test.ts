@@ -24,7 +24,7 @@ describe.each(databases)('free text on $name', (target) => {
   });
   afterAll(() => db.close());
 
-  it('a title cannot clear, ring or rewrite an operator\'s terminal, and keeps Swedish letters and emoji', async () => {
+  it("a title cannot clear, ring or rewrite an operator's terminal, and keeps Swedish letters and emoji", async () => {
     const v = await service.open({ impact: 3, title: 'Åtgärd \u001b[2Jkrävs\u0007 i \u0085flödet \u202eøøø 🔥👩‍💻' }, anna, now);
     expect(v.title).toBe('Åtgärd krävs i flödet øøø 🔥👩‍💻');
     const stored = await db.prisma.incident.findUniqueOrThrow({ where: { id: v.id } });

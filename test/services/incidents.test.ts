@@ -14,7 +14,10 @@ const anna: Actor = { id: 'anna', source: 'console' };
 const bo: Actor = { id: 'bo', source: 'slack' };
 
 async function userError(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(UserError);
   return err as UserError;
 }
@@ -32,7 +35,15 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
     const now = at('2026-11-27 16:45');
     const v = await service.open({ impact: 1, title: 'Inga svar från SSBTEK', agencyId: 'skatteverket' }, anna, now);
     expect(v.ref).toMatch(/^INC-\d+$/);
-    expect(v).toMatchObject({ priority: 'critical', timing: 1, suggestedTiming: 1, status: 'open', agencyName: 'Skatteverket', reporter: 'anna', configVersion: contract.version });
+    expect(v).toMatchObject({
+      priority: 'critical',
+      timing: 1,
+      suggestedTiming: 1,
+      status: 'open',
+      agencyName: 'Skatteverket',
+      reporter: 'anna',
+      configVersion: contract.version,
+    });
     expect(local(v.response.due)).toBe('Mon 2026-11-30 08:15');
     expect(local(v.resolution.due)).toBe('Mon 2026-11-30 15:45');
     expect(v.response.left).toBe(30 * 60_000);
@@ -66,7 +77,11 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
   });
 
   it('resolves with a note, reopens, and closes, with a timeline and audit trail', async () => {
-    const v = await service.open({ impact: 2, timing: 2, title: 'Två bastjänster borta', agencyId: 'transportstyrelsen', baseServices: ['Fordon', 'Körkort'] }, anna, at('2026-11-18 09:00'));
+    const v = await service.open(
+      { impact: 2, timing: 2, title: 'Två bastjänster borta', agencyId: 'transportstyrelsen', baseServices: ['Fordon', 'Körkort'] },
+      anna,
+      at('2026-11-18 09:00'),
+    );
     expect(v.priority).toBe('high');
     await service.acknowledge(v.id, bo, at('2026-11-18 09:20'));
     const resolved = await service.resolve(v.id, 'Återrapporterat per telefon till SPOC', bo, at('2026-11-19 11:00'));
@@ -82,7 +97,14 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
     const events = await service.timeline(v.id);
     expect(events.map((e) => e.type)).toEqual(['opened', 'acknowledged', 'resolved', 'reopened', 'resolved', 'closed']);
     const audit = await db.prisma.auditEntry.findMany({ where: { entityType: 'incident', entityId: v.ref }, orderBy: { id: 'asc' } });
-    expect(audit.map((a) => [a.actor, a.action])).toEqual([['anna', 'opened'], ['bo', 'acknowledged'], ['bo', 'resolved'], ['anna', 'reopened'], ['bo', 'resolved'], ['anna', 'closed']]);
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([
+      ['anna', 'opened'],
+      ['bo', 'acknowledged'],
+      ['bo', 'resolved'],
+      ['anna', 'reopened'],
+      ['bo', 'resolved'],
+      ['anna', 'closed'],
+    ]);
     expect(audit[0]!.before).toBeNull();
     expect(audit[1]!.before).toMatchObject({ status: 'open', acknowledgedAt: null });
     expect(audit[1]!.after).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'bo', acknowledgedAt: new Date(at('2026-11-18 09:20')).toISOString() });
@@ -137,7 +159,16 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
   });
 
   it('masks personal identity numbers in every free-text field before storing', async () => {
-    const v = await service.open({ impact: 4, title: 'Fel för 19121212-1212', description: 'Gäller 811218-9876 och 701063-2391, ärende 2026-11-24', baseServices: ['Inkomst 121212-1212'] }, anna, at('2026-11-24 10:00'));
+    const v = await service.open(
+      {
+        impact: 4,
+        title: 'Fel för 19121212-1212',
+        description: 'Gäller 811218-9876 och 701063-2391, ärende 2026-11-24',
+        baseServices: ['Inkomst 121212-1212'],
+      },
+      anna,
+      at('2026-11-24 10:00'),
+    );
     expect(v.title).toBe('Fel för [personnummer]');
     expect(v.description).toBe('Gäller [personnummer] och [personnummer], ärende 2026-11-24');
     expect(v.baseServices).toEqual(['Inkomst [personnummer]']);
@@ -152,7 +183,11 @@ describe.each(databases)('incident lifecycle on $name', (target) => {
       prisma: db.prisma,
       contract,
       calendar,
-      hooks: [async () => { throw new Error('crash after the incident row was written'); }],
+      hooks: [
+        async () => {
+          throw new Error('crash after the incident row was written');
+        },
+      ],
     });
     const before = { incidents: await db.prisma.incident.count(), events: await db.prisma.incidentEvent.count(), audits: await db.prisma.auditEntry.count() };
     await expect(failing.open({ impact: 1, title: 'Halvskrivet' }, anna, at('2026-11-24 10:00'))).rejects.toThrow(/crash/);

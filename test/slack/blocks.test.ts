@@ -83,10 +83,15 @@ describe.each(langs)('Block Kit limits in %s', (lang) => {
     expect(message.text.length).toBeLessThanOrEqual(300);
   });
 
-  it('the reporter\'s confirmation and the thread lines keep every limit', () => {
+  it("the reporter's confirmation and the thread lines keep every limit", () => {
     expect(checkMessage(openedConfirmation(tr, contract, extreme, 'C0INCIDENTS', now))).toEqual([]);
     for (const change of ['opened', 'acknowledged', 'resolved', 'reopened', 'reprioritised', 'closed'] as const) {
-      const text = threadText(tr, { change, incident: extreme, actor: { id: 'x'.repeat(500), source: 'teams' }, detail: { note: '&'.repeat(3000), reason: '<'.repeat(3000) } });
+      const text = threadText(tr, {
+        change,
+        incident: extreme,
+        actor: { id: 'x'.repeat(500), source: 'teams' },
+        detail: { note: '&'.repeat(3000), reason: '<'.repeat(3000) },
+      });
       expect(checkMessage({ text })).toEqual([]);
       expect(text.length).toBeLessThanOrEqual(3000);
     }

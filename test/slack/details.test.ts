@@ -15,7 +15,11 @@ const INCIDENT_ERRORS = {
 describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group S0LEADS)', () => {
   let bot: Bot;
   beforeAll(async () => {
-    bot = await startBot(await pgliteTarget.open(), { managers: ['U0BOSS', 'S0LEADS'] }, { groups: { S0LEADS: ['U0LEAD'] }, locales: { U0ENGLISH: 'en-US', U0GERMAN: 'de-DE' } });
+    bot = await startBot(
+      await pgliteTarget.open(),
+      { managers: ['U0BOSS', 'S0LEADS'] },
+      { groups: { S0LEADS: ['U0LEAD'] }, locales: { U0ENGLISH: 'en-US', U0GERMAN: 'de-DE' } },
+    );
   });
   afterAll(() => bot.close());
   afterEach(() => {
@@ -37,7 +41,12 @@ describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group
     expect(res.status).toBe(200);
     const post = await bot.fake.waitFor('chat.postMessage', (b) => !b.thread_ts && String(b.text).includes(title), { from });
     const ref = /INC-\d+/.exec(post.body.text)![0];
-    return { ref, id: Number(ref.slice(4)), card: { channel: post.body.channel as string, ts: post.response.ts as string, blocks: post.body.blocks as any[] }, responseId: res.responseId };
+    return {
+      ref,
+      id: Number(ref.slice(4)),
+      card: { channel: post.body.channel as string, ts: post.response.ts as string, blocks: post.body.blocks as any[] },
+      responseId: res.responseId,
+    };
   }
 
   it('invalid fields come back as errors in the modal itself (impact missing, title empty, unknown agency) and nothing is stored', async () => {
@@ -131,7 +140,11 @@ describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group
     const body = new URLSearchParams(fields).toString();
     const forged = await fetch(bot.requester.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)), 'x-slack-signature': slackSignature('not-the-secret', Math.floor(Date.now() / 1000), body) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-slack-signature': slackSignature('not-the-secret', Math.floor(Date.now() / 1000), body),
+      },
       body,
     });
     expect(forged.status).toBe(401);
@@ -230,7 +243,9 @@ describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group
     const res = await bot.requester.interaction(bot.requester.viewSubmission(view, { impact: '1', timing: '1', reason: 'Alla kommuner drabbade' }, 'U0BOSS'));
     expect(res.body).toBe('');
     const line = await bot.fake.waitFor('chat.postMessage', (b) => b.thread_ts === card.ts, { from });
-    expect(line.body.text).toBe('🔴 Ny prioritet Kritisk (Påverkan 1, Tidpunkt 1) satt av <@U0BOSS>. Orsak: Alla kommuner drabbade. Tidsgränserna är omräknade från mottagandet.');
+    expect(line.body.text).toBe(
+      '🔴 Ny prioritet Kritisk (Påverkan 1, Tidpunkt 1) satt av <@U0BOSS>. Orsak: Alla kommuner drabbade. Tidsgränserna är omräknade från mottagandet.',
+    );
     const update = await bot.fake.waitFor('chat.update', (b) => b.ts === card.ts, { from });
     expect(textOf(update.body.blocks)).toContain(`🔴 *${ref} · KRITISK · Öppen*`);
     expect(await bot.db.prisma.incident.findUniqueOrThrow({ where: { id } })).toMatchObject({ priority: 'critical', impact: 1, timing: 1 });
@@ -289,7 +304,7 @@ describe('Slack: details (PGlite, no incident channel, managers U0BOSS and group
     expect(bot.logs.some((l) => l.level === 'error' && l.msg.includes('channel_not_found'))).toBe(true);
   });
 
-  it('/slack/events is a POST route on the bot\'s own HTTP server (Bolt opens no server of its own)', async () => {
+  it("/slack/events is a POST route on the bot's own HTTP server (Bolt opens no server of its own)", async () => {
     const res = await fetch(bot.requester.url, { method: 'GET' });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toMatch(/POST/);

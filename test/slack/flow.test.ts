@@ -52,7 +52,18 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
 
   it('submitting the modal opens the incident, posts the card to the incident channel and confirms privately to the reporter', async () => {
     const view = openedView(bot.fake.callsOf('views.open')[0]!);
-    const submission = bot.requester.viewSubmission(view, { impact: '1', title: 'Inga svar från SSBTEK', org: 'skatteverket', services: 'Inkomster, Bostadsbidrag', description: 'Alla anrop ger timeout <!channel>', security: 'ja' }, 'U0REPORTER');
+    const submission = bot.requester.viewSubmission(
+      view,
+      {
+        impact: '1',
+        title: 'Inga svar från SSBTEK',
+        org: 'skatteverket',
+        services: 'Inkomster, Bostadsbidrag',
+        description: 'Alla anrop ger timeout <!channel>',
+        security: 'ja',
+      },
+      'U0REPORTER',
+    );
     const res = await bot.requester.interaction(submission);
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
@@ -76,11 +87,24 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
     expect(textOf(eph.body.blocks)).toContain('Responstid: senast tis 24 nov. 2026 10:30');
 
     const incident = await bot.db.prisma.incident.findFirstOrThrow();
-    expect(incident).toMatchObject({ priority: 'critical', reporter: 'U0REPORTER', source: 'slack', agencyId: 'skatteverket', security: true, baseServices: ['Inkomster', 'Bostadsbidrag'] });
+    expect(incident).toMatchObject({
+      priority: 'critical',
+      reporter: 'U0REPORTER',
+      source: 'slack',
+      agencyId: 'skatteverket',
+      security: true,
+      baseServices: ['Inkomster', 'Bostadsbidrag'],
+    });
     expect(incident.idempotencyKey).toBe(`slack:view:${view.id}`);
     await bot.slack.idle();
     const ref = await bot.db.prisma.chatReference.findFirstOrThrow();
-    expect(ref).toMatchObject({ incidentId: incident.id, platform: 'slack', channelId: 'C0INCIDENTS', messageId: post.response.ts, threadId: post.response.ts });
+    expect(ref).toMatchObject({
+      incidentId: incident.id,
+      platform: 'slack',
+      channelId: 'C0INCIDENTS',
+      messageId: post.response.ts,
+      threadId: post.response.ts,
+    });
     card = { channel: 'C0INCIDENTS', ts: ref.messageId, blocks: post.body.blocks };
     const audit = await bot.db.prisma.auditEntry.findFirstOrThrow({ where: { action: 'opened' } });
     expect(audit.actor).toBe('U0REPORTER');
@@ -122,7 +146,9 @@ describe.each(databases)('Slack: the whole incident flow on $name', (target) => 
     expect(JSON.parse(empty.body)).toEqual({ response_action: 'errors', errors: { note: 'Skriv hur incidenten återrapporterades till anmälaren.' } });
     expect((await bot.db.prisma.incident.findFirstOrThrow()).status).toBe('acknowledged');
 
-    const res = await bot.requester.interaction(bot.requester.viewSubmission({ ...view, id: 'VNOTE1' }, { note: 'Återrapporterat per telefon till SPOC' }, 'U0RESPONDER'));
+    const res = await bot.requester.interaction(
+      bot.requester.viewSubmission({ ...view, id: 'VNOTE1' }, { note: 'Återrapporterat per telefon till SPOC' }, 'U0RESPONDER'),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
     const update = await bot.fake.waitFor('chat.update', (b) => textOf(b.blocks).includes('Åtgärdad'), { from });

@@ -9,16 +9,25 @@ import { at } from '../support/time.js';
 describe('Slack: reminders and escalation', () => {
   let bot: Bot;
   beforeAll(async () => {
-    bot = await startBot(await pgliteTarget.open(), {
-      incidentChannel: 'C0INCIDENTS',
-    }, {}, buildContract({ escalation: { default: { level1: { slackGroups: ['S0DRIFT'] }, level2: { slackUsers: ['U0CHEF'], slackChannel: 'C0ESKALERING' } } } }));
+    bot = await startBot(
+      await pgliteTarget.open(),
+      {
+        incidentChannel: 'C0INCIDENTS',
+      },
+      {},
+      buildContract({ escalation: { default: { level1: { slackGroups: ['S0DRIFT'] }, level2: { slackUsers: ['U0CHEF'], slackChannel: 'C0ESKALERING' } } } }),
+    );
   });
   afterAll(() => bot.close());
 
   let card: { channel: string; ts: string };
   it('a warning goes into the incident thread with Kvittera, Åtgärdad and snooze', async () => {
     bot.clock.t = at('2026-11-24 10:00');
-    await bot.requester.command('incident påverkan=1 tidpunkt=1 titel="Inga svar" myndighet=csn', { user: 'U0REPORTER', channel: 'C0GENERAL', triggerId: 't-1' });
+    await bot.requester.command('incident påverkan=1 tidpunkt=1 titel="Inga svar" myndighet=csn', {
+      user: 'U0REPORTER',
+      channel: 'C0GENERAL',
+      triggerId: 't-1',
+    });
     const post = await bot.fake.waitFor('chat.postMessage', (b) => b.channel === 'C0INCIDENTS' && !b.thread_ts);
     card = { channel: post.response.channel, ts: post.response.ts };
     await bot.slack.idle();
@@ -56,11 +65,16 @@ describe('Slack: reminders and escalation', () => {
     expect(textOf(inThread.body)).toContain('Till: <@U0CHEF> <!subteam^S0DRIFT>');
     const inChannel = await bot.fake.waitFor('chat.postMessage', (b) => b.channel === 'C0ESKALERING');
     expect(inChannel.body.thread_ts).toBeUndefined();
-    expect(textOf(inChannel.body)).toContain('🚨🚨 Eskalering: INC-1 (Kritisk) Inga svar – Responstid bruten sedan tis 24 nov. 2026 10:30 och ingen har agerat.');
+    expect(textOf(inChannel.body)).toContain(
+      '🚨🚨 Eskalering: INC-1 (Kritisk) Inga svar – Responstid bruten sedan tis 24 nov. 2026 10:30 och ingen har agerat.',
+    );
   });
 
   it('Kvittera on a reminder acknowledges the incident and stops the response reminders', async () => {
-    const last = bot.fake.callsOf('chat.postMessage').filter((c) => c.body.thread_ts === card.ts && textOf(c.body).includes('Eskalering')).at(-1)!;
+    const last = bot.fake
+      .callsOf('chat.postMessage')
+      .filter((c) => c.body.thread_ts === card.ts && textOf(c.body).includes('Eskalering'))
+      .at(-1)!;
     const click = bot.requester.buttonClick({ channel: card.channel, ts: last.response.ts, blocks: last.body.blocks }, 'ssbtek_ack', 'U0JOUR');
     await bot.requester.interaction(click);
     await bot.fake.waitFor('chat.update', (b) => b.ts === card.ts && textOf(b).includes('Påbörjad'));

@@ -47,9 +47,24 @@ const STACK = /\n\s+at .+:\d+/;
 
 describe('start-up failures are one translated line that says what to fix', () => {
   const cases: Array<[string, Record<string, string>, RegExp, RegExp]> = [
-    ['a PostgreSQL server that refuses the connection', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/test' }, /PostgreSQL på 127\.0\.0\.1:1 svarar inte.*DATABASE_URL/, /PostgreSQL at 127\.0\.0\.1:1 does not answer/],
-    ['an unknown database', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/ssbtek_no_such_db' }, /Databasen "ssbtek_no_such_db" finns inte.*createdb/, /The database "ssbtek_no_such_db" does not exist/],
-    ['an unknown role', { DATABASE_URL: 'postgresql://ssbtek_no_such_role@127.0.0.1:5432/test' }, /Användaren "ssbtek_no_such_role" finns inte/, /The user "ssbtek_no_such_role" does not exist/],
+    [
+      'a PostgreSQL server that refuses the connection',
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/test' },
+      /PostgreSQL på 127\.0\.0\.1:1 svarar inte.*DATABASE_URL/,
+      /PostgreSQL at 127\.0\.0\.1:1 does not answer/,
+    ],
+    [
+      'an unknown database',
+      { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/ssbtek_no_such_db' },
+      /Databasen "ssbtek_no_such_db" finns inte.*createdb/,
+      /The database "ssbtek_no_such_db" does not exist/,
+    ],
+    [
+      'an unknown role',
+      { DATABASE_URL: 'postgresql://ssbtek_no_such_role@127.0.0.1:5432/test' },
+      /Användaren "ssbtek_no_such_role" finns inte/,
+      /The user "ssbtek_no_such_role" does not exist/,
+    ],
     ['a bad schema name', { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test?schema=a;drop' }, /Schemanamnet "a;drop"/, /The schema name "a;drop"/],
     ['a data folder that is a file', { SSBTEK_DATA_DIR: '@file' }, /är ingen mapp.*SSBTEK_DATA_DIR/, /is not a folder/],
     ['a data folder that cannot be written', { SSBTEK_DATA_DIR: '/sys/kernel/ssbtek' }, /går inte att skriva i/, /cannot be written/],
@@ -67,7 +82,10 @@ describe('start-up failures are one translated line that says what to fix', () =
     // One after the other: two bots on one data folder would meet the folder lock instead.
     const sv = await run(resolve(env));
     const en = await run({ ...resolve(env), SSBTEK_LANG: 'en' });
-    for (const [result, pattern] of [[sv, swedish], [en, english]] as const) {
+    for (const [result, pattern] of [
+      [sv, swedish],
+      [en, english],
+    ] as const) {
       expect(result.code).toBe(2);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -103,8 +121,15 @@ describe('the embedded store is one process at a time', () => {
     const zombie = Number(await new Promise<string>((r) => parent.stdout.once('data', (d) => r(String(d).trim()))));
     try {
       await new Promise((r) => setTimeout(r, 200));
-      expect(spawnSync('ps', ['-o', 'stat=', '-p', String(zombie)]).stdout.toString().trim()).toMatch(/^Z/);
-      writeFileSync(join(dataDir, 'pglite', 'ssbtek-open.lock'), JSON.stringify({ pid: zombie, host: (await import('node:os')).hostname(), since: new Date().toISOString() }));
+      expect(
+        spawnSync('ps', ['-o', 'stat=', '-p', String(zombie)])
+          .stdout.toString()
+          .trim(),
+      ).toMatch(/^Z/);
+      writeFileSync(
+        join(dataDir, 'pglite', 'ssbtek-open.lock'),
+        JSON.stringify({ pid: zombie, host: (await import('node:os')).hostname(), since: new Date().toISOString() }),
+      );
       const result = await run({ SSBTEK_DATA_DIR: dataDir }, 'list\n');
       expect(result.stderr).not.toMatch(/används redan/);
       expect(result.code).toBe(0);

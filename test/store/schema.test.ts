@@ -148,10 +148,32 @@ const SCALAR_UDT: Record<string, ExpectedType> = {
 };
 
 const NATIVE_UDT: Record<string, string> = {
-  Text: 'text', VarChar: 'varchar', Char: 'bpchar', Uuid: 'uuid', Citext: 'citext', Inet: 'inet', Xml: 'xml',
-  Integer: 'int4', SmallInt: 'int2', BigInt: 'int8', Oid: 'oid', Real: 'float4', DoublePrecision: 'float8',
-  Decimal: 'numeric', Money: 'money', Boolean: 'bool', Bit: 'bit', VarBit: 'varbit', ByteA: 'bytea',
-  Json: 'json', JsonB: 'jsonb', Timestamp: 'timestamp', Timestamptz: 'timestamptz', Date: 'date', Time: 'time', Timetz: 'timetz',
+  Text: 'text',
+  VarChar: 'varchar',
+  Char: 'bpchar',
+  Uuid: 'uuid',
+  Citext: 'citext',
+  Inet: 'inet',
+  Xml: 'xml',
+  Integer: 'int4',
+  SmallInt: 'int2',
+  BigInt: 'int8',
+  Oid: 'oid',
+  Real: 'float4',
+  DoublePrecision: 'float8',
+  Decimal: 'numeric',
+  Money: 'money',
+  Boolean: 'bool',
+  Bit: 'bit',
+  VarBit: 'varbit',
+  ByteA: 'bytea',
+  Json: 'json',
+  JsonB: 'jsonb',
+  Timestamp: 'timestamp',
+  Timestamptz: 'timestamptz',
+  Date: 'date',
+  Time: 'time',
+  Timetz: 'timetz',
 };
 
 function expectedType(field: DmmfField, enums: DmmfEnum[]): ExpectedType {
@@ -405,7 +427,10 @@ describe.each(databases)('$name', (target) => {
           }
           const check = (what: string, actualValue: unknown, expected: unknown): void => {
             const ok = expected instanceof RegExp ? typeof actualValue === 'string' && expected.test(actualValue) : actualValue === expected;
-            if (!ok) problems.push(`${where}: ${what} is ${JSON.stringify(actualValue)}, expected ${String(expected instanceof RegExp ? expected : JSON.stringify(expected))}`);
+            if (!ok)
+              problems.push(
+                `${where}: ${what} is ${JSON.stringify(actualValue)}, expected ${String(expected instanceof RegExp ? expected : JSON.stringify(expected))}`,
+              );
           };
           const type = expectedType(field, datamodel.enums);
           check('type', column.udt_name, type.udt);
@@ -469,9 +494,7 @@ describe.each(databases)('$name', (target) => {
       expect([...actual.foreignKeys].sort((a, b) => a.constraint_name.localeCompare(b.constraint_name))).toEqual(expectedForeignKeys);
 
       // Enums (none today; statuses are validated strings).
-      expect(actual.enums).toEqual(
-        datamodel.enums.map((e) => ({ name: e.dbName ?? e.name, labels: e.values.map((v) => v.dbName ?? v.name).join(',') })),
-      );
+      expect(actual.enums).toEqual(datamodel.enums.map((e) => ({ name: e.dbName ?? e.name, labels: e.values.map((v) => v.dbName ?? v.name).join(',') })));
     });
 
     it('opens a Database on the migrated database without applying anything again', async () => {
@@ -616,7 +639,10 @@ describe.each(databases)('$name', (target) => {
       expect(read.chatReferences[0]).toMatchObject({ platform: 'slack', channelId: 'C1', messageId: '1712345678.000100', conversation: null });
 
       // Optimistic concurrency: an update conditioned on a stale revision touches nothing.
-      const bumped = await db.prisma.incident.updateMany({ where: { id: created.id, revision: 0 }, data: { status: 'acknowledged', revision: { increment: 1 } } });
+      const bumped = await db.prisma.incident.updateMany({
+        where: { id: created.id, revision: 0 },
+        data: { status: 'acknowledged', revision: { increment: 1 } },
+      });
       const stale = await db.prisma.incident.updateMany({ where: { id: created.id, revision: 0 }, data: { status: 'closed', revision: { increment: 1 } } });
       expect([bumped.count, stale.count]).toEqual([1, 0]);
 
@@ -652,7 +678,7 @@ describe('postgres only', () => {
       const other = await connectPostgresDriver(parsePostgresUrl(url.toString()).config, empty.schema);
       try {
         const results = await Promise.all([migrate(empty.driver), migrate(other)]);
-        expect(results.map((r) => r.applied).flat().sort()).toEqual(localMigrations.map((m) => m.name).sort());
+        expect(results.flatMap((r) => r.applied).sort()).toEqual(localMigrations.map((m) => m.name).sort());
         const rows = await empty.driver.query<{ n: string }>(`SELECT count(*)::text AS n FROM "_prisma_migrations"`);
         expect(rows[0]!.n).toBe(String(localMigrations.length));
       } finally {

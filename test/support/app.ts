@@ -29,7 +29,12 @@ export class RecordingSink implements ReminderSink {
 }
 
 /** A bot on `database` at the test's clock; `contract` is a built contract or overrides of the seed. */
-export async function testApp(database: Database, clock: TestClock, contract: ContractOverrides | Contract = {}, owner?: string): Promise<App & { sink: RecordingSink }> {
+export async function testApp(
+  database: Database,
+  clock: TestClock,
+  contract: ContractOverrides | Contract = {},
+  owner?: string,
+): Promise<App & { sink: RecordingSink }> {
   const built = 'version' in contract && typeof contract.version === 'string' ? (contract as Contract) : buildContract(contract);
   const app = await createApp({ contract: built, database, now: clock.now, schedulerOwner: owner });
   const sink = new RecordingSink();

@@ -91,7 +91,16 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
   /** Files uploaded with files.uploadV2 (getUploadURLExternal → POST to upload_url → completeUploadExternal): bytes as sent, shared where completed. */
-  readonly files: Array<{ id: string; filename: string; length: number; bytes: Buffer | null; title?: string; channel?: string; initialComment?: string; completed: boolean }> = [];
+  readonly files: Array<{
+    id: string;
+    filename: string;
+    length: number;
+    bytes: Buffer | null;
+    title?: string;
+    channel?: string;
+    initialComment?: string;
+    completed: boolean;
+  }> = [];
   readonly violations: string[] = [];
   readonly locales = new Map<string, string>();
   readonly groups = new Map<string, string[]>();
@@ -187,7 +196,11 @@ export class FakeSlack {
 
   /** Every message with `metadata.event_payload.job_ids` containing `jobId`. */
   messagesForJob(jobId: number): StoredMessage[] {
-    return [...this.messages.values()].flat().filter((m) => String(m.metadata?.event_payload?.job_ids ?? '').split(',').includes(String(jobId)));
+    return [...this.messages.values()].flat().filter((m) =>
+      String(m.metadata?.event_payload?.job_ids ?? '')
+        .split(',')
+        .includes(String(jobId)),
+    );
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -203,8 +216,16 @@ export class FakeSlack {
   }
 
   /** The first call of `method` (from index `from` of `calls`) matching `predicate`. */
-  waitFor(method: string, predicate: (body: Record<string, any>) => boolean = () => true, options: { timeoutMs?: number; from?: number } = {}): Promise<RecordedCall> {
-    return this.until(() => this.calls.slice(options.from ?? 0).find((c) => c.method === method && predicate(c.body)), `${method}${predicate.toString().length < 120 ? ` matching ${predicate.toString()}` : ''}`, options.timeoutMs);
+  waitFor(
+    method: string,
+    predicate: (body: Record<string, any>) => boolean = () => true,
+    options: { timeoutMs?: number; from?: number } = {},
+  ): Promise<RecordedCall> {
+    return this.until(
+      () => this.calls.slice(options.from ?? 0).find((c) => c.method === method && predicate(c.body)),
+      `${method}${predicate.toString().length < 120 ? ` matching ${predicate.toString()}` : ''}`,
+      options.timeoutMs,
+    );
   }
 
   waitForResponse(id: string, predicate: (body: Record<string, any>) => boolean = () => true, timeoutMs?: number): Promise<RecordedResponse> {
@@ -224,7 +245,9 @@ export class FakeSlack {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`FakeSlack: timed out after ${timeoutMs} ms waiting for ${what}; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`));
+        reject(
+          new Error(`FakeSlack: timed out after ${timeoutMs} ms waiting for ${what}; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -266,7 +289,10 @@ export class FakeSlack {
         const body = parseBody(raw, req.headers['content-type']);
         if (req.method === 'GET' && url.pathname === '/_calls') {
           // For a bot in another process (the bench): what was called, when.
-          send(200, this.calls.map((c) => ({ method: c.method, at: c.at, trigger_id: c.body.trigger_id ?? null })));
+          send(
+            200,
+            this.calls.map((c) => ({ method: c.method, at: c.at, trigger_id: c.body.trigger_id ?? null })),
+          );
           return;
         }
         if (req.method === 'POST' && url.pathname === '/_reset') {
@@ -296,17 +322,20 @@ export class FakeSlack {
           const broken = method === 'chat.postMessage' && this.options.brokenChannels?.includes(String(body.channel ?? '')) ? 500 : undefined;
           const httpStatus = broken ?? this.httpFailures.get(method)?.shift();
           if (httpStatus !== undefined) {
-            if (!this.options.quiet) this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: `http_${httpStatus}` } });
+            if (!this.options.quiet)
+              this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: `http_${httpStatus}` } });
             res.writeHead(httpStatus, { 'content-type': 'text/plain' });
             res.end('upstream error');
             this.notify();
             return;
           }
-          const limited = method === 'chat.postMessage' && this.authError(req.headers.authorization, method) === null ? this.overLimit(String(body.channel ?? '')) : 0;
+          const limited =
+            method === 'chat.postMessage' && this.authError(req.headers.authorization, method) === null ? this.overLimit(String(body.channel ?? '')) : 0;
           if (limited > 0) {
             const channel = String(body.channel ?? '');
             this.rateLimited.set(channel, (this.rateLimited.get(channel) ?? 0) + 1);
-            if (!this.options.quiet) this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: 'ratelimited' } });
+            if (!this.options.quiet)
+              this.calls.push({ method, body, auth: req.headers.authorization, at: Date.now(), response: { ok: false, error: 'ratelimited' } });
             res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limited) });
             res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
             this.notify();
@@ -363,7 +392,15 @@ export class FakeSlack {
 
   /** A Web API view of a stored message; metadata only when asked for. */
   private present(m: StoredMessage, withMetadata: boolean): Record<string, unknown> {
-    return { type: 'message', ts: m.ts, text: m.text, bot_id: 'B0BOT', ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}), ...(m.blocks ? { blocks: m.blocks } : {}), ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) };
+    return {
+      type: 'message',
+      ts: m.ts,
+      text: m.text,
+      bot_id: 'B0BOT',
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(m.blocks ? { blocks: m.blocks } : {}),
+      ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+    };
   }
 
   private notify(): void {
@@ -385,12 +422,29 @@ export class FakeSlack {
   private answer(method: string, body: Record<string, any>, req: IncomingMessage): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://ssbtek-test.slack.com/', team: 'SSBTEK test', user: 'ssbtek', team_id: this.teamId, user_id: 'U0BOT', bot_id: 'B0BOT', is_enterprise_install: false };
+        return {
+          ok: true,
+          url: 'https://ssbtek-test.slack.com/',
+          team: 'SSBTEK test',
+          user: 'ssbtek',
+          team_id: this.teamId,
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+          is_enterprise_install: false,
+        };
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        const metadata = body.metadata && typeof body.metadata === 'object' && typeof body.metadata.event_type === 'string' ? { event_type: body.metadata.event_type, event_payload: body.metadata.event_payload ?? {} } : undefined;
+        const metadata =
+          body.metadata && typeof body.metadata === 'object' && typeof body.metadata.event_type === 'string'
+            ? { event_type: body.metadata.event_type, event_payload: body.metadata.event_payload ?? {} }
+            : undefined;
         this.store({ channel: String(body.channel), ts, thread_ts: body.thread_ts, text: body.text, blocks: body.blocks, metadata, at: Date.now() });
-        return { ok: true, channel: body.channel, ts, message: { type: 'message', text: body.text, ts, bot_id: 'B0BOT', thread_ts: body.thread_ts, blocks: body.blocks, ...(metadata ? { metadata } : {}) } };
+        return {
+          ok: true,
+          channel: body.channel,
+          ts,
+          message: { type: 'message', text: body.text, ts, bot_id: 'B0BOT', thread_ts: body.thread_ts, blocks: body.blocks, ...(metadata ? { metadata } : {}) },
+        };
       }
       case 'chat.update': {
         const stored = this.findMessage(String(body.channel), String(body.ts));
@@ -404,7 +458,14 @@ export class FakeSlack {
         const oldest = Number(body.oldest ?? 0);
         const top = (this.messages.get(String(body.channel)) ?? []).filter((m) => (!m.thread_ts || m.thread_ts === m.ts) && Number(m.ts) >= oldest);
         const limit = Number(body.limit ?? 100);
-        return { ok: true, messages: top.slice(-limit).reverse().map((m) => this.present(m, withMeta)), has_more: top.length > limit };
+        return {
+          ok: true,
+          messages: top
+            .slice(-limit)
+            .reverse()
+            .map((m) => this.present(m, withMeta)),
+          has_more: top.length > limit,
+        };
       }
       case 'conversations.replies': {
         const withMeta = String(body.include_all_metadata) === 'true';
@@ -436,7 +497,14 @@ export class FakeSlack {
         const user = String(body.user ?? '');
         return {
           ok: true,
-          user: { id: user, team_id: this.teamId, name: user.toLowerCase(), real_name: `User ${user}`, tz: 'Europe/Stockholm', ...(body.include_locale ? { locale: this.locales.get(user) ?? 'sv-SE' } : {}) },
+          user: {
+            id: user,
+            team_id: this.teamId,
+            name: user.toLowerCase(),
+            real_name: `User ${user}`,
+            tz: 'Europe/Stockholm',
+            ...(body.include_locale ? { locale: this.locales.get(user) ?? 'sv-SE' } : {}),
+          },
         };
       }
       case 'usergroups.users.list':
@@ -461,7 +529,11 @@ export class FakeSlack {
         return { ok: true, files: done };
       }
       case 'chat.getPermalink':
-        return { ok: true, channel: body.channel, permalink: `https://ssbtek-test.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          channel: body.channel,
+          permalink: `https://ssbtek-test.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}`,
+        };
       default:
         return { ok: true };
     }
@@ -478,7 +550,11 @@ export class FakeSlack {
    * Sends an envelope to the connected Socket Mode client and resolves with its ack
    * ({envelope_id, payload}).
    */
-  async sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>, timeoutMs?: number): Promise<{ envelope_id: string; payload?: any }> {
+  async sendEnvelope(
+    type: 'slash_commands' | 'interactive' | 'events_api',
+    payload: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<{ envelope_id: string; payload?: any }> {
     const ws = await this.socketConnected(timeoutMs);
     const envelope_id = randomBytes(8).toString('hex');
     ws.sendText(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
@@ -511,7 +587,14 @@ export class FakeSlack {
       this.notify();
     });
     if (head.length) ws.feed(head);
-    ws.sendText(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack', build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: 'A0SSBTEK' } }));
+    ws.sendText(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'fake-slack', build_number: 1, approximate_connection_time: 18060 },
+        connection_info: { app_id: 'A0SSBTEK' },
+      }),
+    );
     this.notify();
   }
 
@@ -723,7 +806,12 @@ export class SlackRequester {
       const given = values[block.block_id];
       let value: Record<string, unknown>;
       if (element.type === 'static_select') {
-        const chosen = given === undefined ? element.initial_option : given === null || given === '' ? null : element.options.find((o: any) => o.value === given) ?? { text: { type: 'plain_text', text: given }, value: given };
+        const chosen =
+          given === undefined
+            ? element.initial_option
+            : given === null || given === ''
+              ? null
+              : (element.options.find((o: any) => o.value === given) ?? { text: { type: 'plain_text', text: given }, value: given });
         value = { type: 'static_select', selected_option: chosen ?? null };
       } else if (element.type === 'checkboxes') {
         value = { type: 'checkboxes', selected_options: given ? element.options.filter((o: any) => o.value === given || given === 'ja') : [] };
@@ -764,7 +852,12 @@ export class SlackRequester {
   }
 
   /** A block_actions payload: `user` clicks the button `actionId` on a message the bot posted. */
-  buttonClick(message: { channel: string; ts: string; blocks: any[] }, actionId: string, user = 'U0REPORTER', options: { ephemeral?: boolean } = {}): Record<string, unknown> {
+  buttonClick(
+    message: { channel: string; ts: string; blocks: any[] },
+    actionId: string,
+    user = 'U0REPORTER',
+    options: { ephemeral?: boolean } = {},
+  ): Record<string, unknown> {
     let found: { block: any; element: any } | undefined;
     for (const block of message.blocks) {
       if (block.type !== 'actions') continue;
@@ -786,7 +879,16 @@ export class SlackRequester {
       message: { type: 'message', ts: message.ts, text: 'card', bot_id: 'B0BOT', blocks: message.blocks },
       state: { values: {} },
       response_url: this.fake.responseUrl(`action${this.seq}`),
-      actions: [{ type: 'button', action_id: actionId, block_id: found.block.block_id, text: found.element.text, value: found.element.value, action_ts: `${Date.now() / 1000}` }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: found.block.block_id,
+          text: found.element.text,
+          value: found.element.value,
+          action_ts: `${Date.now() / 1000}`,
+        },
+      ],
     };
   }
 }
@@ -811,7 +913,13 @@ export interface Bot {
  * Slack; the clock starts Tuesday 2026-11-24 10:00 (Stockholm) and moves when set.
  * close() stops both and closes the database.
  */
-export async function startBot(db: Database, options: Partial<SlackOptions> = {}, fakeOptions: FakeSlackOptions = {}, contract: Contract = buildContract(), appOptions: Partial<AppOptions> = {}): Promise<Bot> {
+export async function startBot(
+  db: Database,
+  options: Partial<SlackOptions> = {},
+  fakeOptions: FakeSlackOptions = {},
+  contract: Contract = buildContract(),
+  appOptions: Partial<AppOptions> = {},
+): Promise<Bot> {
   const fake = await FakeSlack.start(fakeOptions);
   const clock = { t: DateTime.fromISO('2026-11-24T10:00', { zone: 'Europe/Stockholm' }).toMillis() };
   const logs: Bot['logs'] = [];
@@ -822,7 +930,17 @@ export async function startBot(db: Database, options: Partial<SlackOptions> = {}
   };
   const app = await createApp({ contract, database: db, now: () => clock.t, log, ...appOptions });
   // A short channel pace keeps tests quick; tests of pacing pass their own.
-  const slack = await startSlack(app, { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, port: 0, host: '127.0.0.1', retries: 0, lang: 'sv', channelPaceMs: 100, ...options });
+  const slack = await startSlack(app, {
+    botToken: 'xoxb-test-token',
+    signingSecret: SECRET,
+    apiUrl: fake.apiUrl,
+    port: 0,
+    host: '127.0.0.1',
+    retries: 0,
+    lang: 'sv',
+    channelPaceMs: 100,
+    ...options,
+  });
   const requester = fake.requester(`http://127.0.0.1:${slack.port}/slack/events`, SECRET);
   return {
     fake,
@@ -846,7 +964,10 @@ export function textOf(value: unknown): string {
   const walk = (v: unknown) => {
     if (typeof v === 'string') out.push(v);
     else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k === 'text' || k === 'blocks' || k === 'fields' || k === 'elements' || k === 'label' || k === 'hint' || k === 'title' || typeof x === 'object') walk(x);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v))
+        if (k === 'text' || k === 'blocks' || k === 'fields' || k === 'elements' || k === 'label' || k === 'hint' || k === 'title' || typeof x === 'object')
+          walk(x);
   };
   walk(value);
   return out.join('\n');
@@ -953,7 +1074,8 @@ function checkElement(e: any, where: string, problems: string[], inModal: boolea
       break;
     case 'static_select':
       checkOptions(e.options, `${where}.options`, 100, problems);
-      if (e.initial_option && !e.options?.some((o: any) => o.value === e.initial_option.value && o.text?.text === e.initial_option.text?.text)) problems.push(`${where}.initial_option is not one of the options`);
+      if (e.initial_option && !e.options?.some((o: any) => o.value === e.initial_option.value && o.text?.text === e.initial_option.text?.text))
+        problems.push(`${where}.initial_option is not one of the options`);
       break;
     case 'checkboxes':
       checkOptions(e.options, `${where}.options`, 10, problems);
@@ -984,11 +1106,13 @@ function checkBlock(b: any, where: string, problems: string[], inModal: boolean)
       checkText(b.text, `${where}.text`, 150, problems, 'plain_text');
       break;
     case 'context':
-      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10) problems.push(`${where}: ${b.elements?.length} context elements (1–10)`);
+      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10)
+        problems.push(`${where}: ${b.elements?.length} context elements (1–10)`);
       b.elements?.forEach((e: any, i: number) => checkText(e, `${where}.elements[${i}]`, 3000, problems));
       break;
     case 'actions':
-      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 25) problems.push(`${where}: ${b.elements?.length} actions elements (1–25)`);
+      if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 25)
+        problems.push(`${where}: ${b.elements?.length} actions elements (1–25)`);
       b.elements?.forEach((e: any, i: number) => checkElement(e, `${where}.elements[${i}]`, problems, inModal));
       break;
     case 'input':

@@ -37,7 +37,6 @@ export interface ConnectorCall {
   conversationId?: string;
   /** replyToId for 'reply', the updated id for 'update', userId for 'member'. */
   activityId?: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a recorded JSON body, read freely by tests
   body: any;
   auth: string | undefined;
   /** Id the fake answered with. */
@@ -194,13 +193,17 @@ export class FakeTeams {
         return json(res, 401, { error: 'invalid_client' });
       }
       record(200);
-      return json(res, 200, { token_type: 'Bearer', expires_in: this.options.tokenLifetimeSec, ext_expires_in: this.options.tokenLifetimeSec, access_token: this.issueToken(form) });
+      return json(res, 200, {
+        token_type: 'Bearer',
+        expires_in: this.options.tokenLifetimeSec,
+        ext_expires_in: this.options.tokenLifetimeSec,
+        access_token: this.issueToken(form),
+      });
     }
 
     const at = rawPath.indexOf('/v3/conversations');
     if (at < 0) return json(res, 404, { error: { code: 'NotFound', message: 'unknown route' } });
     const route = rawPath.slice(at);
-    // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any shape
     let body: any;
     try {
       body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;

@@ -69,10 +69,7 @@ export class TeamsKeys {
     readonly defaults: { appId: string; serviceUrl: string },
   ) {}
 
-  static async create(
-    specs: KeySpec[] = [{ kid: 'test-key-1' }],
-    defaults: { appId?: string; serviceUrl?: string } = {},
-  ): Promise<TeamsKeys> {
+  static async create(specs: KeySpec[] = [{ kid: 'test-key-1' }], defaults: { appId?: string; serviceUrl?: string } = {}): Promise<TeamsKeys> {
     const keys: TestKey[] = [];
     for (const spec of specs) {
       const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
@@ -104,9 +101,7 @@ export class TeamsKeys {
       ...options.claims,
     });
     const header = dropUndefined({ alg: 'RS256', kid: key.kid, typ: 'JWT', ...options.header });
-    return new SignJWT(claims as JWTPayload)
-      .setProtectedHeader(header as { alg: string })
-      .sign(options.foreignKey ? this.foreign : key.privateKey);
+    return new SignJWT(claims as JWTPayload).setProtectedHeader(header as { alg: string }).sign(options.foreignKey ? this.foreign : key.privateKey);
   }
 
   /** A token jose would refuse to make: any header/claims, any (or no) signature. */

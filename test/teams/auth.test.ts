@@ -43,21 +43,47 @@ describe('forged tokens refused before any network call (cold key cache)', () =>
     ['alg none', async (h) => ({ body: h.activity(), headers: bearer(h.keys.forge({ header: { alg: 'none', kid: 'test-key-1' }, claims: h.keys.claims() })) })],
     [
       'HS256 keyed with the public key (alg confusion)',
-      async (h) => ({ body: h.activity(), headers: bearer(await h.keys.hs256(h.keys.claims(), new TextEncoder().encode(JSON.stringify(h.keys.jwks().keys[0])))) }),
+      async (h) => ({
+        body: h.activity(),
+        headers: bearer(await h.keys.hs256(h.keys.claims(), new TextEncoder().encode(JSON.stringify(h.keys.jwks().keys[0])))),
+      }),
     ],
-    ['RS512 instead of RS256', async (h) => ({ body: h.activity(), headers: bearer(h.keys.forge({ header: { alg: 'RS512', kid: 'test-key-1' }, claims: h.keys.claims(), signature: 'c2ln' })) })],
+    [
+      'RS512 instead of RS256',
+      async (h) => ({
+        body: h.activity(),
+        headers: bearer(h.keys.forge({ header: { alg: 'RS512', kid: 'test-key-1' }, claims: h.keys.claims(), signature: 'c2ln' })),
+      }),
+    ],
     ['no kid in the header', async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ header: { kid: undefined } })) })],
-    ['wrong audience (another bot)', async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { aud: 'ffffffff-0000-4000-8000-000000000000' } })) })],
+    [
+      'wrong audience (another bot)',
+      async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { aud: 'ffffffff-0000-4000-8000-000000000000' } })) }),
+    ],
     ['foreign issuer', async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { iss: 'https://evil.example.com' } })) })],
     [
       'Entra token (v1 issuer sts.windows.net, audience our app id)',
-      async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { iss: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/', appid: 'attacker-app' } })) }),
+      async (h) => ({
+        body: h.activity(),
+        headers: bearer(await h.keys.sign({ claims: { iss: 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/', appid: 'attacker-app' } })),
+      }),
     ],
     [
       'Entra token (v2 issuer login.microsoftonline.com, audience our app id)',
-      async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { iss: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', azp: 'attacker-app' } })) }),
+      async (h) => ({
+        body: h.activity(),
+        headers: bearer(
+          await h.keys.sign({ claims: { iss: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', azp: 'attacker-app' } }),
+        ),
+      }),
     ],
-    ['expired', async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { exp: nowSec() - 3600, nbf: nowSec() - 7200, iat: nowSec() - 7200 } })) })],
+    [
+      'expired',
+      async (h) => ({
+        body: h.activity(),
+        headers: bearer(await h.keys.sign({ claims: { exp: nowSec() - 3600, nbf: nowSec() - 7200, iat: nowSec() - 7200 } })),
+      }),
+    ],
     ['no exp', async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { exp: undefined } })) })],
     ['not valid before an hour from now', async (h) => ({ body: h.activity(), headers: bearer(await h.keys.sign({ claims: { nbf: nowSec() + 3600 } })) })],
     [

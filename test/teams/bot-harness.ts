@@ -36,9 +36,16 @@ export interface TeamsBot {
   url: string;
   /** Every card the bot sent or answered with (for the schema check). */
   cards: unknown[];
-  message(text: string, options?: { from?: Person; conversation?: string; conversationType?: string; mention?: boolean; locale?: string }): Promise<{ status: number; body: string }>;
+  message(
+    text: string,
+    options?: { from?: Person; conversation?: string; conversationType?: string; mention?: boolean; locale?: string },
+  ): Promise<{ status: number; body: string }>;
   /** Clicks an Action.Execute button / submits a form card: the `adaptiveCard/action` invoke; returns the parsed invoke answer. */
-  invoke(verb: string, data: Record<string, unknown>, options?: { from?: Person; conversation?: string; replyToId?: string }): Promise<{ status: number; body: any }>;
+  invoke(
+    verb: string,
+    data: Record<string, unknown>,
+    options?: { from?: Person; conversation?: string; replyToId?: string },
+  ): Promise<{ status: number; body: any }>;
   /** Waits for a connector call. */
   call(pred: (c: ConnectorCall) => boolean, timeoutMs?: number): Promise<ConnectorCall>;
   close(): Promise<void>;
@@ -46,7 +53,10 @@ export interface TeamsBot {
 
 let seq = 0;
 
-export async function startTeamsBot(db: Database, options: { now: number; contract?: ContractOverrides; incidentChannel?: string } = { now: Date.now() }): Promise<TeamsBot> {
+export async function startTeamsBot(
+  db: Database,
+  options: { now: number; contract?: ContractOverrides; incidentChannel?: string } = { now: Date.now() },
+): Promise<TeamsBot> {
   const clock = new TestClock(options.now);
   const app = await testApp(db, clock, options.contract ?? {});
   const fake = await FakeTeams.start({ clientId: TEST_APP_ID });
@@ -93,7 +103,10 @@ export async function startTeamsBot(db: Database, options: { now: number; contra
     conversation: { id: conversation, conversationType, tenantId: 'test-tenant', ...(conversationType === 'channel' ? { isGroup: true } : {}) },
     recipient: { id: `28:${TEST_APP_ID}`, name: 'SSBTEK' },
     locale,
-    channelData: { tenant: { id: 'test-tenant' }, ...(conversationType === 'channel' ? { team: { id: '19:team@thread.tacv2' }, channel: { id: conversation.split(';')[0] } } : {}) },
+    channelData: {
+      tenant: { id: 'test-tenant' },
+      ...(conversationType === 'channel' ? { team: { id: '19:team@thread.tacv2' }, channel: { id: conversation.split(';')[0] } } : {}),
+    },
   });
 
   const bot: TeamsBot = {
@@ -120,7 +133,13 @@ export async function startTeamsBot(db: Database, options: { now: number; contra
     },
     async invoke(verb, data, o = {}) {
       const conversation = o.conversation ?? CHANNEL;
-      const res = await post({ ...base(o.from ?? PEOPLE.anna, conversation, conversation.startsWith('19:') ? 'channel' : 'personal'), type: 'invoke', name: 'adaptiveCard/action', ...(o.replyToId ? { replyToId: o.replyToId } : {}), value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+      const res = await post({
+        ...base(o.from ?? PEOPLE.anna, conversation, conversation.startsWith('19:') ? 'channel' : 'personal'),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        ...(o.replyToId ? { replyToId: o.replyToId } : {}),
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      });
       const body = res.body ? JSON.parse(res.body) : undefined;
       if (body?.type === 'application/vnd.microsoft.card.adaptive') cards.push(body.value);
       return { status: res.status, body };

@@ -93,7 +93,10 @@ describe('createTeamsAppFromSettings against the local fakes', () => {
     );
     if (!settings) throw new Error('settings expected');
     const handle = await createTeamsAppFromSettings(settings);
-    const verdict = await handle.verifier({ authorization: `Bearer ${await keys.sign()}`, activity: { type: 'message', serviceUrl: teams.serviceUrl, channelId: 'msteams' } });
+    const verdict = await handle.verifier({
+      authorization: `Bearer ${await keys.sign()}`,
+      activity: { type: 'message', serviceUrl: teams.serviceUrl, channelId: 'msteams' },
+    });
     expect(verdict.ok).toBe(true);
     expect(jwks.requests).toBe(1);
     await handle.app.send('19:abc@thread.tacv2', 'hello');

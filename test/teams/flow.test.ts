@@ -9,7 +9,20 @@ import type { ConnectorCall } from '../support/fake-teams.js';
 import { teamsRoutineTransport } from '../../src/app/routine-chat.js';
 import { TEST_APP_ID } from '../support/teams-keys.js';
 import { at } from '../support/time.js';
-import { adaptiveCardProblems, buttonsOf, cardsOf, cardText, CHANNEL, CHAT, ESCALATION_CHANNEL, INCIDENT_CHANNEL, inputOf, PEOPLE, startTeamsBot, type TeamsBot } from './bot-harness.js';
+import {
+  adaptiveCardProblems,
+  buttonsOf,
+  cardsOf,
+  cardText,
+  CHANNEL,
+  CHAT,
+  ESCALATION_CHANNEL,
+  INCIDENT_CHANNEL,
+  inputOf,
+  PEOPLE,
+  startTeamsBot,
+  type TeamsBot,
+} from './bot-harness.js';
 
 const VERB = { submit: 'ssbtek.submit', ack: 'ssbtek.ack', resolve: 'ssbtek.resolve', priority: 'ssbtek.priority', snooze: 'ssbtek.snooze' };
 const console_ = { id: 'operatör', source: 'console' as const };
@@ -30,7 +43,12 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
       now: at('2026-11-24 10:00'),
       incidentChannel: INCIDENT_CHANNEL,
       contract: {
-        escalation: { default: { level1: { teams: { users: [PEOPLE.jour.aadObjectId] } }, level2: { teams: { users: [PEOPLE.eskal.aadObjectId], channel: ESCALATION_CHANNEL } } } },
+        escalation: {
+          default: {
+            level1: { teams: { users: [PEOPLE.jour.aadObjectId] } },
+            level2: { teams: { users: [PEOPLE.eskal.aadObjectId], channel: ESCALATION_CHANNEL } },
+          },
+        },
         roles: { manager: { teams: [PEOPLE.chef.aadObjectId] } },
       } as never,
     });
@@ -43,7 +61,15 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     formMessage = await bot.call(sendsTo(CHANNEL));
     const form = cardsOf(formMessage)[0];
     expect(form.version).toBe('1.5');
-    expect(form.body.filter((e: any) => e.id && !String(e.id).endsWith('-error')).map((e: any) => e.id)).toEqual(['impact', 'timing', 'title', 'org', 'services', 'description', 'security']);
+    expect(form.body.filter((e: any) => e.id && !String(e.id).endsWith('-error')).map((e: any) => e.id)).toEqual([
+      'impact',
+      'timing',
+      'title',
+      'org',
+      'services',
+      'description',
+      'security',
+    ]);
     const impact = inputOf(form, 'impact');
     expect(impact).toMatchObject({ type: 'Input.ChoiceSet', style: 'expanded', label: 'Påverkan', isRequired: true });
     expect(impact.choices.map((c: any) => c.value)).toEqual(['1', '2', '3', '4']);
@@ -58,7 +84,16 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
   });
 
   it('a submitted form with a title that is too long comes back with the message beside the title, and nothing is stored', async () => {
-    const res = await bot.invoke(VERB.submit, { ssbtekForm: 'incident', ssbtekHidden: {}, ssbtekLang: 'sv', impact: '1', timing: '1', title: 'x'.repeat(TITLE_MAX + 1), org: 'skatteverket', security: 'nej' });
+    const res = await bot.invoke(VERB.submit, {
+      ssbtekForm: 'incident',
+      ssbtekHidden: {},
+      ssbtekLang: 'sv',
+      impact: '1',
+      timing: '1',
+      title: 'x'.repeat(TITLE_MAX + 1),
+      org: 'skatteverket',
+      security: 'nej',
+    });
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
     const body = res.body.value.body as any[];
@@ -75,7 +110,22 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
   });
 
   it('a valid submit turns the form into the result in place and posts the incident card to TEAMS_INCIDENT_CHANNEL with Kvittera, Åtgärdad, Ändra prioritet and Snooze', async () => {
-    const res = await bot.invoke(VERB.submit, { ssbtekForm: 'incident', ssbtekHidden: {}, ssbtekLang: 'sv', impact: '1', timing: '1', title: 'Inga svar från SSBTEK', org: 'skatteverket', services: 'Inkomster, Bostadsbidrag', description: 'Alla anrop ger timeout *nu*', security: 'ja' }, { replyToId: formMessage.answeredId });
+    const res = await bot.invoke(
+      VERB.submit,
+      {
+        ssbtekForm: 'incident',
+        ssbtekHidden: {},
+        ssbtekLang: 'sv',
+        impact: '1',
+        timing: '1',
+        title: 'Inga svar från SSBTEK',
+        org: 'skatteverket',
+        services: 'Inkomster, Bostadsbidrag',
+        description: 'Alla anrop ger timeout *nu*',
+        security: 'ja',
+      },
+      { replyToId: formMessage.answeredId },
+    );
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(res.body.value)).toContain('INC-1 är registrerad');
     // The form message itself turns into the result for everyone in the channel.
@@ -147,7 +197,9 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     const reminder = cardsOf(breach)[0];
     expect(cardText(reminder)).toContain('INC-3');
     expect(cardText(reminder)).toContain('Till: <at>Jonas Jour</at>');
-    expect(reminder.msteams.entities).toEqual([{ type: 'mention', text: '<at>Jonas Jour</at>', mentioned: { id: PEOPLE.jour.aadObjectId, name: 'Jonas Jour' } }]);
+    expect(reminder.msteams.entities).toEqual([
+      { type: 'mention', text: '<at>Jonas Jour</at>', mentioned: { id: PEOPLE.jour.aadObjectId, name: 'Jonas Jour' } },
+    ]);
     expect(buttonsOf(reminder)).toEqual(['Kvittera', 'Åtgärdad', 'Snooze']);
     // Level 2 (30 min after the breach): level 1 and level 2 people, in the reply chain and in the escalation channel.
     bot.clock.t = at('2026-11-24 11:20');
@@ -164,7 +216,7 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     expect(cardText(cardsOf(inChain)[0])).toContain('INC-3');
   });
 
-  it('Snooze on the card pauses the incident\'s reminders and answers the person who clicked', async () => {
+  it("Snooze on the card pauses the incident's reminders and answers the person who clicked", async () => {
     const res = await bot.invoke(VERB.snooze, { ssbtekIncident: 3, ssbtekMinutes: 15, ssbtekLang: 'sv' }, { from: PEOPLE.jour });
     expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
     expect(res.body.value).toMatch(/^Påminnelserna om INC-3 \(\w+\) är pausade till /);
@@ -183,7 +235,7 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     await bot.teams.idle();
   });
 
-  it('Åtgärdad by someone who is not a manager is refused with the conversation\'s text, and nothing changes', async () => {
+  it("Åtgärdad by someone who is not a manager is refused with the conversation's text, and nothing changes", async () => {
     const before = bot.fake.calls.length;
     const res = await bot.invoke(VERB.resolve, { ssbtekIncident: 1, ssbtekLang: 'sv' }, { from: PEOPLE.anna });
     expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
@@ -197,7 +249,11 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
 
   it('Åtgärdad by a manager opens the resolve form under the card; its submit resolves the incident and the card changes in place', async () => {
     // The click comes from the card in the channel (the invoke names the card's message).
-    const res = await bot.invoke(VERB.resolve, { ssbtekIncident: 1, ssbtekLang: 'sv' }, { from: PEOPLE.chef, conversation: INCIDENT_CHANNEL, replyToId: card1.answeredId });
+    const res = await bot.invoke(
+      VERB.resolve,
+      { ssbtekIncident: 1, ssbtekLang: 'sv' },
+      { from: PEOPLE.chef, conversation: INCIDENT_CHANNEL, replyToId: card1.answeredId },
+    );
     expect(res.body.type).toBe('application/vnd.microsoft.activity.message');
     const formPost = await bot.call((c) => sendsTo(`${INCIDENT_CHANNEL};messageid=${card1.answeredId}`)(c) && cardsOf(c).some((k) => inputOf(k, 'note')));
     const form = cardsOf(formPost)[0];
@@ -206,7 +262,11 @@ describe('Teams: an incident from a channel, its card, buttons, reminders and ro
     const empty = await bot.invoke(VERB.submit, { ...form.actions[0].data, note: '  ' }, { from: PEOPLE.chef });
     expect(empty.body.value.body.find((e: any) => e.id === 'note-error')).toBeTruthy();
     expect((await bot.app.incidents.get(1, bot.clock.t)).status).toBe('acknowledged');
-    const done = await bot.invoke(VERB.submit, { ...form.actions[0].data, note: 'Omstart av lastbalanseraren' }, { from: PEOPLE.chef, conversation: `${INCIDENT_CHANNEL};messageid=${card1.answeredId}`, replyToId: formPost.answeredId });
+    const done = await bot.invoke(
+      VERB.submit,
+      { ...form.actions[0].data, note: 'Omstart av lastbalanseraren' },
+      { from: PEOPLE.chef, conversation: `${INCIDENT_CHANNEL};messageid=${card1.answeredId}`, replyToId: formPost.answeredId },
+    );
     expect(cardText(done.body.value)).toContain('INC-1');
     // The form in the reply chain is closed for everyone.
     await bot.call((c) => c.kind === 'update' && c.activityId === formPost.answeredId);
@@ -233,7 +293,11 @@ describe('Teams: an incident from a 1:1 chat', () => {
     await bot.message('incident', { conversation: CHAT, from: PEOPLE.bo });
     const form = cardsOf(await bot.call(sendsTo(CHAT)))[0];
     expect(inputOf(form, 'impact').choices).toHaveLength(4);
-    const res = await bot.invoke(VERB.submit, { ...form.actions[0].data, impact: '3', timing: '2', title: 'Fel i ett svar', org: 'csn', security: 'nej' }, { from: PEOPLE.bo, conversation: CHAT });
+    const res = await bot.invoke(
+      VERB.submit,
+      { ...form.actions[0].data, impact: '3', timing: '2', title: 'Fel i ett svar', org: 'csn', security: 'nej' },
+      { from: PEOPLE.bo, conversation: CHAT },
+    );
     expect(cardText(res.body.value)).toContain('INC-1');
     const post = await bot.call((c) => sendsTo(CHAT)(c) && cardText(cardsOf(c)[0] ?? {}).includes('INC-1 ·'));
     expect(post.rawPath).toContain(CHAT);
@@ -241,7 +305,7 @@ describe('Teams: an incident from a 1:1 chat', () => {
     expect(await bot.app.database.prisma.incident.findFirstOrThrow()).toMatchObject({ reporter: PEOPLE.bo.aadObjectId, source: 'teams', agencyId: 'csn' });
   });
 
-  it('`hjälp` and a line that is no command answer in the chat with the conversation\'s texts', async () => {
+  it("`hjälp` and a line that is no command answer in the chat with the conversation's texts", async () => {
     const from = bot.fake.calls.length;
     await bot.message('hjälp', { conversation: CHAT });
     const help = await bot.call((c) => bot.fake.calls.indexOf(c) >= from && sendsTo(CHAT)(c));
@@ -258,7 +322,17 @@ describe('Teams: an incident from a 1:1 chat', () => {
     const res = await fetch(bot.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ type: 'installationUpdate', action: 'add', id: 'install-1', serviceUrl: bot.fake.serviceUrl, channelId: 'msteams', from: PEOPLE.anna, recipient: { id: `28:${TEST_APP_ID}` }, conversation: { id: chat, conversationType: 'personal', tenantId: 'test-tenant' }, locale: 'sv-SE' }),
+      body: JSON.stringify({
+        type: 'installationUpdate',
+        action: 'add',
+        id: 'install-1',
+        serviceUrl: bot.fake.serviceUrl,
+        channelId: 'msteams',
+        from: PEOPLE.anna,
+        recipient: { id: `28:${TEST_APP_ID}` },
+        conversation: { id: chat, conversationType: 'personal', tenantId: 'test-tenant' },
+        locale: 'sv-SE',
+      }),
     });
     expect(res.status).toBe(200);
     const hello = await bot.call(sendsTo(chat));
@@ -320,7 +394,7 @@ describe('Teams: what other parts of the bot use', () => {
   });
   afterAll(() => bot?.close());
 
-  it('the routine\'s announcements go out through sendText (teamsRoutineTransport), proactively and through the allow-listed service URL', async () => {
+  it("the routine's announcements go out through sendText (teamsRoutineTransport), proactively and through the allow-listed service URL", async () => {
     const transport = teamsRoutineTransport(bot.teams.sendText);
     await transport.send(ESCALATION_CHANNEL, { subject: 'Servicefönster tis 1 dec 18–20', text: 'SSBTEK uppdateras.', key: 'k1' });
     const call = await bot.call(sendsTo(ESCALATION_CHANNEL));
@@ -328,9 +402,8 @@ describe('Teams: what other parts of the bot use', () => {
     expect(call.rawPath.startsWith(new URL(bot.fake.serviceUrl).pathname)).toBe(true);
   });
 
-  it('the readiness check gets the bot\'s outbound token', async () => {
+  it("the readiness check gets the bot's outbound token", async () => {
     expect(bot.teams.check.name).toBe('teams');
     await expect(bot.teams.check.check()).resolves.toBeUndefined();
   });
 });
-

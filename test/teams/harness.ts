@@ -20,7 +20,6 @@ export interface Harness {
   /** http://127.0.0.1:<port>/api/messages */
   url: string;
   logs: string[];
-  // biome-ignore lint/suspicious/noExplicitAny: an activity, read freely by tests
   activity(overrides?: Record<string, unknown>): Record<string, any>;
   /** POST JSON to the bot; returns status, body and elapsed ms. */
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string; ms: number }>;

@@ -61,7 +61,10 @@ describe('the Teams app package', () => {
 
   it('npm run teams:package zips the manifest with TEAMS_APP_ID filled in and both icons', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'teams-pkg-')), 'app.zip');
-    execFileSync(process.execPath, [join(root, 'scripts/teams-package.mjs'), '--out', out], { env: { ...process.env, TEAMS_APP_ID: TEST_APP_ID }, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'scripts/teams-package.mjs'), '--out', out], {
+      env: { ...process.env, TEAMS_APP_ID: TEST_APP_ID },
+      stdio: 'pipe',
+    });
     const entries = unzip(readFileSync(out));
     expect([...entries.keys()]).toEqual(['manifest.json', 'color.png', 'outline.png']);
     const packed = JSON.parse(entries.get('manifest.json')!.toString('utf8'));

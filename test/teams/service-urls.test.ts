@@ -78,7 +78,9 @@ describe('loopback and plain http', () => {
     expect(checkEndpointUrl('TEAMS_JWKS_URL', 'https://login.botframework.com/v1/.well-known/keys', prod).warning).toBeUndefined();
     const local = checkEndpointUrl('TEAMS_TOKEN_URL', 'http://127.0.0.1:4000/t/oauth2/v2.0/token', dev);
     expect(local.warning).toMatch(/TEAMS_TOKEN_URL points at http:\/\/127\.0\.0\.1:4000 \(plain http/);
-    expect(() => checkEndpointUrl('TEAMS_TOKEN_URL', 'http://127.0.0.1:4000/t', prod)).toThrow(/TEAMS_TOKEN_URL: plain http is not allowed when NODE_ENV=production/);
+    expect(() => checkEndpointUrl('TEAMS_TOKEN_URL', 'http://127.0.0.1:4000/t', prod)).toThrow(
+      /TEAMS_TOKEN_URL: plain http is not allowed when NODE_ENV=production/,
+    );
     expect(() => checkEndpointUrl('TEAMS_JWKS_URL', 'https://localhost/keys', prod)).toThrow(/loopback/);
     expect(() => checkEndpointUrl('TEAMS_JWKS_URL', 'ftp://x/keys', dev)).toThrow(/only https/);
     expect(() => checkEndpointUrl('TEAMS_JWKS_URL', 'keys.json', dev)).toThrow(/not an absolute URL/);

@@ -1,7 +1,13 @@
 // Our client-credentials token source against the fake token endpoint (real HTTP) and on a
 // fake clock: one request shared, cached until shortly before expiry, a timeout, errors.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_FRAMEWORK_SCOPE, createClientCredentialsTokenSource, defaultTokenUrl, TokenSourceError, type TokenFetch } from '../../src/platforms/teams/auth/token-source.js';
+import {
+  BOT_FRAMEWORK_SCOPE,
+  createClientCredentialsTokenSource,
+  defaultTokenUrl,
+  TokenSourceError,
+  type TokenFetch,
+} from '../../src/platforms/teams/auth/token-source.js';
 import { FakeTeams } from '../support/fake-teams.js';
 import { TEST_APP_ID } from '../support/teams-keys.js';
 
@@ -22,7 +28,12 @@ describe('against the fake token endpoint', () => {
     expect(token.split('.')).toHaveLength(3);
     expect(teams.issuedTokens.has(token)).toBe(true);
     expect(teams.tokenRequests).toHaveLength(1);
-    expect(teams.tokenRequests[0]!.form).toEqual({ grant_type: 'client_credentials', client_id: TEST_APP_ID, client_secret: 's3cret', scope: BOT_FRAMEWORK_SCOPE });
+    expect(teams.tokenRequests[0]!.form).toEqual({
+      grant_type: 'client_credentials',
+      client_id: TEST_APP_ID,
+      client_secret: 's3cret',
+      scope: BOT_FRAMEWORK_SCOPE,
+    });
   });
 
   it('ten concurrent callers share one request; later callers get the cached token', async () => {
@@ -86,10 +97,7 @@ describe('expiry, on a fake clock', () => {
   it('renews 5 minutes before expiry, not earlier', async () => {
     const clock = { now: 1_000_000_000_000 };
     const exp = clock.now / 1000 + 3600;
-    const { f, calls } = fake([
-      { body: { access_token: jwt(exp), expires_in: 3600 } },
-      { body: { access_token: jwt(exp + 3600), expires_in: 3600 } },
-    ]);
+    const { f, calls } = fake([{ body: { access_token: jwt(exp), expires_in: 3600 } }, { body: { access_token: jwt(exp + 3600), expires_in: 3600 } }]);
     const s = createClientCredentialsTokenSource({ tokenUrl: 'https://login.example/t', clientId: 'a', clientSecret: 'b', fetch: f, now: () => clock.now });
     const first = await s.getToken();
     clock.now += 54 * 60_000;
@@ -102,7 +110,10 @@ describe('expiry, on a fake clock', () => {
 
   it('the earlier of expires_in and the exp claim wins', async () => {
     const clock = { now: 1_000_000_000_000 };
-    const { f, calls } = fake([{ body: { access_token: jwt(clock.now / 1000 + 600), expires_in: 3600 } }, { body: { access_token: jwt(clock.now / 1000 + 9999), expires_in: 3600 } }]);
+    const { f, calls } = fake([
+      { body: { access_token: jwt(clock.now / 1000 + 600), expires_in: 3600 } },
+      { body: { access_token: jwt(clock.now / 1000 + 9999), expires_in: 3600 } },
+    ]);
     const s = createClientCredentialsTokenSource({ tokenUrl: 'https://login.example/t', clientId: 'a', clientSecret: 'b', fetch: f, now: () => clock.now });
     await s.getToken();
     clock.now += 6 * 60_000; // past 600 s − 5 min
@@ -112,7 +123,10 @@ describe('expiry, on a fake clock', () => {
 
   it('while the old token is still valid, a failed renewal hands out the old one', async () => {
     const clock = { now: 1_000_000_000_000 };
-    const { f } = fake([{ body: { access_token: jwt(clock.now / 1000 + 3600), expires_in: 3600 } }, { status: 503, body: { error: 'temporarily_unavailable' } }]);
+    const { f } = fake([
+      { body: { access_token: jwt(clock.now / 1000 + 3600), expires_in: 3600 } },
+      { status: 503, body: { error: 'temporarily_unavailable' } },
+    ]);
     const s = createClientCredentialsTokenSource({ tokenUrl: 'https://login.example/t', clientId: 'a', clientSecret: 'b', fetch: f, now: () => clock.now });
     const first = await s.getToken();
     clock.now += 57 * 60_000;
@@ -120,14 +134,19 @@ describe('expiry, on a fake clock', () => {
   });
 
   it('an access token that is not a JWT, or says nothing about expiry, is refused', async () => {
-    const { f } = fake([{ body: { access_token: 'opaque-token', expires_in: 3600 } }, { body: { access_token: `${jwt(0).split('.')[0]}.${Buffer.from('{}').toString('base64url')}.x` } }]);
+    const { f } = fake([
+      { body: { access_token: 'opaque-token', expires_in: 3600 } },
+      { body: { access_token: `${jwt(0).split('.')[0]}.${Buffer.from('{}').toString('base64url')}.x` } },
+    ]);
     const s = createClientCredentialsTokenSource({ tokenUrl: 'https://login.example/t', clientId: 'a', clientSecret: 'b', fetch: f });
     await expect(s.getToken()).rejects.toThrow(/not a JWT/);
     await expect(s.getToken()).rejects.toThrow(/nothing about expiry/);
   });
 
   it('the default token URL is the tenant’s Entra v2 endpoint (botframework.com without a tenant)', () => {
-    expect(defaultTokenUrl('c0ffee00-0000-4000-8000-000000000000')).toBe('https://login.microsoftonline.com/c0ffee00-0000-4000-8000-000000000000/oauth2/v2.0/token');
+    expect(defaultTokenUrl('c0ffee00-0000-4000-8000-000000000000')).toBe(
+      'https://login.microsoftonline.com/c0ffee00-0000-4000-8000-000000000000/oauth2/v2.0/token',
+    );
     expect(defaultTokenUrl(undefined)).toBe('https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token');
   });
 });

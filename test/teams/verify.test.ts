@@ -165,7 +165,10 @@ describe('checks and their order', () => {
   it('an http serviceUrl is refused in production even on an allowed host', async () => {
     const s = setup(keys);
     const url = 'http://smba.trafficmanager.net/emea/';
-    const v = await s.verifier({ authorization: `Bearer ${await keys.sign({ now: T0, claims: { serviceurl: url } })}`, activity: { serviceUrl: url, channelId: 'msteams' } });
+    const v = await s.verifier({
+      authorization: `Bearer ${await keys.sign({ now: T0, claims: { serviceurl: url } })}`,
+      activity: { serviceUrl: url, channelId: 'msteams' },
+    });
     expect(v).toMatchObject({ ok: false, status: 401 });
     expect(s.fetches.length).toBe(0);
   });
@@ -182,7 +185,10 @@ describe('checks and their order', () => {
 
   it('several Authorization values: only the first counts', async () => {
     const s = setup(keys);
-    const v = await s.verifier({ authorization: ['Bearer nope', `Bearer ${await keys.sign({ now: T0 })}`], activity: { serviceUrl: SERVICE_URL, channelId: 'msteams' } });
+    const v = await s.verifier({
+      authorization: ['Bearer nope', `Bearer ${await keys.sign({ now: T0 })}`],
+      activity: { serviceUrl: SERVICE_URL, channelId: 'msteams' },
+    });
     expect(v.ok).toBe(false);
   });
 });

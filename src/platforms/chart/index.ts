@@ -22,7 +22,12 @@ const MEASURES = ['incidentsResponse', 'incidentsResolution', 'ordersResolution'
 export function complianceChartSpec(series: readonly MonthPoint[], goals: ChartGoals, tr: Translator): TopLevelSpec {
   const t = (key: string) => tr.t(`compliance.chart.${key}`);
   const values = series.flatMap((p) =>
-    MEASURES.filter((m) => p[m] !== null).map((m) => ({ month: p.month, measure: t(m), share: p[m] as number, goal: m === 'availability' ? goals.availability : goals.cases })),
+    MEASURES.filter((m) => p[m] !== null).map((m) => ({
+      month: p.month,
+      measure: t(m),
+      share: p[m] as number,
+      goal: m === 'availability' ? goals.availability : goals.cases,
+    })),
   );
   const goalLines = [
     { goal: goals.cases, label: `${t('goal')} ${Math.round(goals.cases * 100)} %` },
@@ -36,7 +41,11 @@ export function complianceChartSpec(series: readonly MonthPoint[], goals: ChartG
     height: 220,
     background: 'white',
     padding: 12,
-    config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 11 }, legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', columns: 2, labelLimit: 0 } },
+    config: {
+      font: 'DejaVu Sans',
+      axis: { labelFontSize: 11, titleFontSize: 11 },
+      legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom', columns: 2, labelLimit: 0 },
+    },
     layer: [
       {
         data: { values },

@@ -34,20 +34,26 @@ export function registerActions(bolt: BoltApp, deps: HandlerDeps): void {
     const target: Target = { user: actor.id, channel, responseUrl: body.response_url };
     const command = buttonCommand(action.action_id, action.value);
     const where = 'kind' in command ? 'button' : `button ${command.name}`;
-    await guarded(deps, tr, where, (text) => tell(deps, client, target, text), async () => {
-      if ('kind' in command) {
-        await tell(deps, client, target, deps.conversation.refuse(command, lang, { actor, lang }).text);
-        return;
-      }
-      if (!(await deps.refs.claimDelivery(`slack:trigger:${body.trigger_id}`))) return;
-      const reply = await slackOrigin.run({ channel }, () => deps.conversation.execute(command, { actor, lang, forms: true }));
-      await deliverReply(deps, reply, {
-        tr,
-        channel,
-        trigger: { client, triggerId: body.trigger_id },
-        private: (message) => tell(deps, client, target, message),
-        confirmChanges: false,
-      });
-    });
+    await guarded(
+      deps,
+      tr,
+      where,
+      (text) => tell(deps, client, target, text),
+      async () => {
+        if ('kind' in command) {
+          await tell(deps, client, target, deps.conversation.refuse(command, lang, { actor, lang }).text);
+          return;
+        }
+        if (!(await deps.refs.claimDelivery(`slack:trigger:${body.trigger_id}`))) return;
+        const reply = await slackOrigin.run({ channel }, () => deps.conversation.execute(command, { actor, lang, forms: true }));
+        await deliverReply(deps, reply, {
+          tr,
+          channel,
+          trigger: { client, triggerId: body.trigger_id },
+          private: (message) => tell(deps, client, target, message),
+          confirmChanges: false,
+        });
+      },
+    );
   });
 }

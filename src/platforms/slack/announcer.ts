@@ -16,7 +16,7 @@ import { changeOrigin, type ChangeOrigin, type ThreadPayload } from '../../jobs/
 import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
 import { errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
 import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
-import type { IncidentService } from '../../services/incidents.js';
+import type { IncidentService, IncidentView } from '../../services/incidents.js';
 import { UserError } from '../../services/errors.js';
 import { incidentMessage, threadText } from './blocks.js';
 import type { SlackReminders } from './reminders.js';
@@ -110,10 +110,18 @@ export class SlackAnnouncer implements DeliveryHandler {
     const oldest = Math.min(...jobs.map((j) => j.createdAt.getTime()));
     const wanted = new Set(jobs.map((j) => j.id));
     try {
-      const res = await this.options.client.conversations.history({ channel, oldest: String(Math.floor(oldest / 1000) - 60), include_all_metadata: true, limit: 200 });
+      const res = await this.options.client.conversations.history({
+        channel,
+        oldest: String(Math.floor(oldest / 1000) - 60),
+        include_all_metadata: true,
+        limit: 200,
+      });
       for (const m of (res.messages ?? []) as Array<{ metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>) {
         if (m.metadata?.event_type !== DELIVERY_EVENT) continue;
-        for (const id of String(m.metadata.event_payload?.job_ids ?? '').split(',').map(Number)) if (wanted.has(id)) found.add(id);
+        for (const id of String(m.metadata.event_payload?.job_ids ?? '')
+          .split(',')
+          .map(Number))
+          if (wanted.has(id)) found.add(id);
       }
     } catch (err) {
       this.options.log.warn(`Slack: could not look for ${jobs.length} jobs in ${channel} before resending (${errorCode(err)}); sending`);
@@ -134,7 +142,9 @@ export class SlackAnnouncer implements DeliveryHandler {
         : await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 });
       for (const m of (res.messages ?? []) as Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }>) {
         if (m.metadata?.event_type !== DELIVERY_EVENT) continue;
-        const ids = String(m.metadata.event_payload?.job_ids ?? '').split(',').map(Number);
+        const ids = String(m.metadata.event_payload?.job_ids ?? '')
+          .split(',')
+          .map(Number);
         if (ids.includes(job.id) && m.ts) return { ts: m.ts };
       }
     } catch (err) {
@@ -147,7 +157,7 @@ export class SlackAnnouncer implements DeliveryHandler {
     const { client, refs, incidents, contract } = this.options;
     const tr = translator(this.options.lang);
     const incidentId = job.incidentId!;
-    let view;
+    let view: IncidentView;
     try {
       view = await incidents.get(incidentId, this.options.now());
     } catch (err) {
@@ -195,10 +205,24 @@ export class SlackAnnouncer implements DeliveryHandler {
       }
     }
     if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
-    const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, metadata: this.metadata([job.id]) });
+    const res = await client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: this.metadata([job.id]),
+    });
     ctx.sent();
     if (!res.ts) throw new Error('chat.postMessage returned no ts');
-    const posted: ChatMessageRef = { incidentId, platform: 'slack', channelId: res.channel ?? channel, messageId: res.ts, threadId: res.ts, shownRevision: view.revision };
+    const posted: ChatMessageRef = {
+      incidentId,
+      platform: 'slack',
+      channelId: res.channel ?? channel,
+      messageId: res.ts,
+      threadId: res.ts,
+      shownRevision: view.revision,
+    };
     await refs.remember(posted);
     await ctx.complete(job);
   }
@@ -213,7 +237,7 @@ export class SlackAnnouncer implements DeliveryHandler {
       return;
     }
     const payload = job.payload as ThreadPayload;
-    let view;
+    let view: IncidentView;
     try {
       view = await incidents.get(incidentId, this.options.now());
     } catch (err) {
@@ -231,7 +255,14 @@ export class SlackAnnouncer implements DeliveryHandler {
     const snapshot = { ...view, ...payload.snapshot } as typeof view;
     const text = threadText(tr, { change: payload.change, actor: payload.actor, detail: payload.detail, incident: snapshot });
     if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
-    await client.chat.postMessage({ channel: ref.channelId, thread_ts: threadTs, text, unfurl_links: false, unfurl_media: false, metadata: this.metadata([job.id]) });
+    await client.chat.postMessage({
+      channel: ref.channelId,
+      thread_ts: threadTs,
+      text,
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: this.metadata([job.id]),
+    });
     ctx.sent();
     await ctx.complete(job);
   }

@@ -21,25 +21,33 @@ export function slashCommandListener(deps: HandlerDeps): (args: SlashCommandArgs
     const reply = (message: RespondArguments) => respond({ response_type: 'ephemeral', ...message }).then(() => undefined);
     const parsed = deps.conversation.parse(commandText(command.text));
     const where = isParseError(parsed) ? 'command' : `command ${parsed.name}`;
-    await guarded(deps, tr, where, (text) => reply({ text }), async () => {
-      if (isParseError(parsed)) {
-        const refused = deps.conversation.refuse(parsed, lang, { actor, lang });
-        await reply({ text: truncate(refused.text, 3000), blocks: textBlocks(tr, refused.text) });
-        return;
-      }
-      // A retried delivery of a command that changes something is not acted on twice.
-      if (isMutating(parsed) && !(await deps.refs.claimDelivery(`slack:trigger:${command.trigger_id}`))) return;
-      const origin = { channel: command.channel_id };
-      const result = await slackOrigin.run(origin, () => deps.conversation.execute(parsed, { actor, lang, deliveryId: `slack:command:${command.trigger_id}`, forms: true }));
-      await deliverReply(deps, result, {
-        tr,
-        channel: command.channel_id,
-        responseUrl: command.response_url,
-        trigger: { client, triggerId: command.trigger_id },
-        private: (message) => reply({ text: truncate(message.text, 3000), blocks: message.blocks }),
-        confirmChanges: true,
-      });
-    });
+    await guarded(
+      deps,
+      tr,
+      where,
+      (text) => reply({ text }),
+      async () => {
+        if (isParseError(parsed)) {
+          const refused = deps.conversation.refuse(parsed, lang, { actor, lang });
+          await reply({ text: truncate(refused.text, 3000), blocks: textBlocks(tr, refused.text) });
+          return;
+        }
+        // A retried delivery of a command that changes something is not acted on twice.
+        if (isMutating(parsed) && !(await deps.refs.claimDelivery(`slack:trigger:${command.trigger_id}`))) return;
+        const origin = { channel: command.channel_id };
+        const result = await slackOrigin.run(origin, () =>
+          deps.conversation.execute(parsed, { actor, lang, deliveryId: `slack:command:${command.trigger_id}`, forms: true }),
+        );
+        await deliverReply(deps, result, {
+          tr,
+          channel: command.channel_id,
+          responseUrl: command.response_url,
+          trigger: { client, triggerId: command.trigger_id },
+          private: (message) => reply({ text: truncate(message.text, 3000), blocks: message.blocks }),
+          confirmChanges: true,
+        });
+      },
+    );
   };
 }
 

@@ -53,7 +53,13 @@ export function targetOf(meta: Record<string, unknown>, user: string): Target {
  * here is Slack itself (views.open, a post): the user gets the translated internal-error
  * text and the fault is logged with `where` (a command or form name, never user text).
  */
-export async function guarded(deps: HandlerDeps, tr: Translator, where: string, reply: (text: string) => Promise<void>, work: () => Promise<void>): Promise<void> {
+export async function guarded(
+  deps: HandlerDeps,
+  tr: Translator,
+  where: string,
+  reply: (text: string) => Promise<void>,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (err) {

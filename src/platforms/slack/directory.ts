@@ -93,6 +93,7 @@ export function parseManagers(text: string | undefined): string[] {
 }
 
 export function describe(err: unknown): string {
-  if (err && typeof err === 'object' && 'data' in err && (err as { data?: { error?: string } }).data?.error) return String((err as { data: { error: string } }).data.error);
+  if (err && typeof err === 'object' && 'data' in err && (err as { data?: { error?: string } }).data?.error)
+    return String((err as { data: { error: string } }).data.error);
   return err instanceof Error ? err.message : String(err);
 }

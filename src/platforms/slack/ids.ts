@@ -4,8 +4,14 @@
 import type { FormId } from '../../conversation/forms.js';
 
 /** Modal callback id per form. */
-export const CALLBACK: Record<FormId, string> = { incident: 'ssbtek_incident', resolve: 'ssbtek_resolve', priority: 'ssbtek_priority', window: 'ssbtek_window' };
-export const formOfCallback = (callbackId: string): FormId | null => (Object.entries(CALLBACK).find(([, id]) => id === callbackId)?.[0] as FormId | undefined) ?? null;
+export const CALLBACK: Record<FormId, string> = {
+  incident: 'ssbtek_incident',
+  resolve: 'ssbtek_resolve',
+  priority: 'ssbtek_priority',
+  window: 'ssbtek_window',
+};
+export const formOfCallback = (callbackId: string): FormId | null =>
+  (Object.entries(CALLBACK).find(([, id]) => id === callbackId)?.[0] as FormId | undefined) ?? null;
 
 /** The card's buttons; the incident id is the button's value. */
 export const ACTION = { ack: 'ssbtek_ack', resolve: 'ssbtek_resolve', priority: 'ssbtek_priority' } as const;

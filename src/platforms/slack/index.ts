@@ -76,7 +76,9 @@ export { SLACK_EVENTS_PATH };
 export function slackOptionsFromEnv(env: Env): SlackOptions | null {
   if (!env.SLACK_BOT_TOKEN) return null;
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-    throw new ConfigError('SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (HTTP endpoint) nor SLACK_APP_TOKEN (Socket Mode) is.', ['SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN is set']);
+    throw new ConfigError('SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET (HTTP endpoint) nor SLACK_APP_TOKEN (Socket Mode) is.', [
+      'SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN is set',
+    ]);
   }
   return {
     botToken: env.SLACK_BOT_TOKEN,
@@ -129,11 +131,42 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
   const deliveryClient = new webApi.WebClient(options.botToken, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
   if (options.metrics) for (const client of [bolt.client, deliveryClient]) timeCalls(client, options.metrics);
   const { settings: jobSettings, outbox, runner } = app.jobs;
-  const slackReminders = new SlackReminders({ client: deliveryClient, prisma: app.database.prisma, refs, incidents: app.incidents, contract: app.contract, lang, now: app.now, log: app.log, digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold });
-  const announcer = new SlackAnnouncer({ client: deliveryClient, refs, incidents: app.incidents, contract: app.contract, lang, incidentChannel: options.incidentChannel, now: app.now, log: app.log, paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs, reminders: slackReminders, monitoring: async (id) => (await monitoringStates(app.database.prisma, [id])).get(id) });
+  const slackReminders = new SlackReminders({
+    client: deliveryClient,
+    prisma: app.database.prisma,
+    refs,
+    incidents: app.incidents,
+    contract: app.contract,
+    lang,
+    now: app.now,
+    log: app.log,
+    digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold,
+  });
+  const announcer = new SlackAnnouncer({
+    client: deliveryClient,
+    refs,
+    incidents: app.incidents,
+    contract: app.contract,
+    lang,
+    incidentChannel: options.incidentChannel,
+    now: app.now,
+    log: app.log,
+    paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs,
+    reminders: slackReminders,
+    monitoring: async (id) => (await monitoringStates(app.database.prisma, [id])).get(id),
+  });
   // The app's conversation (every command, roles, records), with Slack's fault log.
   const conversation = app.conversation.with({ logError: (err, context) => app.log.error(`Slack: fault while handling ${context}`, err) });
-  registerHandlers(bolt, { conversation, contract: app.contract, refs, directory, announcer, now: app.now, log: app.log, command: options.command ?? '/ssbtek' });
+  registerHandlers(bolt, {
+    conversation,
+    contract: app.contract,
+    refs,
+    directory,
+    announcer,
+    now: app.now,
+    log: app.log,
+    command: options.command ?? '/ssbtek',
+  });
   // Every process on this store now writes Slack deliveries; this one also delivers them.
   await outbox.register('slack', options.incidentChannel ? { incidentChannel: options.incidentChannel } : {}, app.jobs.queue.owner);
   const unregister = runner.register(announcer);
@@ -206,13 +239,31 @@ function boltLogger(log: Logger): BoltLogger {
   const order = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
   let level: LogLevel = LogLevel.INFO;
   const on = (l: LogLevel) => order.indexOf(l) >= order.indexOf(level);
-  const text = (parts: unknown[]) => parts.filter((p) => !(p instanceof Error)).map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' ');
+  const text = (parts: unknown[]) =>
+    parts
+      .filter((p) => !(p instanceof Error))
+      .map((p) => (typeof p === 'string' ? p : safeJson(p)))
+      .join(' ');
   return {
-    debug: (...m) => { if (on(LogLevel.DEBUG)) log.info(`slack (debug): ${text(m)}`); },
-    info: (...m) => { if (on(LogLevel.INFO)) log.info(`slack: ${text(m)}`); },
-    warn: (...m) => { if (on(LogLevel.WARN)) log.warn(`slack: ${text(m)}`); },
-    error: (...m) => { if (on(LogLevel.ERROR)) log.error(`slack: ${text(m)}`, m.find((p) => p instanceof Error)); },
-    setLevel: (l) => { level = l; },
+    debug: (...m) => {
+      if (on(LogLevel.DEBUG)) log.info(`slack (debug): ${text(m)}`);
+    },
+    info: (...m) => {
+      if (on(LogLevel.INFO)) log.info(`slack: ${text(m)}`);
+    },
+    warn: (...m) => {
+      if (on(LogLevel.WARN)) log.warn(`slack: ${text(m)}`);
+    },
+    error: (...m) => {
+      if (on(LogLevel.ERROR))
+        log.error(
+          `slack: ${text(m)}`,
+          m.find((p) => p instanceof Error),
+        );
+    },
+    setLevel: (l) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => {},
   };

@@ -26,20 +26,28 @@ export function registerModals(bolt: BoltApp, deps: HandlerDeps): void {
     await ack();
     const target = targetOf(meta, actor.id);
     const command = checked.command;
-    await guarded(deps, tr, `form ${form}`, (text) => tell(deps, client, target, text), async () => {
-      const delivery = `slack:view:${view.id}`;
-      // A new incident is idempotent by the view id (a retry returns the first one) and
-      // confirmed once; any other change is claimed before it is made.
-      const opens = command.name === 'incident';
-      if (!opens && isMutating(command) && !(await deps.refs.claimDelivery(delivery))) return;
-      const reply = await slackOrigin.run({ channel: target.channel }, () => deps.conversation.execute(command, { actor, lang, deliveryId: delivery, forms: true }));
-      if (opens && reply.kind === 'card' && !(await deps.refs.claimDelivery(delivery))) return;
-      await deliverReply(deps, reply, {
-        tr,
-        channel: target.channel,
-        private: (message) => tell(deps, client, target, message),
-        confirmChanges: false,
-      });
-    });
+    await guarded(
+      deps,
+      tr,
+      `form ${form}`,
+      (text) => tell(deps, client, target, text),
+      async () => {
+        const delivery = `slack:view:${view.id}`;
+        // A new incident is idempotent by the view id (a retry returns the first one) and
+        // confirmed once; any other change is claimed before it is made.
+        const opens = command.name === 'incident';
+        if (!opens && isMutating(command) && !(await deps.refs.claimDelivery(delivery))) return;
+        const reply = await slackOrigin.run({ channel: target.channel }, () =>
+          deps.conversation.execute(command, { actor, lang, deliveryId: delivery, forms: true }),
+        );
+        if (opens && reply.kind === 'card' && !(await deps.refs.claimDelivery(delivery))) return;
+        await deliverReply(deps, reply, {
+          tr,
+          channel: target.channel,
+          private: (message) => tell(deps, client, target, message),
+          confirmChanges: false,
+        });
+      },
+    );
   });
 }

@@ -122,7 +122,13 @@ class HttpServerReceiver implements SlackReceiver {
       await this.app.processEvent(event);
       if (ack.storedResponse !== undefined) HTTPModuleFunctions.buildContentResponse(res, ack.storedResponse);
     } catch (error) {
-      const acknowledged = await HTTPModuleFunctions.defaultProcessEventErrorHandler({ error: error as Error, logger, request: buffered, response: res, storedResponse: ack.storedResponse });
+      const acknowledged = await HTTPModuleFunctions.defaultProcessEventErrorHandler({
+        error: error as Error,
+        logger,
+        request: buffered,
+        response: res,
+        storedResponse: ack.storedResponse,
+      });
       if (acknowledged && !res.headersSent) HTTPModuleFunctions.buildContentResponse(res, ack.storedResponse);
     }
   }
@@ -147,4 +153,3 @@ export function slackPlatformCheck(client: { auth: { test(): Promise<{ ok?: bool
     },
   };
 }
-

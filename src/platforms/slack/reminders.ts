@@ -62,7 +62,8 @@ export class SlackReminders {
       const p = job.payload as ReminderJobPayload;
       const k = `${job.incidentId}/${p.target}/${p.place}/${job.channel}`;
       const seen = newest.get(k);
-      if (!seen || seen.dueAt.getTime() < job.dueAt.getTime() || (seen.dueAt.getTime() === job.dueAt.getTime() && seen.revision < job.revision)) newest.set(k, job);
+      if (!seen || seen.dueAt.getTime() < job.dueAt.getTime() || (seen.dueAt.getTime() === job.dueAt.getTime() && seen.revision < job.revision))
+        newest.set(k, job);
     }
     // Later rungs already sent or on their way, for every incident of the batch in one query.
     const later = await this.options.prisma.job.findMany({
@@ -97,12 +98,26 @@ export class SlackReminders {
   }
 
   /** Why a reminder must not go out any more, or null. */
-  private stale(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView | undefined, at: number, later: Array<{ id: number; incidentId: number | null; channel: string | null; dueAt: Date; payload: unknown }>): string | null {
+  private stale(
+    job: ClaimedJob,
+    p: ReminderJobPayload,
+    incident: IncidentView | undefined,
+    at: number,
+    later: Array<{ id: number; incidentId: number | null; channel: string | null; dueAt: Date; payload: unknown }>,
+  ): string | null {
     if (!incident) return 'incident gone';
-    if (!activeTargets(incident.status).includes(p.target) || targetDeadline(incident, p.target) !== new Date(p.deadlineAt).getTime()) return `no longer relevant (${incident.status})`;
+    if (!activeTargets(incident.status).includes(p.target) || targetDeadline(incident, p.target) !== new Date(p.deadlineAt).getTime())
+      return `no longer relevant (${incident.status})`;
     if (p.kind === 'warning' && at > new Date(p.deadlineAt).getTime()) return 'deadline passed before the warning went out';
     // A later rung of the same target already went out (or is going): never say an older one after it.
-    const newer = later.some((l) => l.id !== job.id && l.incidentId === job.incidentId && l.channel === job.channel && l.dueAt.getTime() > job.dueAt.getTime() && (l.payload as ReminderJobPayload).target === p.target);
+    const newer = later.some(
+      (l) =>
+        l.id !== job.id &&
+        l.incidentId === job.incidentId &&
+        l.channel === job.channel &&
+        l.dueAt.getTime() > job.dueAt.getTime() &&
+        (l.payload as ReminderJobPayload).target === p.target,
+    );
     return newer ? 'superseded by a later reminder' : null;
   }
 
@@ -111,7 +126,16 @@ export class SlackReminders {
     const dueAt = new Date(p.dueAt);
     const lateBy = Math.max(0, at - dueAt.getTime());
     return {
-      reminder: { id: p.reminderId, incidentId: job.incidentId!, target: p.target, kind: p.kind, seq: p.seq, level: p.level, dueAt, deadlineAt: new Date(p.deadlineAt) },
+      reminder: {
+        id: p.reminderId,
+        incidentId: job.incidentId!,
+        target: p.target,
+        kind: p.kind,
+        seq: p.seq,
+        level: p.level,
+        dueAt,
+        deadlineAt: new Date(p.deadlineAt),
+      },
       incident,
       contacts: p.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, p.level >= 2 ? 2 : 1),
       lateBy,
@@ -136,7 +160,15 @@ export class SlackReminders {
       }
       const message = reminderMessage(translator(lang), contract, r.message);
       if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
-      await client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false, metadata: announcer.metadata([job.id]) });
+      await client.chat.postMessage({
+        channel,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: announcer.metadata([job.id]),
+      });
       ctx.sent();
       await ctx.complete(job);
     } catch (err) {
@@ -162,7 +194,10 @@ export class SlackReminders {
     // After a takeover, what the previous sender already got into Slack is not sent again.
     const taken = pending.filter((c) => c.job.takeover);
     if (taken.length) {
-      const found = await announcer.findDeliveredMany(taken.map((c) => c.job), channel);
+      const found = await announcer.findDeliveredMany(
+        taken.map((c) => c.job),
+        channel,
+      );
       for (const c of taken.filter((t) => found.has(t.job.id))) await ctx.drop(c.job, 'already posted (found by its metadata)', 'done');
       pending = pending.filter((c) => !found.has(c.job.id));
     }
@@ -188,7 +223,14 @@ export class SlackReminders {
       const body = [tr.t('jobs.digest.title', { count: sending.length }), ...sending.map((c) => c.text)].join('\n');
       const jobs = sending.map((c) => c.item.job);
       try {
-        await client.chat.postMessage({ channel, text: body.slice(0, 3000), blocks: textBlocks(tr, body), unfurl_links: false, unfurl_media: false, metadata: announcer.metadata(jobs.map((j) => j.id)) });
+        await client.chat.postMessage({
+          channel,
+          text: body.slice(0, 3000),
+          blocks: textBlocks(tr, body),
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: announcer.metadata(jobs.map((j) => j.id)),
+        });
         ctx.sent();
       } catch (err) {
         for (const job of jobs) await announcer.failed(job, err, ctx);

@@ -118,7 +118,13 @@ export class TeamsAnnouncer implements DeliveryHandler {
   /** The incident card's activity (also what an Action.Execute answer shows in place). */
   renderCard(v: IncidentView, lang: Lang = this.options.lang): Activity {
     const tr = translator(lang);
-    const card = incidentCard(tr, this.options.contract, v, { buttons: true, asOf: this.options.now(), lang, nameOf: (id) => this.options.names.get(id), snoozeMinutes: this.options.contract.reminders.snoozeMinutes });
+    const card = incidentCard(tr, this.options.contract, v, {
+      buttons: true,
+      asOf: this.options.now(),
+      lang,
+      nameOf: (id) => this.options.names.get(id),
+      snoozeMinutes: this.options.contract.reminders.snoozeMinutes,
+    });
     return cardActivity(card, notificationText(tr, v));
   }
 
@@ -169,7 +175,15 @@ export class TeamsAnnouncer implements DeliveryHandler {
     const res = await this.client(conv).createActivity(conv.conversationId, activity);
     ctx.sent();
     if (!res?.id) throw new Error('the connector returned no activity id');
-    const posted: ChatMessageRef = { incidentId, platform: 'teams', channelId: conv.conversationId, messageId: res.id, threadId: res.id, conversation: { serviceUrl: conv.serviceUrl }, shownRevision: view.revision };
+    const posted: ChatMessageRef = {
+      incidentId,
+      platform: 'teams',
+      channelId: conv.conversationId,
+      messageId: res.id,
+      threadId: res.id,
+      conversation: { serviceUrl: conv.serviceUrl },
+      shownRevision: view.revision,
+    };
     await refs.remember(posted);
     await ctx.complete(job);
   }
@@ -177,7 +191,7 @@ export class TeamsAnnouncer implements DeliveryHandler {
   /** Posts into the card's reply chain (a channel), or after it (a chat, which has no reply chains). */
   private async reply(ref: ChatMessageRef, activity: Activity): Promise<void> {
     const conv = await this.options.conversations.lookup(ref.channelId);
-    if (!conv) throw Object.assign(new Error('the conversation\'s service URL is not allowed'), { code: 'service_url_not_allowed' });
+    if (!conv) throw Object.assign(new Error("the conversation's service URL is not allowed"), { code: 'service_url_not_allowed' });
     const root = ref.threadId ?? ref.messageId;
     if (isChannelConversation(ref.channelId)) await this.client(conv).createActivity(replyChainId(ref.channelId, root), activity);
     else await this.client(conv).createActivity(ref.channelId, { ...activity, replyToId: root } as Activity);
@@ -193,7 +207,9 @@ export class TeamsAnnouncer implements DeliveryHandler {
     if (!view) return;
     const payload = job.payload as unknown as ThreadPayload;
     const snapshot = { ...view, ...payload.snapshot } as IncidentView;
-    const text = threadLine(this.tr(), { change: payload.change, actor: payload.actor, detail: payload.detail, incident: snapshot }, (id) => this.options.names.get(id));
+    const text = threadLine(this.tr(), { change: payload.change, actor: payload.actor, detail: payload.detail, incident: snapshot }, (id) =>
+      this.options.names.get(id),
+    );
     if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
     await this.reply(ref, { type: 'message', text, textFormat: 'plain' } as unknown as Activity);
     ctx.sent();
@@ -248,7 +264,16 @@ export class TeamsAnnouncer implements DeliveryHandler {
     const dueAt = new Date(p.dueAt);
     const lateBy = Math.max(0, at - dueAt.getTime());
     const message: ReminderMessage = {
-      reminder: { id: p.reminderId, incidentId: job.incidentId!, target: p.target, kind: p.kind, seq: p.seq, level: p.level, dueAt, deadlineAt: new Date(p.deadlineAt) },
+      reminder: {
+        id: p.reminderId,
+        incidentId: job.incidentId!,
+        target: p.target,
+        kind: p.kind,
+        seq: p.seq,
+        level: p.level,
+        dueAt,
+        deadlineAt: new Date(p.deadlineAt),
+      },
       incident,
       contacts,
       lateBy,
@@ -260,18 +285,33 @@ export class TeamsAnnouncer implements DeliveryHandler {
     const lookup = ref ? (id: string) => this.memberName(ref.channelId, id) : undefined;
     const mentions = await names.mentions(teams.users, lookup);
     const text = reminderText(tr, contract, message, () => mentions.map((m) => m.text).join(' '));
-    const activity = cardActivity(reminderCard(tr, incident, text, mentions, { lang: this.options.lang, snoozeMinutes: contract.reminders.snoozeMinutes }, p.target), text.split('\n')[0]);
+    const activity = cardActivity(
+      reminderCard(tr, incident, text, mentions, { lang: this.options.lang, snoozeMinutes: contract.reminders.snoozeMinutes }, p.target),
+      text.split('\n')[0],
+    );
     const channel = job.channel!;
     // Level 2 also goes to the escalation channel, unless the scheduler wrote a job of its own for it.
-    const escalation = p.level >= 2 && p.place === 'thread' && teams.channel && teams.channel !== channel && !(await this.hasChannelJob(p.reminderId, teams.channel)) ? teams.channel : null;
+    const escalation =
+      p.level >= 2 && p.place === 'thread' && teams.channel && teams.channel !== channel && !(await this.hasChannelJob(p.reminderId, teams.channel))
+        ? teams.channel
+        : null;
     if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
     if (p.place === 'thread' && ref && ref.channelId === channel) await this.reply(ref, activity);
     else await this.post(channel, activity);
     ctx.sent();
     if (escalation) {
-      const heading = tr.t('teams.reminder.escalated', { ref: incident.ref, title: `${PRIORITY_EMOJI[incident.priority]} ${priorityName(tr, incident.priority)} · ${incident.title}` });
+      const heading = tr.t('teams.reminder.escalated', {
+        ref: incident.ref,
+        title: `${PRIORITY_EMOJI[incident.priority]} ${priorityName(tr, incident.priority)} · ${incident.title}`,
+      });
       try {
-        await this.post(escalation, cardActivity(reminderCard(tr, incident, `${heading}\n${text}`, mentions, { lang: this.options.lang, snoozeMinutes: contract.reminders.snoozeMinutes }, p.target), heading));
+        await this.post(
+          escalation,
+          cardActivity(
+            reminderCard(tr, incident, `${heading}\n${text}`, mentions, { lang: this.options.lang, snoozeMinutes: contract.reminders.snoozeMinutes }, p.target),
+            heading,
+          ),
+        );
       } catch (err) {
         this.options.log.warn(`Teams: escalation of reminder ${p.reminderId} to its channel failed (${errorCode(err)}); the reply chain has it`);
       }
@@ -286,7 +326,7 @@ export class TeamsAnnouncer implements DeliveryHandler {
 
   private async post(conversationId: string, activity: Activity): Promise<void> {
     const conv = await this.options.conversations.lookup(conversationId);
-    if (!conv) throw Object.assign(new Error('the conversation\'s service URL is not allowed'), { code: 'service_url_not_allowed' });
+    if (!conv) throw Object.assign(new Error("the conversation's service URL is not allowed"), { code: 'service_url_not_allowed' });
     await this.client(conv).createActivity(conv.conversationId, activity);
   }
 
@@ -299,8 +339,15 @@ export class TeamsAnnouncer implements DeliveryHandler {
 }
 
 /** A line for the card's reply chain: what changed and who did it. */
-export function threadLine(tr: Translator, c: { change: ChangeKind; actor: Pick<Actor, 'id' | 'source'>; detail: Record<string, unknown>; incident: IncidentView }, nameOf: (id: string) => string | null = () => null): string {
-  const who = c.actor.source === 'teams' ? (nameOf(c.actor.id) ?? c.actor.id) : tr.t('teams.actor.other', { id: c.actor.id, source: tr.t(`teams.actor.source.${c.actor.source}`) });
+export function threadLine(
+  tr: Translator,
+  c: { change: ChangeKind; actor: Pick<Actor, 'id' | 'source'>; detail: Record<string, unknown>; incident: IncidentView },
+  nameOf: (id: string) => string | null = () => null,
+): string {
+  const who =
+    c.actor.source === 'teams'
+      ? (nameOf(c.actor.id) ?? c.actor.id)
+      : tr.t('teams.actor.other', { id: c.actor.id, source: tr.t(`teams.actor.source.${c.actor.source}`) });
   const detail = (key: string) => (typeof c.detail[key] === 'string' ? (c.detail[key] as string) : '');
   const v = c.incident;
   switch (c.change) {

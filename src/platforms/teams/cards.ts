@@ -45,7 +45,14 @@ export const VERB = {
 } as const;
 
 /** Keys our buttons put in `data` (inputs are merged in beside them, by field id). */
-export const DATA = { incident: 'ssbtekIncident', minutes: 'ssbtekMinutes', form: 'ssbtekForm', hidden: 'ssbtekHidden', lang: 'ssbtekLang', on: 'ssbtekOn' } as const;
+export const DATA = {
+  incident: 'ssbtekIncident',
+  minutes: 'ssbtekMinutes',
+  form: 'ssbtekForm',
+  hidden: 'ssbtekHidden',
+  lang: 'ssbtekLang',
+  on: 'ssbtekOn',
+} as const;
 
 /** Priority in colour: the same emoji as Slack's card. */
 export const PRIORITY_EMOJI: Record<Priority, string> = { critical: '🔴', high: '🟠', medium: '🟡', low: '🟢' };
@@ -136,7 +143,15 @@ function input(tr: Translator, field: FormField, submitted: string | undefined):
       return { type: 'Input.ChoiceSet', ...base, style: choices.length <= 4 ? 'expanded' : 'compact', choices, ...(initial ? { value: initial } : {}) };
     }
     case 'boolean':
-      return { type: 'Input.Toggle', ...base, isRequired: false, title: tr.t('teams.form.securityOption'), valueOn: 'ja', valueOff: 'nej', value: initial && /^(ja|yes|true|1|on)$/i.test(initial) ? 'ja' : 'nej' };
+      return {
+        type: 'Input.Toggle',
+        ...base,
+        isRequired: false,
+        title: tr.t('teams.form.securityOption'),
+        valueOn: 'ja',
+        valueOff: 'nej',
+        value: initial && /^(ja|yes|true|1|on)$/i.test(initial) ? 'ja' : 'nej',
+      };
     case 'text':
     case 'multiline':
       return {
@@ -151,7 +166,12 @@ function input(tr: Translator, field: FormField, submitted: string | undefined):
 }
 
 /** The submitted values of one of our form cards (`action.data`, inputs merged in), as text by field id. */
-export function readFormData(data: Record<string, unknown>): { form: string | undefined; hidden: Record<string, unknown>; lang: unknown; values: SubmittedValues } {
+export function readFormData(data: Record<string, unknown>): {
+  form: string | undefined;
+  hidden: Record<string, unknown>;
+  lang: unknown;
+  values: SubmittedValues;
+} {
   const control = new Set<string>(Object.values(DATA));
   const values: SubmittedValues = {};
   for (const [k, v] of Object.entries(data)) {
@@ -189,7 +209,12 @@ export function notificationText(tr: Translator, v: IncidentView): string {
 export function incidentCard(tr: Translator, contract: Contract, v: IncidentView, options: IncidentCardOptions): AdaptiveCard {
   const zone = contract.timezone;
   const person = (id: string) => options.nameOf?.(id) ?? id;
-  const header = tr.t('teams.card.header', { emoji: PRIORITY_EMOJI[v.priority], ref: v.ref, priority: priorityName(tr, v.priority).toUpperCase(), status: statusName(tr, v.status) });
+  const header = tr.t('teams.card.header', {
+    emoji: PRIORITY_EMOJI[v.priority],
+    ref: v.ref,
+    priority: priorityName(tr, v.priority).toUpperCase(),
+    status: statusName(tr, v.status),
+  });
   const body: CardElement[] = [
     {
       type: 'Container',
@@ -207,7 +232,10 @@ export function incidentCard(tr: Translator, contract: Contract, v: IncidentView
     { title: tr.t('teams.card.org'), value: plain(v.agencyName) },
     { title: tr.t('teams.card.reporter'), value: plain(person(v.reporter)) },
     { title: tr.t('teams.card.impact', { impact: v.impact }), value: plain(tr.t(`common.impact.${v.impact}`)) },
-    { title: tr.t('teams.card.timing', { timing: v.timing }), value: plain(v.timing !== v.suggestedTiming ? tr.t('teams.card.timingOverride', { text: timingText, suggested: v.suggestedTiming }) : timingText) },
+    {
+      title: tr.t('teams.card.timing', { timing: v.timing }),
+      value: plain(v.timing !== v.suggestedTiming ? tr.t('teams.card.timingOverride', { text: timingText, suggested: v.suggestedTiming }) : timingText),
+    },
     { title: tr.t('teams.card.received'), value: plain(formatInstant(tr, v.receivedAt, zone)) },
   ];
   if (v.acknowledgedBy) facts.push({ title: tr.t('teams.card.handledBy'), value: plain(person(v.acknowledgedBy)) });
@@ -224,7 +252,13 @@ export function incidentCard(tr: Translator, contract: Contract, v: IncidentView
 }
 
 /** The buttons on a card: Kvittera, Åtgärdad, Ändra prioritet, Snooze — those the lifecycle allows in the status, in its order. */
-export function incidentActions(tr: Translator, v: IncidentView, options: Pick<IncidentCardOptions, 'snoozeMinutes' | 'lang'>, only: (action: LifecycleAction) => boolean = () => true, on: 'card' | 'reminder' = 'card'): CardAction[] {
+export function incidentActions(
+  tr: Translator,
+  v: IncidentView,
+  options: Pick<IncidentCardOptions, 'snoozeMinutes' | 'lang'>,
+  only: (action: LifecycleAction) => boolean = () => true,
+  on: 'card' | 'reminder' = 'card',
+): CardAction[] {
   const id = { [DATA.incident]: v.id, [DATA.lang]: options.lang, ...(on === 'reminder' ? { [DATA.on]: on } : {}) };
   const out: CardAction[] = [];
   for (const action of allowedActions(v.status)) {
@@ -239,7 +273,12 @@ export function incidentActions(tr: Translator, v: IncidentView, options: Pick<I
         card: {
           type: 'AdaptiveCard',
           body: [],
-          actions: options.snoozeMinutes.map((minutes) => ({ type: 'Action.Execute', title: tr.t('teams.button.snoozeMinutes', { minutes }), verb: VERB.snooze, data: { ...id, [DATA.minutes]: minutes } })),
+          actions: options.snoozeMinutes.map((minutes) => ({
+            type: 'Action.Execute',
+            title: tr.t('teams.button.snoozeMinutes', { minutes }),
+            verb: VERB.snooze,
+            data: { ...id, [DATA.minutes]: minutes },
+          })),
         },
       });
     }
@@ -253,7 +292,14 @@ export function incidentActions(tr: Translator, v: IncidentView, options: Pick<I
  * A reminder as a card: its text (with `<at>name</at>` for each person pinged, and the
  * mention entities that make them real Teams mentions) and the next steps as buttons.
  */
-export function reminderCard(tr: Translator, v: IncidentView, text: string, mentions: MentionEntity[], options: Pick<IncidentCardOptions, 'snoozeMinutes' | 'lang'>, target: 'response' | 'resolution'): AdaptiveCard {
+export function reminderCard(
+  tr: Translator,
+  v: IncidentView,
+  text: string,
+  mentions: MentionEntity[],
+  options: Pick<IncidentCardOptions, 'snoozeMinutes' | 'lang'>,
+  target: 'response' | 'resolution',
+): AdaptiveCard {
   // The mention markup must reach the card unescaped; everything else is plain text.
   const blocks = text.split('\n').map((line) => {
     let out = plain(line);

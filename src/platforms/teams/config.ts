@@ -63,9 +63,12 @@ export function readTeamsSettings(env: Record<string, string | undefined>, optio
   const appPassword = get('TEAMS_APP_PASSWORD');
   if (!appId || !appPassword) {
     const missing = [!appId && 'TEAMS_APP_ID', !appPassword && 'TEAMS_APP_PASSWORD'].filter(Boolean).join(' and ');
-    throw new TeamsConfigError(`Teams is half configured: ${present.join(', ')} set but ${missing} missing (set both, or unset every TEAMS_ variable)`, missing.split(' ')[0]!);
+    throw new TeamsConfigError(
+      `Teams is half configured: ${present.join(', ')} set but ${missing} missing (set both, or unset every TEAMS_ variable)`,
+      missing.split(' ')[0]!,
+    );
   }
-  if (!GUID.test(appId)) throw new TeamsConfigError('TEAMS_APP_ID must be the bot\'s Microsoft App ID (a GUID)', 'TEAMS_APP_ID');
+  if (!GUID.test(appId)) throw new TeamsConfigError("TEAMS_APP_ID must be the bot's Microsoft App ID (a GUID)", 'TEAMS_APP_ID');
   const tenantId = get('TEAMS_TENANT_ID');
   if (tenantId !== undefined && !GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
     throw new TeamsConfigError('TEAMS_TENANT_ID must be the Entra tenant id (a GUID) or its domain', 'TEAMS_TENANT_ID');

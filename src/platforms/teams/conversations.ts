@@ -71,7 +71,12 @@ export class TeamsConversations {
     const before = this.known.get(ref.conversationId);
     this.known.set(ref.conversationId, ref);
     if (before?.heard && before.serviceUrl === ref.serviceUrl) return ref;
-    const conversation = { serviceUrl: ref.serviceUrl, conversationId: ref.conversationId, conversationType: ref.conversationType ?? null, tenantId: ref.tenantId ?? null };
+    const conversation = {
+      serviceUrl: ref.serviceUrl,
+      conversationId: ref.conversationId,
+      conversationType: ref.conversationType ?? null,
+      tenantId: ref.tenantId ?? null,
+    };
     await this.options.prisma.chatReference.upsert({
       where: { platform_channelId_messageId: { platform: 'teams', channelId: ref.conversationId, messageId: CONVERSATION_MARKER } },
       create: { platform: 'teams', channelId: ref.conversationId, messageId: CONVERSATION_MARKER, threadId: null, conversation },
@@ -85,11 +90,20 @@ export class TeamsConversations {
     const id = baseConversationId(conversationId);
     let ref = this.known.get(id);
     if (!ref) {
-      const row = await this.options.prisma.chatReference.findFirst({ where: { platform: 'teams', channelId: id, messageId: CONVERSATION_MARKER }, select: { conversation: true } });
+      const row = await this.options.prisma.chatReference.findFirst({
+        where: { platform: 'teams', channelId: id, messageId: CONVERSATION_MARKER },
+        select: { conversation: true },
+      });
       const c = row?.conversation as { serviceUrl?: unknown; conversationType?: unknown; tenantId?: unknown } | null | undefined;
       ref =
         c && typeof c.serviceUrl === 'string'
-          ? { conversationId: id, serviceUrl: c.serviceUrl, heard: true, ...(typeof c.conversationType === 'string' ? { conversationType: c.conversationType } : {}), ...(typeof c.tenantId === 'string' ? { tenantId: c.tenantId } : {}) }
+          ? {
+              conversationId: id,
+              serviceUrl: c.serviceUrl,
+              heard: true,
+              ...(typeof c.conversationType === 'string' ? { conversationType: c.conversationType } : {}),
+              ...(typeof c.tenantId === 'string' ? { tenantId: c.tenantId } : {}),
+            }
           : { conversationId: id, serviceUrl: this.options.defaultServiceUrl, heard: false };
       this.known.set(id, ref);
     }

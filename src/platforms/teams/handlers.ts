@@ -56,8 +56,10 @@ type CardActionAnswer =
 /** The SDK's type for the same answer (its card type is the SDK's card model; ours is plain JSON). */
 type SdkAnswer = NonNullable<InvokeResponse<'adaptiveCard/action'>['body']>;
 
-const inPlace = (card: AdaptiveCard): SdkAnswer => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card }) satisfies CardActionAnswer as unknown as SdkAnswer;
-const toast = (text: string): SdkAnswer => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text.slice(0, 2_000) }) satisfies CardActionAnswer as unknown as SdkAnswer;
+const inPlace = (card: AdaptiveCard): SdkAnswer =>
+  ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card }) satisfies CardActionAnswer as unknown as SdkAnswer;
+const toast = (text: string): SdkAnswer =>
+  ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text.slice(0, 2_000) }) satisfies CardActionAnswer as unknown as SdkAnswer;
 
 /** The command line in a message: the bot's own @mention removed, Teams' HTML entities decoded. */
 export function commandText(activity: Pick<Incoming, 'text' | 'entities' | 'recipient'>): string {
@@ -170,7 +172,8 @@ export function registerTeamsHandlers(app: TeamsSdkApp, deps: TeamsHandlerDeps):
             // channel); the card stays as it is.
             const form = cardActivity(formCard(tr, reply.form, { lang }), reply.text);
             const where = incoming.conversation?.id;
-            if (where && incoming.replyToId && isChannelConversation(where) && !where.includes(';messageid=')) await api.conversations.createActivity(replyChainId(where, incoming.replyToId), form);
+            if (where && incoming.replyToId && isChannelConversation(where) && !where.includes(';messageid='))
+              await api.conversations.createActivity(replyChainId(where, incoming.replyToId), form);
             else await send(form);
             return toast(reply.text);
           }
@@ -210,10 +213,18 @@ export function buttonCommand(verb: string | undefined, data: Record<string, unk
 const FORMS: readonly FormId[] = ['incident', 'resolve', 'priority'];
 
 /** A submitted form's card: the form again with its errors (`done` false), or its outcome. */
-async function submitForm(deps: TeamsHandlerDeps, incoming: Incoming, data: Record<string, unknown>, actor: Actor, lang: Lang, tr: Translator): Promise<{ card: AdaptiveCard; done: boolean }> {
+async function submitForm(
+  deps: TeamsHandlerDeps,
+  incoming: Incoming,
+  data: Record<string, unknown>,
+  actor: Actor,
+  lang: Lang,
+  tr: Translator,
+): Promise<{ card: AdaptiveCard; done: boolean }> {
   const submitted = readFormData(data);
   const form = FORMS.find((f) => f === submitted.form);
-  if (!form) return { card: textCard(tr.t('errors.command.unknown', { word: String(submitted.form ?? '').slice(0, 40) }), { color: 'attention' }), done: false };
+  if (!form)
+    return { card: textCard(tr.t('errors.command.unknown', { word: String(submitted.form ?? '').slice(0, 40) }), { color: 'attention' }), done: false };
   const checked = deps.conversation.checkForm(form, submitted.values, submitted.hidden, lang);
   if (!checked.ok) {
     // Nothing is stored: the same form comes back with each message beside its field.
@@ -224,7 +235,8 @@ async function submitForm(deps: TeamsHandlerDeps, incoming: Incoming, data: Reco
   const delivery = `teams:activity:${incoming.id ?? ''}`;
   const command = checked.command;
   // A new incident is idempotent by the delivery id; any other change is claimed before it is made.
-  if (incoming.id && command.name !== 'incident' && isMutating(command) && !(await deps.refs.claimDelivery(delivery))) return { card: textCard(tr.t('errors.internal')), done: false };
+  if (incoming.id && command.name !== 'incident' && isMutating(command) && !(await deps.refs.claimDelivery(delivery)))
+    return { card: textCard(tr.t('errors.internal')), done: false };
   const reply = await changeOrigin.run(whereFrom(incoming), () => deps.conversation.execute(command, { actor, lang, deliveryId: delivery, forms: true }));
   return { card: resultCard(deps, tr, lang, reply), done: reply.kind === 'card' };
 }
@@ -265,7 +277,8 @@ export function messageFor(deps: TeamsHandlerDeps, tr: Translator, lang: Lang, r
       return cardActivity(formCard(tr, reply.form, { lang }), reply.text) as unknown as ActivityLike;
     case 'card':
       // A change shows on the incident card (updated in place) and in its reply chain; the person gets a short word.
-      if (reply.change !== null && reply.visibility === 'public') return cardActivity(textCard(reply.text.split('\n')[0] ?? reply.text, { color: 'good' }), reply.text.split('\n')[0]) as unknown as ActivityLike;
+      if (reply.change !== null && reply.visibility === 'public')
+        return cardActivity(textCard(reply.text.split('\n')[0] ?? reply.text, { color: 'good' }), reply.text.split('\n')[0]) as unknown as ActivityLike;
       return deps.announcer.renderCard(reply.incident, lang) as unknown as ActivityLike;
     case 'help':
       return cardActivity(textCard(reply.text, { monospace: true })) as unknown as ActivityLike;
@@ -276,7 +289,12 @@ export function messageFor(deps: TeamsHandlerDeps, tr: Translator, lang: Lang, r
       const card = textCard(reply.text);
       // A picture with the text (the compliance chart), inline when it fits in a Teams message.
       if (reply.kind === 'text' && reply.image && reply.image.png.byteLength <= IMAGE_MAX_BYTES) {
-        card.body.push({ type: 'Image', url: `data:image/png;base64,${Buffer.from(reply.image.png).toString('base64')}`, altText: reply.image.alt, size: 'Stretch' });
+        card.body.push({
+          type: 'Image',
+          url: `data:image/png;base64,${Buffer.from(reply.image.png).toString('base64')}`,
+          altText: reply.image.alt,
+          size: 'Stretch',
+        });
       }
       return cardActivity(card, reply.text.split('\n')[0]) as unknown as ActivityLike;
     }

@@ -17,7 +17,15 @@
 // allow-list (before a token is attached).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { JsonWebToken, PUBLIC, type CloudEnvironment } from '@microsoft/teams.api';
-import { App, type AppOptions, type HttpMethod, type IPlugin, type HttpRouteHandler, type IHttpServerAdapter, type IHttpServerResponse } from '@microsoft/teams.apps';
+import {
+  App,
+  type AppOptions,
+  type HttpMethod,
+  type IPlugin,
+  type HttpRouteHandler,
+  type IHttpServerAdapter,
+  type IHttpServerResponse,
+} from '@microsoft/teams.apps';
 import type { ServiceUrlAllowList } from './auth/service-urls.js';
 import type { TokenSource } from './auth/token-source.js';
 import type { BotFrameworkVerifier, VerifyRequest, VerifyResult } from './auth/verify.js';
@@ -222,7 +230,19 @@ export class TeamsHttpAdapter implements IHttpServerAdapter {
 export function toSdkLogger(log: TeamsLogger, name = 'teams'): ILogger {
   const fmt = (msg: unknown[]) =>
     msg
-      .map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : (() => { try { return JSON.stringify(m); } catch { return String(m); } })()))
+      .map((m) =>
+        m instanceof Error
+          ? m.message
+          : typeof m === 'string'
+            ? m
+            : (() => {
+                try {
+                  return JSON.stringify(m);
+                } catch {
+                  return String(m);
+                }
+              })(),
+      )
       .join(' ')
       .slice(0, 2000);
   const logger: ILogger = {
@@ -231,7 +251,11 @@ export function toSdkLogger(log: TeamsLogger, name = 'teams'): ILogger {
     trace: () => {},
     info: (...m) => log.info(`${name}: ${fmt(m)}`),
     warn: (...m) => log.warn(`${name}: ${fmt(m)}`),
-    error: (...m) => log.error(`${name}: ${fmt(m)}`, m.find((x) => x instanceof Error)),
+    error: (...m) =>
+      log.error(
+        `${name}: ${fmt(m)}`,
+        m.find((x) => x instanceof Error),
+      ),
     log: (level: LogLevel, ...m) => {
       if (level === 'error') logger.error(...m);
       else if (level === 'warn') logger.warn(...m);

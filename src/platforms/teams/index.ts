@@ -56,9 +56,19 @@ export interface TeamsHandle {
 export async function startTeams(app: App, settings: TeamsSettings, options: TeamsOptions = {}): Promise<TeamsHandle> {
   const lang = options.lang ?? 'sv';
   for (const warning of settings.warnings) app.log.warn(`Teams: ${warning}`);
-  const { app: sdk, adapter, handler, tokenSource } = await createTeamsAppFromSettings(settings, { log: app.log, connectorTimeoutMs: options.connectorTimeoutMs });
+  const {
+    app: sdk,
+    adapter,
+    handler,
+    tokenSource,
+  } = await createTeamsAppFromSettings(settings, { log: app.log, connectorTimeoutMs: options.connectorTimeoutMs });
   const refs = new ChatReferenceService(app.database.prisma);
-  const conversations = new TeamsConversations({ prisma: app.database.prisma, allowList: settings.allowList, defaultServiceUrl: settings.serviceUrl, log: app.log });
+  const conversations = new TeamsConversations({
+    prisma: app.database.prisma,
+    allowList: settings.allowList,
+    defaultServiceUrl: settings.serviceUrl,
+    log: app.log,
+  });
   const names = new TeamsNames();
   const announcer = new TeamsAnnouncer({
     api: sdk.api,
@@ -99,8 +109,10 @@ export async function startTeams(app: App, settings: TeamsSettings, options: Tea
     },
     async sendText(conversationId, text) {
       const ref = await conversations.lookup(conversationId);
-      if (!ref) throw new Error('the conversation\'s service URL is not allowed');
-      await sdk.api.clone({ serviceUrl: ref.serviceUrl }).conversations.createActivity(ref.conversationId, { type: 'message', text, textFormat: 'markdown' } as never);
+      if (!ref) throw new Error("the conversation's service URL is not allowed");
+      await sdk.api
+        .clone({ serviceUrl: ref.serviceUrl })
+        .conversations.createActivity(ref.conversationId, { type: 'message', text, textFormat: 'markdown' } as never);
     },
     idle: () => runner.drain(),
     async stop() {

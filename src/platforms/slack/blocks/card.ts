@@ -43,11 +43,17 @@ export function notificationText(tr: Translator, v: IncidentView): string {
 export function incidentBlocks(tr: Translator, contract: Contract, v: IncidentView, options: CardOptions): types.KnownBlock[] {
   const zone = contract.timezone;
   const header =
-    tr.t('slack.card.header', { emoji: PRIORITY_EMOJI[v.priority], ref: v.ref, priority: priorityName(tr, v.priority).toUpperCase(), status: statusName(tr, v.status) }) +
-    (v.security ? ` · *${tr.t('slack.card.security')}*` : '');
+    tr.t('slack.card.header', {
+      emoji: PRIORITY_EMOJI[v.priority],
+      ref: v.ref,
+      priority: priorityName(tr, v.priority).toUpperCase(),
+      status: statusName(tr, v.status),
+    }) + (v.security ? ` · *${tr.t('slack.card.security')}*` : '');
   const blocks: types.KnownBlock[] = [section(`${header}\n*${escapeMrkdwn(v.title)}*`)];
 
-  const timing = tr.t('slack.card.timing', { timing: v.timing, text: tr.t(`common.timing.${v.timing}`) }) + (v.timing !== v.suggestedTiming ? ` ${tr.t('slack.card.timingOverride', { suggested: v.suggestedTiming })}` : '');
+  const timing =
+    tr.t('slack.card.timing', { timing: v.timing, text: tr.t(`common.timing.${v.timing}`) }) +
+    (v.timing !== v.suggestedTiming ? ` ${tr.t('slack.card.timingOverride', { suggested: v.suggestedTiming })}` : '');
   const fields = [
     tr.t('slack.card.org', { org: escapeMrkdwn(v.agencyName) }),
     tr.t('slack.card.reporter', { reporter: person(v.reporter) }),
@@ -59,7 +65,13 @@ export function incidentBlocks(tr: Translator, contract: Contract, v: IncidentVi
   if (v.resolvedBy) fields.push(tr.t('slack.card.resolvedBy', { who: person(v.resolvedBy) }));
   blocks.push({ type: 'section', fields: fields.slice(0, LIMITS.sectionFields).map((f) => mrkdwn(f, LIMITS.fieldText)) });
 
-  blocks.push(section([targetLine(tr, contract, tr.t('common.deadline.response'), v.response), targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution)].map(escapeMrkdwn).join('\n')));
+  blocks.push(
+    section(
+      [targetLine(tr, contract, tr.t('common.deadline.response'), v.response), targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution)]
+        .map(escapeMrkdwn)
+        .join('\n'),
+    ),
+  );
   if (v.baseServices.length) blocks.push(section(tr.t('slack.card.services', { services: escapeMrkdwn(v.baseServices.join(', ')) })));
   if (v.description) blocks.push(section(tr.t('slack.card.description', { text: escapeMrkdwn(v.description) })));
   if (v.resolutionNote) blocks.push(section(tr.t('slack.card.note', { note: escapeMrkdwn(v.resolutionNote) })));
@@ -89,7 +101,10 @@ export function button(actionId: string, label: string, value: string, style?: '
 export function openedConfirmation(tr: Translator, contract: Contract, v: IncidentView, channel: string | null, asOf: number): Rendered {
   const vars = { emoji: PRIORITY_EMOJI[v.priority], ref: v.ref, priority: priorityName(tr, v.priority) };
   const head = channel ? tr.t('slack.confirm.opened', { ...vars, channel }) : tr.t('slack.confirm.openedHere', vars);
-  const deadlines = [targetLine(tr, contract, tr.t('common.deadline.response'), v.response), targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution)];
+  const deadlines = [
+    targetLine(tr, contract, tr.t('common.deadline.response'), v.response),
+    targetLine(tr, contract, tr.t('common.deadline.resolution'), v.resolution),
+  ];
   const blocks: types.KnownBlock[] = [
     section(`${head}\n*${escapeMrkdwn(v.title)}* · ${escapeMrkdwn(v.agencyName)}`),
     section(deadlines.map(escapeMrkdwn).join('\n')),

@@ -11,7 +11,9 @@ import { escapeMrkdwn, LIMITS, option, plain, section, truncate } from './text.j
 /** Any conversation form as a modal: an intro about its subject, then one input block per field (block id = field id). */
 export function formModal(tr: Translator, form: FormSpec, privateMetadata: string): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  const intro = [form.subject ? `*${escapeMrkdwn(form.subject.ref)}* ${escapeMrkdwn(form.subject.title)}` : '', form.intro ? escapeMrkdwn(form.intro) : ''].filter(Boolean).join('\n');
+  const intro = [form.subject ? `*${escapeMrkdwn(form.subject.ref)}* ${escapeMrkdwn(form.subject.title)}` : '', form.intro ? escapeMrkdwn(form.intro) : '']
+    .filter(Boolean)
+    .join('\n');
   if (intro) blocks.push(section(intro));
   blocks.push(...form.fields.map((f) => inputBlock(tr, f)));
   return {
@@ -88,7 +90,9 @@ export function decodeMeta(text: string | undefined): Record<string, unknown> {
   }
 }
 
-type ViewState = { values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>> };
+type ViewState = {
+  values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: { value: string }[] }>>;
+};
 
 /** The submitted values of our modal as text, keyed by field (block) id. */
 export function readValues(state: ViewState): SubmittedValues {

@@ -20,8 +20,10 @@ export function reminderMessage(tr: Translator, contract: Contract, m: ReminderM
   const v = m.incident;
   // Kvittera belongs to the response target; a resolution reminder offers Åtgärdad.
   const buttons = cardButtons(tr, v, (action) => action === 'resolve' || (action === 'ack' && m.reminder.target === 'response'));
-  if (isAllowed(v.status, 'snooze')) for (const minutes of m.snoozeMinutes) buttons.push(button(snoozeActionId(minutes), tr.t('slack.button.snooze', { minutes }), String(v.id)));
+  if (isAllowed(v.status, 'snooze'))
+    for (const minutes of m.snoozeMinutes) buttons.push(button(snoozeActionId(minutes), tr.t('slack.button.snooze', { minutes }), String(v.id)));
   const blocks: types.KnownBlock[] = [section(text)];
-  if (buttons.length) blocks.push({ type: 'actions', block_id: truncate(`reminder_${m.reminder.id}`, LIMITS.blockId), elements: buttons.slice(0, LIMITS.actionsElements) });
+  if (buttons.length)
+    blocks.push({ type: 'actions', block_id: truncate(`reminder_${m.reminder.id}`, LIMITS.blockId), elements: buttons.slice(0, LIMITS.actionsElements) });
   return { text: truncate(text, 3000), blocks };
 }

@@ -18,7 +18,9 @@ export function threadText(tr: Translator, c: Pick<CommittedChange, 'change' | '
     case 'resolved':
       return truncateMrkdwn(tr.t('slack.thread.resolved', { who: by, note: detail('note') || escapeMrkdwn(v.resolutionNote ?? '') }), LIMITS.sectionText);
     case 'reopened':
-      return detail('reason') ? truncateMrkdwn(tr.t('slack.thread.reopenedReason', { who: by, reason: detail('reason') }), LIMITS.sectionText) : tr.t('slack.thread.reopened', { who: by });
+      return detail('reason')
+        ? truncateMrkdwn(tr.t('slack.thread.reopenedReason', { who: by, reason: detail('reason') }), LIMITS.sectionText)
+        : tr.t('slack.thread.reopened', { who: by });
     case 'reprioritised':
       return truncateMrkdwn(
         `${PRIORITY_EMOJI[v.priority]} ${tr.t('slack.thread.reprioritised', { who: by, priority: priorityName(tr, v.priority), impact: v.impact, timing: v.timing, reason: detail('reason') })}`,

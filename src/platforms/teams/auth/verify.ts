@@ -22,15 +22,16 @@ export const BOT_FRAMEWORK_ISSUER = 'https://api.botframework.com';
 export const PUBLIC_BOT_FRAMEWORK_JWKS_URL = 'https://login.botframework.com/v1/.well-known/keys';
 
 export type VerifyRequest = { authorization?: string | string[] | undefined; activity: unknown };
-export type VerifyResult =
-  | { ok: true; claims: JWTPayload; token: string; kid: string }
-  | { ok: false; status: 401 | 503; reason: string };
+export type VerifyResult = { ok: true; claims: JWTPayload; token: string; kid: string } | { ok: false; status: 401 | 503; reason: string };
 export type BotFrameworkVerifier = ((req: VerifyRequest) => Promise<VerifyResult>) & {
   /** How many JWKS fetches were started (for logs, metrics and tests). */
   readonly stats: { readonly jwksFetches: number; readonly jwksFailures: number };
 };
 
-export type FetchLike = (input: string, init: { signal: AbortSignal; headers: Record<string, string> }) => Promise<{
+export type FetchLike = (
+  input: string,
+  init: { signal: AbortSignal; headers: Record<string, string> },
+) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
