@@ -49,10 +49,16 @@ export class NoticeService {
 
   /** The change hook (inside the incident change's transaction): ask, remind, all-clear. */
   readonly hook = async (tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number): Promise<void> => {
-    // No parties configured: nobody to inform, so nothing to ask for or remind of.
-    if (this.deps.rules.parties.length === 0) return;
     const ref = incidentRef(incident.id);
-    if ((change === 'opened' || change === 'reprioritised' || change === 'reopened') && this.isSerious(incident.priority) && OPEN.includes(incident.status)) {
+    // No parties configured: nobody to inform, so nothing to ask for or remind of. (The
+    // all-clear below is still recorded: the public status page and its feeds carry it.)
+    const parties = this.deps.rules.parties.length > 0;
+    if (
+      parties &&
+      (change === 'opened' || change === 'reprioritised' || change === 'reopened') &&
+      this.isSerious(incident.priority) &&
+      OPEN.includes(incident.status)
+    ) {
       const owner = ownerRecipient(incident, this.deps.rules);
       // Asked once per incident (the announcement is unique per step and person).
       await this.deps.announcer.announce(tx, {
@@ -84,6 +90,7 @@ export class NoticeService {
       await tx.disturbanceNotice.create({
         data: { incidentId: incident.id, seq, kind: 'all-clear', publicText: last.publicText, author: 'ssbtek', at: new Date(now) },
       });
+      if (!parties) return;
       const heard = await this.deps.announcer.heardOf(tx, ref, now);
       const recipients = this.deps.rules.parties.filter((p) => heard.has(p.id)).map(partyRecipient);
       await this.deps.announcer.announce(tx, {
