@@ -160,6 +160,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     logError: (err, context) => log.error(`fault while handling ${context}`, err),
     ...(options.onCommand ? { onCommand: options.onCommand } : {}),
     deliveryProblems: (id) => queue.deliveryProblems(id),
+    cardState: (id) => outbox.cardState(id),
   });
   // Approved extra opening hours are opening hours in the calendar from the start.
   await routine.start();

@@ -37,6 +37,7 @@ import {
   type SubmittedValues,
 } from './forms.js';
 import { incidentListLine, incidentText } from './render.js';
+import type { CardState } from '../jobs/outbox.js';
 import type { DeliveryProblem } from '../jobs/queue.js';
 import { windowForm, type RoutineCommands } from './routine.js';
 import type { ComplianceCommands, ReplyImage } from './compliance.js';
@@ -91,6 +92,8 @@ export interface ConversationDeps {
   onCommand?: (record: CommandRecord) => void;
   /** Deliveries of an incident (card, thread lines, reminders) that failed or are being retried: shown by `status`. */
   deliveryProblems?: (incidentId: number) => Promise<DeliveryProblem[]>;
+  /** Where the incident's card stands (the outbox): the reply to an opened incident says what actually happened. */
+  cardState?: (incidentId: number) => Promise<CardState>;
 }
 
 /** One handled command, as logs and metrics see it (fits observability's recordCommand). */
@@ -300,7 +303,19 @@ export class Conversation {
       ctx.actor,
       this.deps.now(),
     );
-    return this.show(tr, view, 'opened');
+    const reply = this.show(tr, view, 'opened');
+    // Say what actually happened to the card: written to the outbox with the incident, it
+    // is posted by whichever replica runs the platform, maybe not yet, maybe not at all.
+    const card = await this.deps.cardState?.(view.id);
+    if (!card || card.state === 'none') return reply;
+    const platform = card.destination === 'teams' ? 'Teams' : card.destination === 'slack' ? 'Slack' : card.destination;
+    const line =
+      card.state === 'posted'
+        ? tr.t('bot.card.posted', { platform, channel: card.channel })
+        : card.state === 'failed'
+          ? tr.t('bot.card.failed', { platform, ref: view.ref, error: card.lastError ?? '?' })
+          : tr.t('bot.card.pending', { platform });
+    return { ...reply, text: `${reply.text}\n${line}` };
   }
 
   /** The resolve or priority form for an incident, if its status allows the action. */

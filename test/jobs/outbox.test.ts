@@ -116,6 +116,21 @@ describe.each(databases)('chat outbox on $name', (target) => {
     expect(bot.fake.violations).toEqual([]);
   });
 
+  it('the person who opens an incident is told what happened to its card: saved and to follow, or already in the channel', async () => {
+    const { bot, plain } = await replicas();
+    const ctx = { actor: anna, lang: 'sv' as const, deliveryId: 'term-1' };
+    const first = await plain.conversation.handle('incident påverkan=3 titel="Kortets öde"', ctx);
+    expect(first.text).toContain('Incident INC-1 är registrerad.');
+    expect(first.text).toContain('Sparat. Kortet kommer i Slack så snart Slack tar emot det.');
+    await bot.slack.idle();
+    await bot.fake.waitFor('chat.postMessage', (b) => b.channel === 'C0INCIDENTS' && !b.thread_ts);
+    // The same delivery again (a retried request) returns the incident, and the card is there now.
+    const again = await plain.conversation.handle('incident påverkan=3 titel="Kortets öde"', ctx);
+    expect(again.text).toContain('Kortet finns i Slack (C0INCIDENTS).');
+    const en = await plain.conversation.handle('incident impact=4 title="Card fate"', { actor: anna, lang: 'en' });
+    expect(en.text).toContain('Saved. The card will follow in Slack as soon as Slack takes it.');
+  });
+
   it('an older card is never shown after a newer one: a replica holding a stale revision drops it', async () => {
     const { bot, plain } = await replicas();
     const v = await plain.incidents.open({ impact: 2, title: 'Revisioner' }, anna, bot.clock.t);
