@@ -147,8 +147,12 @@ async function main(): Promise<number> {
   } catch (err) {
     await slack?.stop().catch(() => {});
     await teams?.stop().catch(() => {});
-    // A wrong token or no way to Slack: say so plainly; the details are in the log above.
     await app.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'EACCES') {
+      process.stderr.write(`${tr.t('startup.prefix', { message: tr.t('startup.http.portInUse', { port: env.PORT }) })}\n`);
+      return 2;
+    }
+    // A wrong token or no way to Slack: say so plainly; the details are in the log above.
     process.stderr.write(`${tr.t('console.slackStartFailed', { reason: err instanceof Error ? err.message : String(err) })}\n`);
     return 1;
   }

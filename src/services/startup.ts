@@ -23,7 +23,8 @@ export type StartupCode =
   | 'contract.agencyRemoved'
   | 'contract.noResponseTarget'
   | 'alerts.secretMissing'
-  | 'alerts.secretShort';
+  | 'alerts.secretShort'
+  | 'http.portInUse';
 
 export class StartupError extends Error {
   constructor(

@@ -96,6 +96,29 @@ describe('start-up failures are one translated line that says what to fix', () =
   });
 });
 
+describe('the HTTP port', () => {
+  it('a PORT that is taken is one translated line and exit code 2', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await new Promise<number>((r) => blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)));
+    try {
+      const result = await run({ SSBTEK_DATA_DIR: join(scratch, 'port'), PORT: String(port) });
+      expect(result.code).toBe(2);
+      expect(
+        result.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('{')),
+      ).toEqual([
+        `ssbtek kunde inte starta: Porten ${port} (PORT) är upptagen eller får inte användas. Stoppa det som lyssnar där eller välj en annan port i PORT.`,
+      ]);
+      expect(result.stderr).not.toMatch(STACK);
+    } finally {
+      blocker.close();
+    }
+  });
+});
+
 describe('the embedded store is one process at a time', () => {
   it('a second bot on the same data folder is refused with who holds it', async () => {
     const dataDir = join(scratch, 'locked');
