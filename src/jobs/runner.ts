@@ -265,6 +265,7 @@ export class JobRunner {
         const lease = baseLease + 2 * pace;
         if (!(await queue.renewChannel(key, holdLease))) break;
         const jobs = await queue.claim(destination, channel, this.options.batch, lease, kinds);
+        const claimedAt = performance.now();
         if (jobs.length === 0) break;
         for (const j of jobs) this.inFlight.add(j.id);
         const open = new Set(jobs.map((j) => j.id));
@@ -292,13 +293,21 @@ export class JobRunner {
           complete: async (job) => {
             open.delete(job.id);
             const outcome = await queue.complete(job);
-            if (outcome === 'done') result.delivered++;
+            if (outcome === 'done') {
+              result.delivered++;
+              // One line per job: its id, kind, where, outcome and how long since it was claimed.
+              log.info(`job ${job.id} (${job.kind} to ${destination}) done in ${Math.round(performance.now() - claimedAt)} ms`);
+            }
             return outcome;
           },
           completeMany: async (done) => {
             for (const job of done) open.delete(job.id);
             const n = await queue.completeMany(done);
             result.delivered += n;
+            if (done.length)
+              log.info(
+                `jobs ${done.map((j) => j.id).join(', ')} (${done[0]!.kind} to ${destination}, one message) done in ${Math.round(performance.now() - claimedAt)} ms`,
+              );
             return n;
           },
           fail: async (job, failure) => {

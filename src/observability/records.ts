@@ -62,26 +62,23 @@ export function recordJob(log: RecordLog, metrics: Metrics | undefined, record: 
 }
 
 /**
- * The job queue's counters (src/jobs/queue.ts JobMetrics) on the metrics and the log: one
- * log line per job outcome (kind, destination, outcome; never the payload), a failed job
- * once at warn level, lateness of delivered jobs, rate limits and outbox age.
+ * The job queue's counters (src/jobs/queue.ts JobMetrics) on the metrics. The runner writes
+ * the log line of each job (id, kind, destination, outcome, duration); here only what it
+ * does not: drops and rate limits.
  */
 export function jobMetricsFor(log: RecordLog, metrics: Metrics) {
   return {
-    completed(kind: string, destination: string) {
+    completed(kind: string) {
       metrics.jobCounted(kind, 'done');
-      log.info('job', { kind, destination, outcome: 'done' });
     },
-    failed(kind: string, destination: string) {
+    failed(kind: string) {
       metrics.jobCounted(kind, 'failed');
-      log.warn('job failed for good', { kind, destination, outcome: 'failed' });
     },
-    retried(kind: string, destination: string, code: string) {
+    retried(kind: string) {
       metrics.jobCounted(kind, 'retry');
-      log.info('job', { kind, destination, outcome: 'retry', error: code });
     },
     dropped(kind: string, reason: string) {
-      log.info('job', { kind, outcome: 'dropped', reason });
+      log.info('job dropped', { kind, reason });
     },
     lateness(ms: number, kind: string) {
       metrics.reminderSent(ms, kind);
