@@ -9,16 +9,14 @@
 // constraint; a concurrent writer that loses the race retries.
 //
 // Every change is written with an audit entry in one transaction; the time is passed in.
-import { DateTime } from 'luxon';
 import { ORDER_TYPES, type Contract, type OrderType, type Priority } from '../config/contract.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { deadlinesFor } from '../domain/deadlines.js';
-import { maskPersonalNumbers } from '../domain/pii.js';
 import { isLevel, priorityOf, type Level } from '../domain/priority.js';
-import { sanitizeInput, sanitizeLine, textLength } from '../domain/text.js';
 import type { Case } from '../generated/prisma/client.js';
 import type { Prisma, PrismaClient } from '../store/index.js';
-import { actorId, type Actor, TEXT_MAX, TITLE_MAX } from './incidents.js';
+import { cleaner as freeText } from './free-text.js';
+import { actorId, type Actor } from './incidents.js';
 
 export type CaseKindName = 'order' | 'problem';
 export type CaseStatus = 'open' | 'acknowledged' | 'resolved' | 'closed';
@@ -453,25 +451,9 @@ function level(value: number, field: 'impact' | 'timing'): Level {
   return value;
 }
 
-/** Free text as stored: control characters removed, personnummer masked, within limits. */
+/** Free text as stored (services/free-text.ts), refused with the cases' own messages. */
 export function cleaner(zone: string, now: number) {
-  const today = DateTime.fromMillis(now, { zone }).toISODate() ?? undefined;
-  const mask = (text: string) => maskPersonalNumbers(text, { today }).text;
-  return {
-    title(text: string): string {
-      const cleaned = mask(sanitizeLine(text ?? ''));
-      if (!cleaned) throw new CaseError('cases.error.titleRequired');
-      const length = textLength(cleaned);
-      if (length > TITLE_MAX) throw new CaseError('cases.error.titleTooLong', { max: TITLE_MAX, length });
-      return cleaned;
-    },
-    text(text: string): string {
-      const cleaned = mask(sanitizeInput(text ?? '').trim());
-      const length = textLength(cleaned);
-      if (length > TEXT_MAX) throw new CaseError('cases.error.textTooLong', { max: TEXT_MAX, length });
-      return cleaned;
-    },
-  };
+  return freeText(zone, now, (problem, params) => new CaseError(`cases.error.${problem}`, params));
 }
 
 function isUniqueViolation(err: unknown): boolean {

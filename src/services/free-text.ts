@@ -17,21 +17,26 @@ export function actorId(actor: Actor): string {
  * (judged against today's date in the contract's zone), and within its limit in
  * user-perceived characters (an emoji is one).
  */
-export function cleaner(zone: string, now: number) {
+export type FreeTextProblem = 'titleRequired' | 'titleTooLong' | 'textTooLong';
+
+/** The incident's refusals; other cases (orders, problems) pass their own. */
+const incidentRefusal = (problem: FreeTextProblem, params: Record<string, number>): Error => new UserError(`incident.${problem}`, params);
+
+export function cleaner(zone: string, now: number, refuse: (problem: FreeTextProblem, params: Record<string, number>) => Error = incidentRefusal) {
   const today = DateTime.fromMillis(now, { zone }).toISODate() ?? undefined;
   const mask = (text: string) => maskPersonalNumbers(text, { today }).text;
   return {
     title(text: string): string {
       const cleaned = mask(sanitizeLine(text ?? ''));
-      if (!cleaned) throw new UserError('incident.titleRequired');
+      if (!cleaned) throw refuse('titleRequired', {});
       const length = textLength(cleaned);
-      if (length > TITLE_MAX) throw new UserError('incident.titleTooLong', { max: TITLE_MAX, length });
+      if (length > TITLE_MAX) throw refuse('titleTooLong', { max: TITLE_MAX, length });
       return cleaned;
     },
     text(text: string): string {
       const cleaned = mask(sanitizeInput(text ?? '').trim());
       const length = textLength(cleaned);
-      if (length > TEXT_MAX) throw new UserError('incident.textTooLong', { max: TEXT_MAX, length });
+      if (length > TEXT_MAX) throw refuse('textTooLong', { max: TEXT_MAX, length });
       return cleaned;
     },
   };
