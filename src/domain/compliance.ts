@@ -274,7 +274,7 @@ export function computeCompliance(calendar: BusinessCalendar, input: ComplianceI
   const outages = input.outages.filter((o) => touches(o.agencies));
   const down = outages.filter(isUnplannedDown);
   const downIntervals = (from: number, to: number) =>
-    union(down.map((o) => [Math.max(o.start, from), Math.min(o.end ?? asOf, to)] as Interval).filter(([s, e]) => e > s));
+    mergeIntervals(down.map((o) => [Math.max(o.start, from), Math.min(o.end ?? asOf, to)] as Interval).filter(([s, e]) => e > s));
   const monthDownMs = overlap(monthOpening, downIntervals(monthStart, asOf));
   const yearDownMs = overlap(yearOpening, downIntervals(yearStart, asOf));
   const monthOpeningMs = length(monthOpening);
@@ -587,7 +587,8 @@ function compareRefs(a: string, b: string): number {
 // ---------------------------------------------------------------------------------
 // Opening time and downtime
 
-type Interval = [number, number];
+/** [start, end) in epoch ms. */
+export type Interval = [number, number];
 
 function isUnplannedDown(o: OutageFact): boolean {
   return !o.planned && (o.state ?? 'down') === 'down';
@@ -609,11 +610,11 @@ function openingIntervals(calendar: BusinessCalendar, from: number, to: number, 
     const e = Math.min(to, x.end);
     if (e > s) out.push([s, e]);
   }
-  return union(out);
+  return mergeIntervals(out);
 }
 
 /** Sorted, disjoint, with touching intervals merged. */
-function union(intervals: Interval[]): Interval[] {
+export function mergeIntervals(intervals: Interval[]): Interval[] {
   if (intervals.length < 2) return intervals;
   const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
   const first = sorted[0]!;

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { Contract } from '../config/contract.js';
 import type { BusinessCalendar, CalendarDay } from '../domain/calendar.js';
-import { computeCompliance, monthOf, type OutageFact } from '../domain/compliance.js';
+import { computeCompliance, type Interval, mergeIntervals, monthOf, type OutageFact } from '../domain/compliance.js';
 import type { PublicExtraOpening, PublicNoticeText, PublicOutage, PublicWindow, StatusFacts, StatusSource } from './source.js';
 
 const MINUTE_MS = 60_000;
@@ -371,12 +371,10 @@ function serviceStatus(id: string, name: string, facts: StatusFacts, openNotices
   return { id, name, state: 'operational', baseServices: [], since: null, until: null, refs: [] };
 }
 
-type Interval = [number, number];
-
 function availability(facts: StatusFacts, now: number, calendar: BusinessCalendar, dayCount: number): StatusSummary['availability'] {
   const opening = calendar.opening;
   const today = opening.dayAt(now);
-  const down = union2(
+  const down = mergeIntervals(
     facts.outages
       .filter((x) => !x.planned && x.state === 'down')
       .map((x): Interval => [x.start, Math.min(x.end ?? now, now)])
@@ -438,7 +436,7 @@ function openingOfDay(day: CalendarDay, dayEnd: number, until: number, extra: re
     const e = Math.min(x.end, dayEnd, until);
     if (e > s) out.push([s, e]);
   }
-  return union2(out);
+  return mergeIntervals(out);
 }
 
 /** The first instant after `now` at which a window starts or ends (the state changes then). */
@@ -477,20 +475,6 @@ function latestFact(facts: StatusFacts, now: number): number {
 
 function union(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-function union2(intervals: Interval[]): Interval[] {
-  if (intervals.length < 2) return intervals;
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  const first = sorted[0]!;
-  const out: Interval[] = [[first[0], first[1]]];
-  for (let i = 1; i < sorted.length; i++) {
-    const last = out[out.length - 1]!;
-    const [s, e] = sorted[i]!;
-    if (s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
 }
 
 /** Length of the intersection of a short sorted list with a sorted, disjoint list. */
