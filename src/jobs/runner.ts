@@ -400,6 +400,36 @@ function dispatch(handlers: readonly DeliveryHandler[], jobs: ClaimedJob[]): Map
 }
 
 /** A short, PII-free description of an error: its code, or its class. */
+/** How a chat platform delivers an incident's jobs (see deliverIncidentJobs). */
+export interface IncidentJobDelivery {
+  card(job: ClaimedJob, ctx: DeliveryContext): Promise<void>;
+  thread(job: ClaimedJob, ctx: DeliveryContext): Promise<void>;
+  /** A card or thread job whose send threw: retry, fail or pause the channel. */
+  failed(job: ClaimedJob, err: unknown, ctx: DeliveryContext): Promise<void>;
+  /** The claimed reminders, together (a digest when many are due at once). */
+  reminders(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
+}
+
+/**
+ * The delivery every chat platform makes of an incident's jobs: cards and thread lines one
+ * by one in the order claimed, then the reminders together; a job of another kind is dropped.
+ */
+export async function deliverIncidentJobs(jobs: ClaimedJob[], ctx: DeliveryContext, platform: IncidentJobDelivery): Promise<void> {
+  const reminders = jobs.filter((j) => j.kind === 'reminder');
+  for (const job of jobs) {
+    if (ctx.stopped) return;
+    if (job.kind === 'reminder') continue;
+    try {
+      if (job.kind === 'card') await platform.card(job, ctx);
+      else if (job.kind === 'thread') await platform.thread(job, ctx);
+      else await ctx.drop(job, `unknown job kind ${job.kind}`);
+    } catch (err) {
+      await platform.failed(job, err, ctx);
+    }
+  }
+  if (reminders.length && !ctx.stopped) await platform.reminders(reminders, ctx);
+}
+
 export function errorCode(err: unknown): string {
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; data?: { error?: unknown }; statusCode?: unknown; name?: unknown };

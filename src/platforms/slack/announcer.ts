@@ -14,7 +14,7 @@ import type { Contract } from '../../config/contract.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { changeOrigin, type ChangeOrigin, type ThreadPayload } from '../../jobs/outbox.js';
 import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
-import { errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
+import { deliverIncidentJobs, errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
 import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
 import type { IncidentService, IncidentView } from '../../services/incidents.js';
 import { UserError } from '../../services/errors.js';
@@ -73,19 +73,12 @@ export class SlackAnnouncer implements DeliveryHandler {
   }
 
   async deliver(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void> {
-    const reminders = jobs.filter((j) => j.kind === 'reminder');
-    for (const job of jobs) {
-      if (ctx.stopped) return;
-      if (job.kind === 'reminder') continue;
-      try {
-        if (job.kind === 'card') await this.card(job, ctx);
-        else if (job.kind === 'thread') await this.thread(job, ctx);
-        else await ctx.drop(job, `unknown job kind ${job.kind}`);
-      } catch (err) {
-        await this.failed(job, err, ctx);
-      }
-    }
-    if (reminders.length && !ctx.stopped) await this.options.reminders.deliver(reminders, ctx, this);
+    await deliverIncidentJobs(jobs, ctx, {
+      card: (job) => this.card(job, ctx),
+      thread: (job) => this.thread(job, ctx),
+      failed: (job, err) => this.failed(job, err, ctx),
+      reminders: (due) => this.options.reminders.deliver(due, ctx, this),
+    });
   }
 
   /** Records a failure (a 429 stops the channel instead, without using an attempt). */

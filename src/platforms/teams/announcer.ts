@@ -14,7 +14,7 @@ import { priorityName } from '../../i18n/format.js';
 import { translator, type Lang, type Translator } from '../../i18n/index.js';
 import type { ThreadPayload } from '../../jobs/outbox.js';
 import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
-import { errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
+import { deliverIncidentJobs, errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
 import { targetDeadline, type ReminderJobPayload, type ReminderMessage } from '../../scheduler/reminders.js';
 import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
 import { UserError } from '../../services/errors.js';
@@ -71,19 +71,12 @@ export class TeamsAnnouncer implements DeliveryHandler {
   }
 
   async deliver(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void> {
-    const reminders = jobs.filter((j) => j.kind === 'reminder');
-    for (const job of jobs) {
-      if (ctx.stopped) return;
-      if (job.kind === 'reminder') continue;
-      try {
-        if (job.kind === 'card') await this.card(job, ctx);
-        else if (job.kind === 'thread') await this.thread(job, ctx);
-        else await ctx.drop(job, `unknown job kind ${job.kind}`);
-      } catch (err) {
-        await this.failed(job, err, ctx);
-      }
-    }
-    if (reminders.length && !ctx.stopped) await this.reminders(reminders, ctx);
+    await deliverIncidentJobs(jobs, ctx, {
+      card: (job) => this.card(job, ctx),
+      thread: (job) => this.thread(job, ctx),
+      failed: (job, err) => this.failed(job, err, ctx),
+      reminders: (due) => this.reminders(due, ctx),
+    });
   }
 
   private async failed(job: ClaimedJob, err: unknown, ctx: DeliveryContext): Promise<void> {
