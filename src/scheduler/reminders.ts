@@ -54,6 +54,30 @@ export interface ReminderJobPayload {
   place: 'thread' | 'channel';
 }
 
+/**
+ * What a platform says for a fired reminder: the reminder, its incident, whom to ping (level
+ * 1 or 2; none for a level-0 warning in the thread), and how late it goes out at `at`.
+ */
+export function reminderMessageOf(
+  contract: Contract,
+  incidentId: number,
+  p: ReminderJobPayload,
+  incident: IncidentView,
+  at: number,
+  lateAfterMs = 60_000,
+): ReminderMessage {
+  const dueAt = new Date(p.dueAt);
+  const lateBy = Math.max(0, at - dueAt.getTime());
+  return {
+    reminder: { id: p.reminderId, incidentId, target: p.target, kind: p.kind, seq: p.seq, level: p.level, dueAt, deadlineAt: new Date(p.deadlineAt) },
+    incident,
+    contacts: p.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, p.level >= 2 ? 2 : 1),
+    lateBy,
+    late: lateBy > lateAfterMs,
+    snoozeMinutes: [...contract.reminders.snoozeMinutes],
+  };
+}
+
 export interface ReminderSchedulerOptions {
   prisma: PrismaClient;
   reminders: ReminderService;

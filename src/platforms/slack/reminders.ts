@@ -13,11 +13,10 @@ import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../app.js';
 import type { Contract } from '../../config/contract.js';
 import { reminderText } from '../../conversation/render.js';
-import { contactsFor } from '../../domain/reminders.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import type { ClaimedJob } from '../../jobs/queue.js';
 import type { DeliveryContext } from '../../jobs/runner.js';
-import type { ReminderJobPayload, ReminderMessage } from '../../scheduler/reminders.js';
+import { reminderMessageOf, type ReminderJobPayload, type ReminderMessage } from '../../scheduler/reminders.js';
 import { targetDeadline } from '../../scheduler/reminders.js';
 import type { ChatReferenceService } from '../../services/chat-references.js';
 import type { IncidentService, IncidentView } from '../../services/incidents.js';
@@ -122,26 +121,7 @@ export class SlackReminders {
   }
 
   private message(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView, at: number): ReminderMessage {
-    const { contract } = this.options;
-    const dueAt = new Date(p.dueAt);
-    const lateBy = Math.max(0, at - dueAt.getTime());
-    return {
-      reminder: {
-        id: p.reminderId,
-        incidentId: job.incidentId!,
-        target: p.target,
-        kind: p.kind,
-        seq: p.seq,
-        level: p.level,
-        dueAt,
-        deadlineAt: new Date(p.deadlineAt),
-      },
-      incident,
-      contacts: p.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, p.level >= 2 ? 2 : 1),
-      lateBy,
-      late: lateBy > (this.options.lateAfterMs ?? 60_000),
-      snoozeMinutes: [...contract.reminders.snoozeMinutes],
-    };
+    return reminderMessageOf(this.options.contract, job.incidentId!, p, incident, at, this.options.lateAfterMs);
   }
 
   private async single(r: Ready, ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {

@@ -9,13 +9,12 @@ import type { App as TeamsSdkApp } from '@microsoft/teams.apps';
 import type { Logger } from '../../app.js';
 import type { Contacts, Contract } from '../../config/contract.js';
 import { reminderText } from '../../conversation/render.js';
-import { contactsFor } from '../../domain/reminders.js';
 import { priorityName } from '../../i18n/format.js';
 import { translator, type Lang, type Translator } from '../../i18n/index.js';
 import type { ThreadPayload } from '../../jobs/outbox.js';
 import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
 import { deliverIncidentJobs, errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
-import { targetDeadline, type ReminderJobPayload, type ReminderMessage } from '../../scheduler/reminders.js';
+import { reminderMessageOf, targetDeadline, type ReminderJobPayload } from '../../scheduler/reminders.js';
 import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
 import { UserError } from '../../services/errors.js';
 import type { Actor, ChangeKind, IncidentService, IncidentView } from '../../services/incidents.js';
@@ -253,26 +252,8 @@ export class TeamsAnnouncer implements DeliveryHandler {
   private async reminder(job: ClaimedJob, p: ReminderJobPayload, incident: IncidentView, at: number, ctx: DeliveryContext): Promise<void> {
     const { contract, refs, names } = this.options;
     const tr = this.tr();
-    const contacts = p.level === 0 ? null : contactsFor(contract, incident.agencyId, incident.priority, p.level >= 2 ? 2 : 1);
-    const dueAt = new Date(p.dueAt);
-    const lateBy = Math.max(0, at - dueAt.getTime());
-    const message: ReminderMessage = {
-      reminder: {
-        id: p.reminderId,
-        incidentId: job.incidentId!,
-        target: p.target,
-        kind: p.kind,
-        seq: p.seq,
-        level: p.level,
-        dueAt,
-        deadlineAt: new Date(p.deadlineAt),
-      },
-      incident,
-      contacts,
-      lateBy,
-      late: lateBy > (this.options.lateAfterMs ?? 60_000),
-      snoozeMinutes: [...contract.reminders.snoozeMinutes],
-    };
+    const message = reminderMessageOf(contract, job.incidentId!, p, incident, at, this.options.lateAfterMs);
+    const contacts = message.contacts;
     const teams = teamsContacts(contacts);
     const ref = await refs.find(incident.id, 'teams');
     const lookup = ref ? (id: string) => this.memberName(ref.channelId, id) : undefined;
