@@ -64,11 +64,13 @@ async function main(): Promise<number> {
     Boolean(teamsSettings);
   // Metrics exist before the app (the services report into them); the store figures are read at scrape time.
   let appRef: App | undefined;
+  /** When the job scheduler last finished a pass: for /readyz and the metrics. */
+  const lastPassAt = () => appRef?.jobs.runner.lastPass || undefined;
   const metrics = httpWanted
     ? createMetrics({
         openIncidents: () => (appRef ? openIncidentsByPriority(appRef.database.prisma)() : Promise.resolve({})),
         poolStats: () => (appRef ? poolStatsOf(appRef.database)() : undefined),
-        lastPassAt: () => appRef?.jobs.runner.lastPass || undefined,
+        lastPassAt,
         jobStats: () => (appRef ? appRef.jobs.queue.stats() : Promise.resolve({ due: {}, claimed: {}, failed: {}, outboxOldestAgeSeconds: 0 })),
       })
     : undefined;
@@ -102,7 +104,7 @@ async function main(): Promise<number> {
       database: app.database,
       log,
       metrics,
-      lastPassAt: () => app.jobs.runner.lastPass || undefined,
+      lastPassAt,
       pollIntervalMs: env.SSBTEK_SCHEDULER_POLL_MS,
     });
     // The public status page and its feeds, from the same store (docs/status-page.md).

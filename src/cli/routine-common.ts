@@ -1,7 +1,7 @@
 // What `ssbtek window check` and `ssbtek extra-hours check` share: the `check`
 // subcommand word, JSON Lines in and out (one answer line per input line, in order,
-// an {"error":…} line for a bad one; streamed by runBatch in batch.ts), and the texts
-// for spans of time, opening hours and ladder steps.
+// an {"error":…} line for a bad one; streamed by runBatch in batch.ts). The routine's
+// texts (spans of time, opening hours, ladder steps) are in i18n/routine-format.ts.
 import { z } from 'zod';
 import type { Translator } from '../i18n/index.js';
 import type { LineProcessor } from './batch.js';

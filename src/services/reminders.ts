@@ -48,10 +48,12 @@ export class ReminderService {
     await this.replan(tx, incident, change, now);
   };
 
-  /** Plans the reminders an incident still needs at `now` (pure; used by the hook and tests). */
+  /**
+   * The whole ladder of each target the incident's status still runs (pure; used by the hook
+   * and tests). The hook keeps what is not yet due at the change (pendingFrom).
+   */
   plan(
     incident: Pick<Incident, 'status' | 'priority' | 'agencyId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string },
-    _now: number,
   ): PlannedReminder[] {
     const { contract, calendar } = this.deps.versions && incident.configVersion ? this.deps.versions.get(incident.configVersion) : this.deps;
     const priority = incident.priority as Priority;
@@ -82,7 +84,7 @@ export class ReminderService {
       for (const s of sent) sentKeys.add(key(s.target, s.kind, s.seq, s.deadlineAt.getTime()));
     }
     await this.deps.versions?.preload([incident.configVersion], tx);
-    const planned = this.plan(incident, now);
+    const planned = this.plan(incident);
     const rows: PlannedReminder[] = [];
     for (const target of activeTargets(incident.status)) {
       rows.push(

@@ -53,8 +53,8 @@ export function classifyStoreError(err: unknown, target: StoreTarget): StartupEr
   if (err instanceof DataDirLockedError) {
     return new StartupError('dataDir.locked', { dir: err.dir, pid: err.holder.pid, host: err.holder.host, since: err.holder.since }, { cause: err });
   }
-  const codes = errorCodes(err);
-  const message = errorMessages(err).join(' ');
+  const { codes, messages } = describeError(err);
+  const message = messages.join(' ');
   const where = target.url ? describeUrl(target.url) : { server: '', database: '', user: '' };
   const dir = target.dataDir ?? '';
   const has = (...c: string[]) => c.some((x) => codes.has(x));
@@ -105,27 +105,23 @@ export async function checkContractAgainstStore(prisma: PrismaClient, contract: 
   });
 }
 
-function errorCodes(err: unknown, seen = new Set<unknown>()): Set<string> {
-  const out = new Set<string>();
+/** The codes and messages of an error, of its causes and of the errors it aggregates, in one walk. */
+function describeError(err: unknown): { codes: Set<string>; messages: string[] } {
+  const codes = new Set<string>();
+  const messages: string[] = [];
+  const seen = new Set<unknown>();
   const visit = (e: unknown) => {
+    if (typeof e === 'string') return void messages.push(e);
     if (typeof e !== 'object' || e === null || seen.has(e)) return;
     seen.add(e);
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') out.add(code);
-    visit((e as { cause?: unknown }).cause);
-    const inner = (e as { errors?: unknown }).errors;
-    if (Array.isArray(inner)) inner.forEach(visit);
+    const { code, message, cause, errors } = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.add(code);
+    if (typeof message === 'string') messages.push(message);
+    visit(cause);
+    if (Array.isArray(errors)) errors.forEach(visit);
   };
   visit(err);
-  return out;
-}
-
-function errorMessages(err: unknown, seen = new Set<unknown>()): string[] {
-  if (typeof err !== 'object' || err === null || seen.has(err)) return typeof err === 'string' ? [err] : [];
-  seen.add(err);
-  const own = typeof (err as { message?: unknown }).message === 'string' ? [(err as { message: string }).message] : [];
-  const inner = (err as { errors?: unknown }).errors;
-  return [...own, ...errorMessages((err as { cause?: unknown }).cause, seen), ...(Array.isArray(inner) ? inner.flatMap((e) => errorMessages(e, seen)) : [])];
+  return { codes, messages };
 }
 
 function describeUrl(url: string): { server: string; database: string; user: string } {

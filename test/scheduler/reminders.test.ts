@@ -51,7 +51,7 @@ describe.each(databases)('reminder scheduler on $name', (target) => {
     const { clock, app } = await fresh();
     const v = await app.incidents.open({ impact, timing, title: `Ladder ${priority}` }, anna, clock.now());
     expect(v.priority).toBe(priority);
-    const planned = app.reminders.plan(await db.prisma.incident.findUniqueOrThrow({ where: { id: v.id } }), clock.now());
+    const planned = app.reminders.plan(await db.prisma.incident.findUniqueOrThrow({ where: { id: v.id } }));
     const said = await runUntil(app, clock, v.resolution.due + 30 * 86_400_000);
     expect(said.slice(0, 3)).toEqual(firstThree);
     // One message per target and moment (a repeat and the escalation due together are
