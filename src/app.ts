@@ -87,12 +87,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     options.database ??
     (await openDatabase({ url: options.databaseUrl, dataDir: options.dataDir && `${options.dataDir.replace(/\/$/, '')}/pglite`, log: (m) => log.info(m) }));
   try {
-    // A configuration that would strand open incidents is refused before anything runs.
-    await checkContractAgainstStore(database.prisma, contract);
+    return await compose(options, contract, calendar, database, log, now);
   } catch (err) {
+    // Nothing half-open is left behind: a store this call opened is closed again.
     if (!options.database) await database.close();
     throw err;
   }
+}
+
+/** The parts of the bot on an open store (createApp closes the store if this throws). */
+async function compose(options: AppOptions, contract: Contract, calendar: BusinessCalendar, database: Database, log: Logger, now: () => number): Promise<App> {
+  // A configuration that would strand open incidents is refused before anything runs.
+  await checkContractAgainstStore(database.prisma, contract);
   const versions = new ContractVersions({ contract, calendar }, database.prisma, (version, reason) =>
     log.warn(`incidents of contract version ${version} are shown by the current contract: ${reason}`),
   );
