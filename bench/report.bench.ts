@@ -7,12 +7,17 @@
 //
 //   report:  read + figures + JSON + Markdown + CSV for one month (median of 3, and the first)
 //   series:  the month and the 12 months before it, as the `compliance` answer reads them
+//   idle:    peak RSS of a child that only opens the store and runs SELECT 1 (what the report
+//            adds is the difference)
+//   what-if: PGlite opened by the bench with shared_buffers=16MB instead of the store's
+//            default 128MB (the store is not changed; see docs/report-memory.md)
 //   import:  HistoryImporter over a 100,000-row CSV (check every row, compute deadlines, write)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
 import { DateTime } from 'luxon';
 import { buildContract } from '../src/config/load.js';
 import { BusinessCalendar } from '../src/domain/calendar.js';
@@ -79,17 +84,41 @@ async function load(db: Database): Promise<{ incidents: number; cases: number; o
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** PGlite's own start parameters (PGlite.defaultStartParams, not in its typings). */
+function pgliteStartParams(PGlite: unknown): string[] {
+  const params = (PGlite as { defaultStartParams?: unknown }).defaultStartParams;
+  if (!Array.isArray(params)) throw new Error('PGlite.defaultStartParams is gone: update the what-if measurement');
+  return params as string[];
+}
+
 /**
- * In the child. "rss": open the store and make October's report once in all three
- * formats, as the report job does; its peak RSS. "time": the same three times (first
- * and median), then the 12-month series once.
+ * In the child. "idle": open the store and run SELECT 1, nothing else (the baseline).
+ * "rss": open the store and make October's report once in all three formats, as the
+ * report job does; its peak RSS. "time": the same three times (first and median), then the
+ * 12-month series once. REPORT_BENCH_SHARED_BUFFERS (PGlite only): the bench opens PGlite
+ * itself with that shared_buffers and hands it to openDatabase (a what-if; the store's own
+ * opening is unchanged).
  */
 async function child(mode: string): Promise<void> {
   const contract = buildContract();
   const calendar = new BusinessCalendar(contract);
   const tr = translator('sv');
   const url = process.env.REPORT_BENCH_URL;
-  const db = await openDatabase(url ? { url } : { dataDir: process.env.REPORT_BENCH_DIR! });
+  const dataDir = process.env.REPORT_BENCH_DIR!;
+  const sharedBuffers = process.env.REPORT_BENCH_SHARED_BUFFERS;
+  let pglite: PGlite | undefined;
+  if (!url && sharedBuffers) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    pglite = await PGlite.create(dataDir, { startParams: [...pgliteStartParams(PGlite), '-c', `shared_buffers=${sharedBuffers}`] });
+  }
+  const db = await openDatabase(url ? { url } : pglite ? { pglite } : { dataDir });
+  if (mode === 'idle') {
+    await db.prisma.$queryRaw`SELECT 1`;
+    await db.close();
+    await pglite?.close();
+    process.stdout.write(`${JSON.stringify({ first: 0, median: 0, seriesMs: 0, bytes: 0, peakMb: rssMb() })}\n`);
+    return;
+  }
   const reader = new ComplianceReader({ prisma: db.prisma, contract, calendar });
   const times: number[] = [];
   let bytes = 0;
@@ -106,6 +135,7 @@ async function child(mode: string): Promise<void> {
     seriesMs = performance.now() - t1;
   }
   await db.close();
+  await pglite?.close();
   process.stdout.write(
     `${JSON.stringify({ first: times[0], median: [...times].sort((a, b) => a - b)[times.length >> 1], seriesMs, bytes, peakMb: rssMb() })}\n`,
   );
@@ -135,7 +165,7 @@ async function bundleChild(): Promise<string> {
 let bundled: Promise<string> | null = null;
 
 async function runChild(
-  mode: 'rss' | 'time',
+  mode: 'idle' | 'rss' | 'time',
   env: Record<string, string>,
 ): Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }> {
   bundled ??= bundleChild();
@@ -188,16 +218,29 @@ export async function run(): Promise<BenchResult[]> {
       await db.close();
       const where: Record<string, string> = kind === 'pglite' ? { REPORT_BENCH_DIR: dir! } : { REPORT_BENCH_URL: url.toString() };
       const m = await runChild('time', where);
+      const idle = await runChild('idle', where);
       const rss = await runChild('rss', where);
       const goal = kind === 'postgres' ? '<= 1000' : '<= 3000';
       results.push(
         { metric: `${kind}: October's report from the store, read + figures + md/csv/json (median of 3)`, value: round(m.median, 0), unit: 'ms', goal },
         { metric: `${kind}: the same, first in the process`, value: round(m.first, 0), unit: 'ms' },
         { metric: `${kind}: the 12-month series and the month (the compliance answer)`, value: round(m.seriesMs, 0), unit: 'ms' },
+        { metric: `${kind}: peak RSS of a process that opens the store and does nothing`, value: round(idle.peakMb, 0), unit: 'MB' },
         { metric: `${kind}: peak RSS of a process making the report once (as the job does)`, value: round(rss.peakMb, 0), unit: 'MB', goal: '<= 250' },
         { metric: `${kind}: peak RSS after three reports and the 12-month series`, value: round(m.peakMb, 0), unit: 'MB' },
         { metric: `${kind}: report size, three formats`, value: round(m.bytes / 1_048_576, 1), unit: 'MiB' },
       );
+      if (kind === 'pglite') {
+        // What the store's default shared_buffers (128MB) costs: the same two processes with 16MB.
+        const small = { ...where, REPORT_BENCH_SHARED_BUFFERS: '16MB' };
+        const idleSmall = await runChild('idle', small);
+        const rssSmall = await runChild('rss', small);
+        results.push(
+          { metric: 'pglite, what-if shared_buffers=16MB (store unchanged): peak RSS, open and nothing', value: round(idleSmall.peakMb, 0), unit: 'MB' },
+          { metric: 'pglite, what-if shared_buffers=16MB (store unchanged): peak RSS, report once', value: round(rssSmall.peakMb, 0), unit: 'MB' },
+          { metric: 'pglite, what-if shared_buffers=16MB (store unchanged): that report', value: round(rssSmall.first, 0), unit: 'ms' },
+        );
+      }
     } finally {
       if (kind === 'postgres') {
         const pg = (await import('pg')).default;
