@@ -119,7 +119,17 @@ async function compose(options: AppOptions, contract: Contract, calendar: Busine
   // Destinations come from configuration (this environment and chat_destinations), not from
   // which platforms run in this process.
   const outbox = new Outbox({ prisma: database.prisma, queue, local: options.destinations ?? destinationsFromEnv() });
-  const compliance = await createCompliance({ prisma: database.prisma, contract, calendar, queue, runner, log, settings: options.reports, smtp: options.smtp });
+  const compliance = await createCompliance({
+    prisma: database.prisma,
+    contract,
+    calendar,
+    queue,
+    runner,
+    log,
+    settings: options.reports,
+    smtp: options.smtp,
+    caseHooks: [reminders.caseHook],
+  });
   const routine = createRoutine({
     prisma: database.prisma,
     contract,
@@ -145,6 +155,7 @@ async function compose(options: AppOptions, contract: Contract, calendar: Busine
     prisma: database.prisma,
     reminders,
     incidents,
+    cases: compliance.cases,
     contract,
     sinks,
     log,

@@ -35,7 +35,7 @@ import type { PrismaClient } from '../store/index.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
 import { ComplianceCommands } from '../conversation/compliance.js';
 import type { Translator } from '../i18n/index.js';
-import { CaseService } from '../services/cases.js';
+import { CaseService, type CaseChangeHook } from '../services/cases.js';
 import { OutageLog } from '../services/cases-outages.js';
 import { ComplianceReader } from '../services/compliance.js';
 
@@ -447,13 +447,15 @@ export interface CreateComplianceDeps {
   /** Default: from SLACK_BOT_TOKEN when report channels are configured. */
   slack?: SlackFiles | null;
   smtp?: SmtpOptions | null;
+  /** Run in every order's and problem's change (the reminder plan). */
+  caseHooks?: CaseChangeHook[];
 }
 
 /** Orders, problems, outages, the compliance figures, the `compliance` answer and the monthly report, wired. */
 export async function createCompliance(deps: CreateComplianceDeps): Promise<ComplianceParts> {
   const { prisma, contract, calendar } = deps;
   const settings = deps.settings ?? reportSettingsFromEnv();
-  const cases = new CaseService({ prisma, contract, calendar });
+  const cases = new CaseService({ prisma, contract, calendar, hooks: deps.caseHooks ?? [] });
   const outages = new OutageLog({ prisma, contract, calendar });
   const reader = new ComplianceReader({ prisma, contract, calendar });
   const goals = { cases: contract.goals.incidents, availability: contract.availability.minShare };

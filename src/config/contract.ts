@@ -7,6 +7,7 @@
 import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { CASE_REMINDERS } from './case-reminders.js';
 import { routineSchema } from './routine.js';
 import { alertsSchema, checkAlertAgencies } from './alerts.js';
 
@@ -138,6 +139,9 @@ const targetPair = z
   })
   .strict();
 export type TargetPair = z.infer<typeof targetPair>;
+
+/** A part that is read from `fallback` when absent (it goes through the schema like any input). */
+const withDefault = <T extends z.ZodTypeAny>(fallback: unknown, schema: T) => z.preprocess((v) => (v === undefined ? structuredClone(fallback) : v), schema);
 
 const byPriority = <T extends z.ZodTypeAny>(schema: T) => z.object({ critical: schema, high: schema, medium: schema, low: schema }).strict();
 
@@ -323,6 +327,13 @@ const contractShape = z
     reminders: z
       .object({
         incidents: byPriority(z.object({ response: ladder, resolution: ladder }).strict()),
+        /** Orders (4.4.1) have only a delivery (resolution) target. */
+        orders: withDefault(
+          CASE_REMINDERS.orders,
+          z.object({ connection: z.object({ resolution: ladder }).strict(), question: z.object({ resolution: ladder }).strict() }).strict(),
+        ),
+        /** Problems (4.5.1), per priority like incidents. */
+        problems: withDefault(CASE_REMINDERS.problems, byPriority(z.object({ response: ladder, resolution: ladder }).strict())),
         /** A reminder due outside support hours of a support-clock target waits for the next opening. */
         holdOutsideSupportHours: z.boolean(),
         /** Snooze choices offered with a reminder, in minutes. */
@@ -432,14 +443,18 @@ function checkSupportReach(c: z.infer<typeof contractShape>, ctx: z.RefinementCt
     if (t?.clock !== 'support' || (t.unit !== 'minutes' && t.unit !== 'hours')) continue;
     check(t.amount * perUnit[t.unit], t.unit, [...path, 'amount']);
   }
+  const ladders: Array<[Ladder, (string | number)[]]> = [];
   for (const p of PRIORITIES) {
     for (const which of ['response', 'resolution'] as const) {
-      const l = c.reminders.incidents[p][which];
-      const path = ['reminders', 'incidents', p, which];
-      for (const [i, s] of l.warnBefore.entries()) check(s.amount * perUnit[s.unit], s.unit, [...path, 'warnBefore', i, 'amount']);
-      if (l.escalateAfter) check(l.escalateAfter.amount * perUnit[l.escalateAfter.unit], l.escalateAfter.unit, [...path, 'escalateAfter', 'amount']);
-      if (l.repeatEvery) check(l.repeatEvery.amount * perUnit[l.repeatEvery.unit] * l.repeatMax, l.repeatEvery.unit, [...path, 'repeatMax']);
+      ladders.push([c.reminders.incidents[p][which], ['reminders', 'incidents', p, which]]);
+      ladders.push([c.reminders.problems[p][which], ['reminders', 'problems', p, which]]);
     }
+  }
+  for (const o of ORDER_TYPES) ladders.push([c.reminders.orders[o].resolution, ['reminders', 'orders', o, 'resolution']]);
+  for (const [l, path] of ladders) {
+    for (const [i, s] of l.warnBefore.entries()) check(s.amount * perUnit[s.unit], s.unit, [...path, 'warnBefore', i, 'amount']);
+    if (l.escalateAfter) check(l.escalateAfter.amount * perUnit[l.escalateAfter.unit], l.escalateAfter.unit, [...path, 'escalateAfter', 'amount']);
+    if (l.repeatEvery) check(l.repeatEvery.amount * perUnit[l.repeatEvery.unit] * l.repeatMax, l.repeatEvery.unit, [...path, 'repeatMax']);
   }
 }
 

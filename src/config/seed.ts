@@ -1,6 +1,7 @@
 // The seed's values: the SSBTEK UC template exactly as written (shared/spec), with
 // each reading the summary marks made explicit. These are the defaults that a
 // configuration file (SSBTEK_CONFIG) overrides part by part.
+import { CASE_REMINDERS } from './case-reminders.js';
 import type { ContractInput } from './contract.js';
 
 const weekdays = [1, 2, 3, 4, 5];
@@ -118,6 +119,7 @@ export const SEED_CONTRACT = {
         resolution: { warnAtFractions: [0.9], repeatEvery: { amount: 9, unit: 'hours' }, repeatMax: 2 },
       },
     },
+    ...CASE_REMINDERS,
     holdOutsideSupportHours: true,
     snoozeMinutes: [15, 60],
   },

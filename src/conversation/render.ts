@@ -1,6 +1,7 @@
 // Plain-text rendering of replies: what the terminal prints and what chat platforms
 // show as notification text. Rich platforms build their own layout from the same views.
 import type { Contacts, Contract } from '../config/contract.js';
+import type { CaseReminderMessage } from '../scheduler/case-reminders.js';
 import type { ReminderMessage } from '../scheduler/reminders.js';
 import type { TimingSuggestion } from '../domain/priority.js';
 import { supportDayMs } from '../config/contract.js';
@@ -116,6 +117,27 @@ export function reminderText(tr: Translator, contract: Contract, m: ReminderMess
   if (who) lines.push(tr.t('reminder.pinging', { who }));
   if (m.late) lines.push(tr.t('reminder.late', { due: formatInstant(tr, m.reminder.dueAt.getTime(), contract.timezone), by: formatDuration(tr, m.lateBy) }));
   lines.push(tr.t(m.reminder.target === 'response' ? 'reminder.nextAck' : 'reminder.nextResolve', { ref: v.ref, minutes: m.snoozeMinutes[0] ?? '' }));
+  return lines.join('\n');
+}
+
+/** An order's or a problem's reminder in plain text: what is due, whom it pings, the next step. */
+export function caseReminderText(tr: Translator, contract: Contract, m: CaseReminderMessage, mention: (contacts: Contacts) => string = plainMentions): string {
+  const c = m.subject;
+  const vars = {
+    ref: c.ref,
+    category: c.kind === 'order' ? tr.t(`report.orderType.${c.orderType}`) : tr.t(`report.priority.${c.priority}`),
+    title: c.title,
+    label: tr.t(`common.deadline.${m.reminder.target}`),
+    due: formatInstant(tr, m.state.due, contract.timezone),
+    over: formatDuration(tr, -m.state.left),
+    remaining: timeLeftText(tr, contract, m.state, c.agencyId),
+  };
+  const lines = [tr.t(`reminder.case.${m.reminder.kind}`, vars)];
+  const who = m.contacts ? mention(m.contacts) : '';
+  if (who) lines.push(tr.t('reminder.pinging', { who }));
+  if (m.late) lines.push(tr.t('reminder.late', { due: formatInstant(tr, m.reminder.dueAt, contract.timezone), by: formatDuration(tr, m.lateBy) }));
+  const command = tr.t(`reminder.case.command.${c.kind}`);
+  lines.push(tr.t(m.reminder.target === 'response' ? 'reminder.case.nextAck' : 'reminder.case.nextResolve', { command, ref: c.ref }));
   return lines.join('\n');
 }
 

@@ -87,12 +87,13 @@ export function holdForSupportHours(clock: BusinessClock, t: number): number {
 }
 
 /**
- * The contacts to ping for an incident at an escalation level. Level 2 adds its
+ * The contacts to ping for an incident (or a case) at an escalation level. Level 2 adds its
  * people to level 1's (the first line stays in the loop); its channel wins.
  */
-export function contactsFor(contract: Contract, agencyId: string, priority: Priority, level: 1 | 2): Contacts {
+export function contactsFor(contract: Contract, agencyId: string, priority: Priority | null, level: 1 | 2): Contacts {
   const agency = contract.escalation.agencies[agencyId];
-  const levels: EscalationLevels = agency?.[priority] ?? agency?.default ?? contract.escalation.default;
+  // Without a priority (an order) the agency's default contacts answer.
+  const levels: EscalationLevels = (priority === null ? undefined : agency?.[priority]) ?? agency?.default ?? contract.escalation.default;
   if (level === 1) return levels.level1;
   const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
   const [one, two] = [levels.level1, levels.level2];

@@ -408,17 +408,22 @@ export interface IncidentJobDelivery {
   failed(job: ClaimedJob, err: unknown, ctx: DeliveryContext): Promise<void>;
   /** The claimed reminders, together (a digest when many are due at once). */
   reminders(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
+  /** Reminders about orders and problems (job kind `case-reminder`), together. */
+  caseReminders?(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
 }
 
 /**
  * The delivery every chat platform makes of an incident's jobs: cards and thread lines one
- * by one in the order claimed, then the reminders together; a job of another kind is dropped.
+ * by one in the order claimed, then the reminders together, then the orders' and problems'
+ * reminders; a job of another kind is dropped.
  */
 export async function deliverIncidentJobs(jobs: ClaimedJob[], ctx: DeliveryContext, platform: IncidentJobDelivery): Promise<void> {
   const reminders = jobs.filter((j) => j.kind === 'reminder');
+  const caseReminders = jobs.filter((j) => j.kind === 'case-reminder');
   for (const job of jobs) {
     if (ctx.stopped) return;
     if (job.kind === 'reminder') continue;
+    if (job.kind === 'case-reminder' && platform.caseReminders) continue;
     try {
       if (job.kind === 'card') await platform.card(job, ctx);
       else if (job.kind === 'thread') await platform.thread(job, ctx);
@@ -428,6 +433,7 @@ export async function deliverIncidentJobs(jobs: ClaimedJob[], ctx: DeliveryConte
     }
   }
   if (reminders.length && !ctx.stopped) await platform.reminders(reminders, ctx);
+  if (caseReminders.length && platform.caseReminders && !ctx.stopped) await platform.caseReminders(caseReminders, ctx);
 }
 
 export function errorCode(err: unknown): string {

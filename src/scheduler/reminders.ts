@@ -13,9 +13,11 @@ import { contactsFor, type ReminderKind, type ReminderTarget } from '../domain/r
 import type { JobRunner, JobSource, PassResult } from '../jobs/runner.js';
 import type { JobInput, JobQueue } from '../jobs/queue.js';
 import { cardKey, type Outbox } from '../jobs/outbox.js';
+import type { CaseService } from '../services/cases.js';
 import type { IncidentService, IncidentView } from '../services/incidents.js';
 import { activeTargets, type ReminderRow, type ReminderService } from '../services/reminders.js';
 import { Prisma, type PrismaClient } from '../store/index.js';
+import { clampMs, fireCaseBatch, type CaseReminderMessage } from './case-reminders.js';
 
 /** What a platform is given to say. */
 export interface ReminderMessage {
@@ -33,6 +35,8 @@ export interface ReminderMessage {
 export interface ReminderSink {
   readonly name: string;
   deliver(message: ReminderMessage): Promise<void>;
+  /** An order's or a problem's reminder (src/scheduler/case-reminders.ts). */
+  deliverCase?(message: CaseReminderMessage): Promise<void>;
 }
 
 export interface SchedulerLog {
@@ -82,6 +86,8 @@ export interface ReminderSchedulerOptions {
   prisma: PrismaClient;
   reminders: ReminderService;
   incidents: IncidentService;
+  /** Orders and problems: their reminders fire in the same pass. */
+  cases: CaseService;
   contract: Contract;
   sinks: ReminderSink[];
   log: SchedulerLog;
@@ -168,14 +174,35 @@ export class ReminderScheduler implements JobSource {
     return this.options.reminders.nextDueAt();
   }
 
-  /** Fires every due reminder, a batch per transaction, until none is due. */
+  /** Fires every due reminder, a batch per transaction, until none is due: incidents', then orders' and problems'. */
   async fire(now?: number): Promise<TickResult> {
     const result = emptyResult();
-    for (;;) {
-      // A batch smaller than the limit has caught up; what falls due meanwhile is the next
-      // pass's (deliveries must not wait behind a firing loop that chases the clock).
-      if ((await this.fireBatch(now, result)) < this.batchSize) return result;
+    // A batch smaller than the limit has caught up; what falls due meanwhile is the next
+    // pass's (deliveries must not wait behind a firing loop that chases the clock).
+    while ((await this.fireBatch(now, result)) >= this.batchSize);
+    while ((await this.fireCases(now, result)) >= this.batchSize);
+    return result;
+  }
+
+  private async fireCases(nowArg: number | undefined, result: TickResult): Promise<number> {
+    const { prisma, queue, outbox, cases, contract, log } = this.options;
+    const nowSql = nowArg === undefined ? queue.nowSql() : Prisma.sql`${new Date(nowArg).toISOString()}::timestamptz`;
+    const now = nowArg ?? (await queue.now());
+    const batch = await fireCaseBatch({ prisma, queue, outbox, cases, contract, batchSize: this.batchSize, lateAfterMs: this.lateAfterMs, log }, nowSql, now);
+    result.sent += batch.sent;
+    result.dropped += batch.dropped;
+    result.lateness.push(...batch.lateness);
+    for (const message of batch.fired) {
+      for (const sink of this.options.sinks) {
+        if (!sink.deliverCase) continue;
+        try {
+          await sink.deliverCase(message);
+        } catch (err) {
+          log.error(`reminder ${message.reminder.id} for ${message.subject.ref} could not be shown on ${sink.name}`, err);
+        }
+      }
     }
+    return batch.rows;
   }
 
   private async fireBatch(nowArg: number | undefined, result: TickResult): Promise<number> {
@@ -184,7 +211,7 @@ export class ReminderScheduler implements JobSource {
     const now = nowArg ?? (await queue.now());
     // The incidents of what is due, read before the transaction (PGlite has one session).
     const peek = await prisma.$queryRaw<Array<{ incident_id: number }>>`
-      SELECT DISTINCT incident_id FROM reminders WHERE status = 'pending' AND due_at <= ${nowSql} LIMIT ${this.batchSize}`;
+      SELECT DISTINCT incident_id FROM reminders WHERE status = 'pending' AND incident_id IS NOT NULL AND due_at <= ${nowSql} LIMIT ${this.batchSize}`;
     if (peek.length === 0) return 0;
     const views = await incidents.getMany(
       peek.map((p) => p.incident_id),
@@ -282,7 +309,7 @@ export class ReminderScheduler implements JobSource {
       if (sent.length) {
         await tx.$executeRaw`
           UPDATE reminders SET status = 'sent', sent_at = ${nowSql}, late_ms = u.late
-          FROM unnest(${sent.map((s) => s.id)}::int[], ${sent.map((s) => Math.round(s.late))}::int[]) AS u(id, late)
+          FROM unnest(${sent.map((s) => s.id)}::int[], ${sent.map((s) => clampMs(s.late))}::int[]) AS u(id, late)
           WHERE reminders.id = u.id`;
       }
       // A newer rung makes the older ones of the same target still waiting to go out pointless.

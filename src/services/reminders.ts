@@ -2,11 +2,12 @@
 // transaction as every incident change. When due, the scheduler fires them into delivery
 // jobs (src/jobs) in one transaction and marks them sent. The store decides what is due;
 // timers only wake the scheduler.
-import type { Contract, Priority, Target } from '../config/contract.js';
+import type { Contract, Ladder, OrderType, Priority, Target } from '../config/contract.js';
 import type { BusinessCalendar } from '../domain/calendar.js';
-import { targetsFor } from '../domain/deadlines.js';
+import { targetsFor, type CaseRef } from '../domain/deadlines.js';
 import { ladderFor, pendingFrom, type PlannedReminder, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
-import type { Incident, Prisma, PrismaClient } from '../store/index.js';
+import type { Case, Incident, Prisma, PrismaClient } from '../store/index.js';
+import type { CaseChangeHook } from './cases.js';
 import type { ContractVersions } from './contract-versions.js';
 import { UserError } from './errors.js';
 import { actorId, incidentRef, type Actor, type ChangeHook, type ChangeKind } from './incidents.js';
@@ -48,6 +49,11 @@ export class ReminderService {
     await this.replan(tx, incident, change, now);
   };
 
+  /** The change hook of orders and problems (CaseService): the same plan, per case. */
+  readonly caseHook: CaseChangeHook = async (tx, row, change, now) => {
+    await this.replanSubject(tx, { caseId: row.id }, row.status, this.planCase(row), change, now);
+  };
+
   /**
    * The whole ladder of each target the incident's status still runs (pure; used by the hook
    * and tests). The hook keeps what is not yet due at the change (pendingFrom).
@@ -55,38 +61,79 @@ export class ReminderService {
   plan(
     incident: Pick<Incident, 'status' | 'priority' | 'agencyId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string },
   ): PlannedReminder[] {
-    const { contract, calendar } = this.deps.versions && incident.configVersion ? this.deps.versions.get(incident.configVersion) : this.deps;
     const priority = incident.priority as Priority;
-    const clock = calendar.supportClock(incident.agencyId);
-    const targets = targetsFor(contract, { kind: 'incident', priority });
-    const ladders = contract.reminders.incidents[priority];
-    const receivedAt = incident.receivedAt.getTime();
+    return this.ladders(incident, { kind: 'incident', priority }, (contract) => contract.reminders.incidents[priority]);
+  }
+
+  /**
+   * An order's or a problem's ladders (pure): the order tables have only a resolution
+   * target (4.4.1); problems both, per priority (4.5.1). Ladders from reminders.orders and
+   * reminders.problems of the contract the case's deadlines came from.
+   */
+  planCase(
+    c: Pick<Case, 'kind' | 'status' | 'orderType' | 'priority' | 'agencyId' | 'receivedAt' | 'responseDueAt' | 'resolutionDueAt'> & { configVersion?: string },
+  ): PlannedReminder[] {
+    if (c.kind === 'order') {
+      const type = c.orderType as OrderType;
+      return this.ladders(c, { kind: 'order', type }, (contract) => contract.reminders.orders[type]);
+    }
+    const priority = c.priority as Priority;
+    return this.ladders(c, { kind: 'problem', priority }, (contract) => contract.reminders.problems[priority]);
+  }
+
+  private ladders(
+    subject: { status: string; agencyId: string; receivedAt: Date; responseDueAt: Date | null; resolutionDueAt: Date; configVersion?: string },
+    ref: CaseRef,
+    laddersOf: (contract: Contract) => { response?: Ladder; resolution: Ladder },
+  ): PlannedReminder[] {
+    const { contract, calendar } = this.deps.versions && subject.configVersion ? this.deps.versions.get(subject.configVersion) : this.deps;
+    const agencyId = calendar.hasAgency(subject.agencyId) ? subject.agencyId : contract.defaultAgency;
+    const clock = calendar.supportClock(agencyId);
+    const targets = targetsFor(contract, ref);
+    const ladders = laddersOf(contract);
+    const receivedAt = subject.receivedAt.getTime();
     const out: PlannedReminder[] = [];
-    for (const target of activeTargets(incident.status)) {
-      const spec: Target = target === 'response' ? targets.response! : targets.resolution;
+    for (const target of activeTargets(subject.status)) {
+      const spec: Target | null = target === 'response' ? targets.response : targets.resolution;
+      const ladder = ladders[target];
+      const due = target === 'response' ? subject.responseDueAt : subject.resolutionDueAt;
+      // Orders have no response target: nothing to remind about.
+      if (!spec || !ladder || !due) continue;
       // A wall-clock target counts from receipt; a support-clock one from the next opening.
       const clockStart = spec.clock === 'wall' ? receivedAt : clock.nextOpening(receivedAt);
-      const deadline = (target === 'response' ? incident.responseDueAt : incident.resolutionDueAt).getTime();
-      out.push(...ladderFor({ target, spec, ladder: ladders[target], clockStart, deadline, clock, hold: contract.reminders.holdOutsideSupportHours }));
+      out.push(...ladderFor({ target, spec, ladder, clockStart, deadline: due.getTime(), clock, hold: contract.reminders.holdOutsideSupportHours }));
     }
     return out;
   }
 
   private async replan(tx: Prisma.TransactionClient, incident: Incident, change: ChangeKind, now: number): Promise<void> {
-    // A new incident has no reminders yet; any other change replaces the pending ones.
+    await this.deps.versions?.preload([incident.configVersion], tx);
+    await this.replanSubject(tx, { incidentId: incident.id }, incident.status, this.plan(incident), change, now);
+  }
+
+  /**
+   * Replaces the subject's pending reminders with `planned` from `now` on: a new subject has
+   * none yet; any other change deletes the pending ones and keeps what was already sent.
+   */
+  private async replanSubject(
+    tx: Prisma.TransactionClient,
+    subject: { incidentId: number } | { caseId: number },
+    status: string,
+    planned: PlannedReminder[],
+    change: string,
+    now: number,
+  ): Promise<void> {
     const sentKeys = new Set<string>();
     if (change !== 'opened') {
-      await tx.reminder.deleteMany({ where: { incidentId: incident.id, status: 'pending' } });
+      await tx.reminder.deleteMany({ where: { ...subject, status: 'pending' } });
       const sent = await tx.reminder.findMany({
-        where: { incidentId: incident.id, status: 'sent' },
+        where: { ...subject, status: 'sent' },
         select: { target: true, kind: true, seq: true, deadlineAt: true },
       });
       for (const s of sent) sentKeys.add(key(s.target, s.kind, s.seq, s.deadlineAt.getTime()));
     }
-    await this.deps.versions?.preload([incident.configVersion], tx);
-    const planned = this.plan(incident);
     const rows: PlannedReminder[] = [];
-    for (const target of activeTargets(incident.status)) {
+    for (const target of activeTargets(status)) {
       rows.push(
         ...pendingFrom(
           planned.filter((r) => r.target === target && !sentKeys.has(key(r.target, r.kind, r.seq, r.deadlineAt))),
@@ -95,11 +142,13 @@ export class ReminderService {
       );
     }
     if (rows.length === 0) return;
+    const incidentId = 'incidentId' in subject ? subject.incidentId : null;
+    const caseId = 'caseId' in subject ? subject.caseId : null;
     // One INSERT … SELECT unnest(…) statement: Prisma's createMany binds row by row and
     // costs about 1 ms per reminder, which made opening an incident three times slower.
     await tx.$executeRaw`
-      INSERT INTO reminders (incident_id, target, kind, seq, level, due_at, deadline_at, status)
-      SELECT ${incident.id}, t.target, t.kind, t.seq, t.level, t.due_at, t.deadline_at, 'pending'
+      INSERT INTO reminders (incident_id, case_id, target, kind, seq, level, due_at, deadline_at, status)
+      SELECT ${incidentId}::int, ${caseId}::int, t.target, t.kind, t.seq, t.level, t.due_at, t.deadline_at, 'pending'
       FROM unnest(${rows.map((r) => r.target)}::text[], ${rows.map((r) => r.kind)}::text[], ${rows.map((r) => r.seq)}::int[],
                   ${rows.map((r) => r.level)}::int[], ${rows.map((r) => new Date(r.dueAt).toISOString())}::timestamptz[],
                   ${rows.map((r) => new Date(r.deadlineAt).toISOString())}::timestamptz[])

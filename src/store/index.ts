@@ -38,4 +38,5 @@ export type {
   ChatReference,
   ProcessedDelivery,
   Reminder,
+  Case,
 } from '../generated/prisma/client.js';

@@ -3,6 +3,7 @@ import { createApp, type App } from '../../src/app.js';
 import { buildContract } from '../../src/config/load.js';
 import type { Contract } from '../../src/config/contract.js';
 import type { ContractOverrides } from '../../src/config/load.js';
+import type { CaseReminderMessage } from '../../src/scheduler/case-reminders.js';
 import type { ReminderMessage, ReminderSink } from '../../src/scheduler/reminders.js';
 import type { Database } from '../../src/store/index.js';
 
@@ -18,10 +19,16 @@ export class TestClock {
 export class RecordingSink implements ReminderSink {
   readonly name = 'recording';
   readonly messages: ReminderMessage[] = [];
+  /** Orders' and problems' reminders. */
+  readonly cases: CaseReminderMessage[] = [];
   fail = false;
   async deliver(message: ReminderMessage): Promise<void> {
     if (this.fail) throw new Error('platform down');
     this.messages.push(message);
+  }
+  async deliverCase(message: CaseReminderMessage): Promise<void> {
+    if (this.fail) throw new Error('platform down');
+    this.cases.push(message);
   }
   take(): ReminderMessage[] {
     return this.messages.splice(0);

@@ -1,8 +1,9 @@
 // Reminders in the terminal: printed as they fall due.
 import type { Writable } from 'node:stream';
 import type { Contract } from '../../config/contract.js';
-import { reminderText } from '../../conversation/render.js';
+import { caseReminderText, reminderText } from '../../conversation/render.js';
 import { translator, type Lang } from '../../i18n/index.js';
+import type { CaseReminderMessage } from '../../scheduler/case-reminders.js';
 import type { ReminderMessage, ReminderSink } from '../../scheduler/reminders.js';
 
 export class ConsoleReminderSink implements ReminderSink {
@@ -16,5 +17,9 @@ export class ConsoleReminderSink implements ReminderSink {
 
   async deliver(message: ReminderMessage): Promise<void> {
     this.output.write(`\n${reminderText(translator(this.lang), this.contract, message)}\n`);
+  }
+
+  async deliverCase(message: CaseReminderMessage): Promise<void> {
+    this.output.write(`\n${caseReminderText(translator(this.lang), this.contract, message)}\n`);
   }
 }

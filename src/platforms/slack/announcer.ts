@@ -19,6 +19,7 @@ import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-r
 import type { IncidentService, IncidentView } from '../../services/incidents.js';
 import { UserError } from '../../services/errors.js';
 import { incidentMessage, threadText } from './blocks.js';
+import type { SlackCaseReminders } from './case-reminders.js';
 import type { SlackReminders } from './reminders.js';
 
 /** What a Slack request knows about where it came from; read by the outbox hook. */
@@ -45,6 +46,8 @@ export interface AnnouncerOptions {
   /** Time between two messages in one channel (Slack: 1 s). */
   paceMs: number;
   reminders: SlackReminders;
+  /** Orders' and problems' reminders; without it they are dropped here. */
+  caseReminders?: SlackCaseReminders;
   /** For incidents opened by monitoring: whether it still alerts or has cleared (shown on the card). */
   monitoring?: (incidentId: number) => Promise<{ state: 'firing' | 'cleared'; at: number } | undefined>;
 }
@@ -55,7 +58,7 @@ export type FoundDelivery = { ts: string } | null;
 export class SlackAnnouncer implements DeliveryHandler {
   readonly destination = 'slack';
   /** Other Slack deliveries (announcements, reports) register their own handlers for their kinds. */
-  readonly kinds = ['card', 'thread', 'reminder'] as const;
+  readonly kinds = ['card', 'thread', 'reminder', 'case-reminder'] as const;
 
   constructor(private readonly options: AnnouncerOptions) {}
 
@@ -78,6 +81,7 @@ export class SlackAnnouncer implements DeliveryHandler {
       thread: (job) => this.thread(job, ctx),
       failed: (job, err) => this.failed(job, err, ctx),
       reminders: (due) => this.options.reminders.deliver(due, ctx, this),
+      ...(this.options.caseReminders ? { caseReminders: (due: ClaimedJob[]) => this.options.caseReminders!.deliver(due, ctx, this) } : {}),
     });
   }
 

@@ -16,6 +16,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import { registerHandlers } from './handlers.js';
 import { createSlackReceiver, SLACK_EVENTS_PATH, slackPlatformCheck } from './receiver.js';
 import type { PlatformCheck } from '../../http/health.js';
+import { SlackCaseReminders } from './case-reminders.js';
 import { SlackReminders } from './reminders.js';
 
 export interface SlackOptions {
@@ -153,6 +154,7 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     log: app.log,
     paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs,
     reminders: slackReminders,
+    caseReminders: new SlackCaseReminders({ client: deliveryClient, cases: app.compliance.cases, contract: app.contract, lang, now: app.now }),
     monitoring: async (id) => (await monitoringStates(app.database.prisma, [id])).get(id),
   });
   // The app's conversation (every command, roles, records), with Slack's fault log.

@@ -8,13 +8,15 @@ import type { ActivityParams } from '@microsoft/teams.api';
 import type { App as TeamsSdkApp } from '@microsoft/teams.apps';
 import type { Logger } from '../../app.js';
 import type { Contacts, Contract } from '../../config/contract.js';
-import { reminderText } from '../../conversation/render.js';
+import { caseReminderText, reminderText } from '../../conversation/render.js';
 import { priorityName } from '../../i18n/format.js';
 import { translator, type Lang, type Translator } from '../../i18n/index.js';
 import type { ThreadPayload } from '../../jobs/outbox.js';
 import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
 import { deliverIncidentJobs, errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
 import { reminderMessageOf, targetDeadline, type ReminderJobPayload } from '../../scheduler/reminders.js';
+import { caseReminderMessageOf, staleCaseReminder, type CaseReminderJobPayload } from '../../scheduler/case-reminders.js';
+import type { CaseService } from '../../services/cases.js';
 import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
 import { UserError } from '../../services/errors.js';
 import type { Actor, ChangeKind, IncidentService, IncidentView } from '../../services/incidents.js';
@@ -42,6 +44,8 @@ export interface TeamsAnnouncerOptions {
   paceMs?: number;
   /** A reminder sent this long after its due time says it is late. */
   lateAfterMs?: number;
+  /** Orders and problems, for their reminders (without it those are dropped here). */
+  cases?: CaseService;
 }
 
 type Activity = ActivityParams;
@@ -75,6 +79,7 @@ export class TeamsAnnouncer implements DeliveryHandler {
       thread: (job) => this.thread(job, ctx),
       failed: (job, err) => this.failed(job, err, ctx),
       reminders: (due) => this.reminders(due, ctx),
+      ...(this.options.cases ? { caseReminders: (due: ClaimedJob[]) => this.caseReminders(due, ctx, this.options.cases!) } : {}),
     });
   }
 
@@ -293,6 +298,40 @@ export class TeamsAnnouncer implements DeliveryHandler {
     await ctx.complete(job);
   }
 
+  /**
+   * Reminders about orders and problems: a message in the channel the job names (the
+   * incident channel, or the escalation channel), with real mentions of the contacts.
+   */
+  private async caseReminders(jobs: ClaimedJob[], ctx: DeliveryContext, cases: CaseService): Promise<void> {
+    const { contract, names, now } = this.options;
+    const at = now();
+    const views = await cases.getMany(jobs.map((j) => (j.payload as CaseReminderJobPayload).caseId));
+    for (const job of jobs) {
+      if (ctx.stopped) return;
+      const p = job.payload as CaseReminderJobPayload;
+      const c = views.get(p.caseId);
+      const stale = staleCaseReminder(c, p, at);
+      const message = c && !stale ? caseReminderMessageOf(contract, cases, p, c, at, this.options.lateAfterMs) : null;
+      if (!message) {
+        await ctx.drop(job, stale ?? 'no deadline for this target');
+        continue;
+      }
+      try {
+        const channel = job.channel!;
+        const mentions = await names.mentions(teamsContacts(message.contacts).users, (id) => this.memberName(channel, id));
+        // The title is a person's text: escaped, so it cannot format, link or mention.
+        const safe = { ...message, subject: { ...message.subject, title: escapeTeamsMarkdown(message.subject.title) } };
+        const text = caseReminderText(this.tr(), contract, safe, () => mentions.map((m) => m.text).join(' '));
+        if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
+        await this.post(channel, { type: 'message', text: text.replace(/\n/g, '\n\n'), textFormat: 'markdown', entities: mentions } as unknown as Activity);
+        ctx.sent();
+        await ctx.complete(job);
+      } catch (err) {
+        await this.failed(job, err, ctx);
+      }
+    }
+  }
+
   private async hasChannelJob(reminderId: number, channel: string): Promise<boolean> {
     const row = await this.options.prisma.job.findUnique({ where: { dedupeKey: `reminder:teams:${reminderId}:${channel}` }, select: { id: true } });
     return row !== null;
@@ -363,4 +402,13 @@ export function teamsFailure(err: unknown): JobFailure {
   const message = err instanceof Error ? err.message : '';
   if (/outbound Teams request refused/.test(message)) return { code: 'service_url_not_allowed', permanent: true };
   return { code: errorCode(err) };
+}
+
+/** Text shown in a Teams markdown message as written: markdown marks escaped, angle brackets as entities. */
+export function escapeTeamsMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-!|~]/g, '\\$&');
 }

@@ -77,6 +77,7 @@ export async function startTeams(app: App, settings: TeamsSettings, options: Tea
     conversations,
     names,
     incidents: app.incidents,
+    cases: app.compliance.cases,
     contract: app.contract,
     lang,
     incidentChannel: settings.incidentChannel,
