@@ -10,7 +10,8 @@
 // (Slack: platforms/slack/case-reminders.ts; Teams: the Teams announcer).
 import type { Contacts, Contract } from '../config/contract.js';
 import { contactsFor, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
-import type { JobInput, JobQueue } from '../jobs/queue.js';
+import type { ClaimedJob, JobInput, JobQueue } from '../jobs/queue.js';
+import type { DeliveryContext } from '../jobs/runner.js';
 import type { Outbox } from '../jobs/outbox.js';
 import type { CaseService, CaseView } from '../services/cases.js';
 import type { TargetState } from '../services/incident-types.js';
@@ -191,16 +192,14 @@ export async function fireCaseBatch(deps: CaseReminderFiringDeps, nowSql: Prisma
           });
       }
     }
-    if (drops.length) {
+    await markFired(tx, nowSql, drops, sent);
+    // A newer rung makes the older ones of the same case and target still waiting to go out pointless.
+    if (result.fired.length) {
       await tx.$executeRaw`
-        UPDATE reminders SET status = 'dropped', drop_reason = d.reason
-        FROM unnest(${drops.map((d) => d.id)}::int[], ${drops.map((d) => d.reason)}::text[]) AS d(id, reason) WHERE reminders.id = d.id`;
-    }
-    if (sent.length) {
-      await tx.$executeRaw`
-        UPDATE reminders SET status = 'sent', sent_at = ${nowSql}, late_ms = u.late
-        FROM unnest(${sent.map((s) => s.id)}::int[], ${sent.map((s) => clampMs(s.late))}::int[]) AS u(id, late)
-        WHERE reminders.id = u.id`;
+        UPDATE jobs SET status = 'dropped', done_at = ${nowSql}, last_error = 'superseded by a later reminder'
+        FROM unnest(${result.fired.map((m) => String(m.reminder.caseId))}::text[], ${result.fired.map((m) => m.reminder.target)}::text[], ${result.fired.map((m) => new Date(m.reminder.dueAt).toISOString())}::timestamptz[]) AS f(case_id, target, due_at)
+        WHERE jobs.kind = ${CASE_REMINDER_JOB} AND jobs.status = 'pending' AND jobs.claimed_by IS NULL
+          AND jobs.payload->>'caseId' = f.case_id AND jobs.payload->>'target' = f.target AND jobs.due_at < f.due_at`;
     }
     await queue.enqueue(tx, jobs);
     result.dropped = drops.length;
@@ -208,6 +207,48 @@ export async function fireCaseBatch(deps: CaseReminderFiringDeps, nowSql: Prisma
     result.lateness = sent.map((s) => s.late);
   });
   return result;
+}
+
+/** Marks a firing's reminder rows: the dropped ones with their reason, the sent ones with how late they went out. */
+export async function markFired(
+  tx: Prisma.TransactionClient,
+  nowSql: Prisma.Sql,
+  drops: Array<{ id: number; reason: string }>,
+  sent: Array<{ id: number; late: number }>,
+): Promise<void> {
+  if (drops.length) {
+    await tx.$executeRaw`
+      UPDATE reminders SET status = 'dropped', drop_reason = d.reason
+      FROM unnest(${drops.map((d) => d.id)}::int[], ${drops.map((d) => d.reason)}::text[]) AS d(id, reason) WHERE reminders.id = d.id`;
+  }
+  if (sent.length) {
+    await tx.$executeRaw`
+      UPDATE reminders SET status = 'sent', sent_at = ${nowSql}, late_ms = u.late
+      FROM unnest(${sent.map((s) => s.id)}::int[], ${sent.map((s) => clampMs(s.late))}::int[]) AS u(id, late)
+      WHERE reminders.id = u.id`;
+  }
+}
+
+/**
+ * The case reminders of a claimed batch that are still worth saying, with their messages;
+ * the others are dropped on the way (the case moved on, or a warning after its deadline).
+ */
+export async function readyCaseReminders(
+  jobs: ClaimedJob[],
+  ctx: DeliveryContext,
+  deps: { cases: CaseService; contract: Contract; at: number; lateAfterMs?: number },
+): Promise<Array<{ job: ClaimedJob; message: CaseReminderMessage }>> {
+  const views = await deps.cases.getMany(jobs.map((j) => (j.payload as CaseReminderJobPayload).caseId));
+  const ready: Array<{ job: ClaimedJob; message: CaseReminderMessage }> = [];
+  for (const job of jobs) {
+    const p = job.payload as CaseReminderJobPayload;
+    const c = views.get(p.caseId);
+    const stale = staleCaseReminder(c, p, deps.at);
+    const message = c && !stale ? caseReminderMessageOf(deps.contract, deps.cases, p, c, deps.at, deps.lateAfterMs) : null;
+    if (message) ready.push({ job, message });
+    else await ctx.drop(job, stale ?? 'no deadline for this target');
+  }
+  return ready;
 }
 
 /** A lateness in ms as the int column holds it (about 24.8 days at most). */

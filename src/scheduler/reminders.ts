@@ -17,7 +17,7 @@ import type { CaseService } from '../services/cases.js';
 import type { IncidentService, IncidentView } from '../services/incidents.js';
 import { activeTargets, type ReminderRow, type ReminderService } from '../services/reminders.js';
 import { Prisma, type PrismaClient } from '../store/index.js';
-import { clampMs, fireCaseBatch, type CaseReminderMessage } from './case-reminders.js';
+import { fireCaseBatch, markFired, type CaseReminderMessage } from './case-reminders.js';
 
 /** What a platform is given to say. */
 export interface ReminderMessage {
@@ -301,17 +301,7 @@ export class ReminderScheduler implements JobSource {
           if (!threadChannel && !escalation) log.info(`reminder ${latest.id} about ${incident.ref}: no ${destination} channel is known; not posted there`);
         }
       }
-      if (drops.length) {
-        await tx.$executeRaw`
-          UPDATE reminders SET status = 'dropped', drop_reason = d.reason
-          FROM unnest(${drops.map((d) => d.id)}::int[], ${drops.map((d) => d.reason)}::text[]) AS d(id, reason) WHERE reminders.id = d.id`;
-      }
-      if (sent.length) {
-        await tx.$executeRaw`
-          UPDATE reminders SET status = 'sent', sent_at = ${nowSql}, late_ms = u.late
-          FROM unnest(${sent.map((s) => s.id)}::int[], ${sent.map((s) => clampMs(s.late))}::int[]) AS u(id, late)
-          WHERE reminders.id = u.id`;
-      }
+      await markFired(tx, nowSql, drops, sent);
       // A newer rung makes the older ones of the same target still waiting to go out pointless.
       if (fired.length) {
         await tx.$executeRaw`

@@ -167,6 +167,22 @@ describe.each(databases)('reminders about orders and problems on $name', (target
     await db.prisma.job.deleteMany();
   });
 
+  it('a fired rung not yet delivered is dropped when a later rung of the same case and target fires', async () => {
+    const { clock, app } = await fresh('2026-11-09 10:00');
+    await app.jobs.outbox.register('slack', { incidentChannel: 'C0INC' }, 'test');
+    const order = await app.compliance.cases.openOrder({ type: 'question', title: 'Fråga' }, anna, clock.now());
+    // No Slack handler runs in this process: the jobs wait. The warning (Tuesday 10:00), then the breach (Wednesday 10:00).
+    await app.scheduler.fire(at('2026-11-10 10:00'));
+    await app.scheduler.fire(at('2026-11-11 10:00'));
+    const jobs = await db.prisma.job.findMany({ where: { kind: 'case-reminder' }, orderBy: { id: 'asc' } });
+    expect(jobs.map((j) => [(j.payload as { kind: string; caseId: number }).kind, (j.payload as { caseId: number }).caseId, j.status, j.lastError])).toEqual([
+      ['warning', order.id, 'dropped', 'superseded by a later reminder'],
+      ['breach', order.id, 'pending', null],
+    ]);
+    await db.prisma.chatDestination.deleteMany();
+    await db.prisma.job.deleteMany();
+  });
+
   it('a reminder row belongs to exactly one incident or one case (the database refuses both and neither)', async () => {
     const { clock, app } = await fresh('2026-11-09 10:00');
     const order = await app.compliance.cases.openOrder({ type: 'question', title: 'Fråga' }, anna, clock.now());

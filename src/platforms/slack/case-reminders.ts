@@ -11,7 +11,7 @@ import { caseReminderText } from '../../conversation/render.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import type { ClaimedJob } from '../../jobs/queue.js';
 import type { DeliveryContext } from '../../jobs/runner.js';
-import { caseReminderMessageOf, staleCaseReminder, type CaseReminderJobPayload } from '../../scheduler/case-reminders.js';
+import { readyCaseReminders } from '../../scheduler/case-reminders.js';
 import type { CaseService } from '../../services/cases.js';
 import type { SlackAnnouncer } from './announcer.js';
 import { mentions } from './blocks/reminder.js';
@@ -34,19 +34,10 @@ export class SlackCaseReminders {
 
   async deliver(jobs: ClaimedJob[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
     const { cases, contract, client, now } = this.options;
-    const at = now();
-    const views = await cases.getMany(jobs.map((j) => (j.payload as CaseReminderJobPayload).caseId));
     const tr = translator(this.options.lang);
-    for (const job of jobs) {
+    const ready = await readyCaseReminders(jobs, ctx, { cases, contract, at: now(), lateAfterMs: this.options.lateAfterMs });
+    for (const { job, message } of ready) {
       if (ctx.stopped) return;
-      const p = job.payload as CaseReminderJobPayload;
-      const c = views.get(p.caseId);
-      const stale = staleCaseReminder(c, p, at);
-      const message = c && !stale ? caseReminderMessageOf(contract, cases, p, c, at, this.options.lateAfterMs) : null;
-      if (!message) {
-        await ctx.drop(job, stale ?? 'no deadline for this target');
-        continue;
-      }
       try {
         const channel = job.channel!;
         if (job.takeover && (await announcer.findDelivered(job, channel))) {
@@ -56,7 +47,7 @@ export class SlackCaseReminders {
         // Everything but the mentions is escaped: a title cannot mention or link, and
         // "<what was done>" in the next step is shown as written.
         const who = message.contacts ? mentions(message.contacts) : '';
-        const text = escapeMrkdwn(caseReminderText(tr, contract, message, () => MENTIONS)).replace(MENTIONS, who);
+        const text = escapeMrkdwn(caseReminderText(tr, contract, message, () => (who ? MENTIONS : ''))).replace(MENTIONS, who);
         if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
         await client.chat.postMessage({
           channel,

@@ -15,7 +15,7 @@ import type { ThreadPayload } from '../../jobs/outbox.js';
 import type { ClaimedJob, JobFailure } from '../../jobs/queue.js';
 import { deliverIncidentJobs, errorCode, type DeliveryContext, type DeliveryHandler } from '../../jobs/runner.js';
 import { reminderMessageOf, targetDeadline, type ReminderJobPayload } from '../../scheduler/reminders.js';
-import { caseReminderMessageOf, staleCaseReminder, type CaseReminderJobPayload } from '../../scheduler/case-reminders.js';
+import { readyCaseReminders } from '../../scheduler/case-reminders.js';
 import type { CaseService } from '../../services/cases.js';
 import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-references.js';
 import { UserError } from '../../services/errors.js';
@@ -304,18 +304,9 @@ export class TeamsAnnouncer implements DeliveryHandler {
    */
   private async caseReminders(jobs: ClaimedJob[], ctx: DeliveryContext, cases: CaseService): Promise<void> {
     const { contract, names, now } = this.options;
-    const at = now();
-    const views = await cases.getMany(jobs.map((j) => (j.payload as CaseReminderJobPayload).caseId));
-    for (const job of jobs) {
+    const ready = await readyCaseReminders(jobs, ctx, { cases, contract, at: now(), lateAfterMs: this.options.lateAfterMs });
+    for (const { job, message } of ready) {
       if (ctx.stopped) return;
-      const p = job.payload as CaseReminderJobPayload;
-      const c = views.get(p.caseId);
-      const stale = staleCaseReminder(c, p, at);
-      const message = c && !stale ? caseReminderMessageOf(contract, cases, p, c, at, this.options.lateAfterMs) : null;
-      if (!message) {
-        await ctx.drop(job, stale ?? 'no deadline for this target');
-        continue;
-      }
       try {
         const channel = job.channel!;
         const mentions = await names.mentions(teamsContacts(message.contacts).users, (id) => this.memberName(channel, id));
