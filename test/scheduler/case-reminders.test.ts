@@ -1,10 +1,12 @@
 // Orders (4.4.1) and problems (4.5.1) are reminded like incidents: a warning before the
 // deadline, the breach, repeats and the second escalation level, on the support clock and
 // each rung once; acting on the case stops what no longer applies. On both databases.
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildContract, contractFromSnapshot } from '../../src/config/load.js';
 import { caseReminderText } from '../../src/conversation/render.js';
 import { translator } from '../../src/i18n/index.js';
+import { ConsoleReminderSink } from '../../src/platforms/console/reminders.js';
 import type { CaseReminderMessage } from '../../src/scheduler/case-reminders.js';
 import type { Actor } from '../../src/services/incidents.js';
 import type { Database } from '../../src/store/index.js';
@@ -123,10 +125,14 @@ describe.each(databases)('reminders about orders and problems on $name', (target
 
   it('a reminder due while the bot was down is said once, late, as the latest rung; earlier ones are superseded', async () => {
     const { clock, app } = await fresh('2026-11-13 16:00');
+    // The terminal's sink prints it too.
+    let printed = '';
+    app.sinks.push(new ConsoleReminderSink(new Writable({ write: (chunk, _enc, done) => done(void (printed += String(chunk))) }), contract, 'sv'));
     await app.compliance.cases.openOrder({ type: 'connection', title: 'Ny kommun', agencyId: 'csn' }, anna, clock.now());
     clock.set(at('2026-11-23 16:00'));
     await app.scheduler.tick(clock.now());
     const out = app.sink.cases.splice(0);
+    expect(printed).toBe(`\n${caseReminderText(translator('sv'), contract, out[0]!)}\n`);
     expect(out.map(said)).toEqual(['2026-11-23 15:00 BES-1 resolution:repeat L1']);
     expect(out[0]!.late).toBe(true);
     const text = caseReminderText(translator('sv'), contract, out[0]!);
