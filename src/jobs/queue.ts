@@ -10,6 +10,16 @@ import { Prisma, type PrismaClient } from '../store/index.js';
 export type JobStatus = 'pending' | 'done' | 'failed' | 'dropped';
 
 /** What a job is (kind) and where it goes (destination + channel). */
+/**
+ * The key of a channel's pace and sender hold (job_channels): the platform — the part of the
+ * destination after its last colon — and the channel. 'slack', 'routine:slack' and
+ * 'report:slack' posting in one Slack channel share one pace, as Slack counts it.
+ * (nextDueAt computes the same key in SQL.)
+ */
+export function paceKey(destination: string, channel: string | null): string {
+  return `${destination.slice(destination.lastIndexOf(':') + 1)}:${channel ?? ''}`;
+}
+
 export interface JobInput {
   kind: string;
   destination: string;
@@ -366,7 +376,7 @@ export class JobQueue {
     const rows = await this.options.prisma.$queryRaw<Array<{ next: Date | null }>>`
       SELECT min(GREATEST(j.due_at, COALESCE(c.next_send_at, j.due_at),
                  CASE WHEN c.held_until > now() AND c.held_by <> ${this.owner} THEN c.held_until ELSE j.due_at END)) AS next
-      FROM jobs j LEFT JOIN job_channels c ON c.key = j.destination || ':' || COALESCE(j.channel, '')
+      FROM jobs j LEFT JOIN job_channels c ON c.key = regexp_replace(j.destination, '^.*:', '') || ':' || COALESCE(j.channel, '')
       WHERE j.status = 'pending' AND ${scopeSql(destinations, 'j.')}
         AND (j.claimed_until IS NULL OR j.claimed_until < ${now})`;
     const next = rows[0]?.next;

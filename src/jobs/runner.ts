@@ -4,7 +4,7 @@
 // (a lease in job_channels), at the channel's pace, so three replicas together still send
 // one message per second per Slack channel; a 429 stops the channel for its Retry-After.
 import { randomUUID } from 'node:crypto';
-import type { ClaimedJob, JobFailure, JobQueue, Scope } from './queue.js';
+import { paceKey, type ClaimedJob, type JobFailure, type JobQueue, type Scope } from './queue.js';
 
 export interface RunnerLog {
   info(msg: string): void;
@@ -91,6 +91,8 @@ export class JobRunner {
   private closed = false;
   private lastPassAt = 0;
   private readonly inFlight = new Set<number>();
+  /** Pace keys this process is working now. */
+  private readonly working = new Set<string>();
 
   constructor(private readonly options: JobRunnerOptions) {}
 
@@ -238,10 +240,26 @@ export class JobRunner {
   }
 
   private async workChannel(destination: string, channel: string | null, result: PassResult): Promise<void> {
+    // One pace per platform channel, whichever destination (incidents, routine, report) posts
+    // there: across processes the channel hold decides; in this one, a key already being
+    // worked (for another destination) waits for the next pass.
+    const key = paceKey(destination, channel);
+    if (this.working.has(key)) {
+      result.busy++;
+      return;
+    }
+    this.working.add(key);
+    try {
+      await this.workHeldChannel(destination, channel, key, result);
+    } finally {
+      this.working.delete(key);
+    }
+  }
+
+  private async workHeldChannel(destination: string, channel: string | null, key: string, result: PassResult): Promise<void> {
     const handlers = this.handlers.get(destination);
     if (!handlers?.length) return;
     const { queue, log } = this.options;
-    const key = `${destination}:${channel ?? ''}`;
     const kinds = kindsOf(handlers);
     // One channel, one pace: the strictest of the handlers that post there.
     const pace = Math.max(...handlers.map((h) => h.paceMs));
