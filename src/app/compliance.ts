@@ -21,7 +21,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
-import type { Contract } from '../config/contract.js';
+import { ISSUE, type Contract } from '../config/contract.js';
+import { langFromEnv, problemsFromZod } from '../config/errors.js';
 import { ConfigError } from '../config/load.js';
 import type { MonthPoint } from '../domain/compliance.js';
 import { monthBounds, monthOf, shiftMonth } from '../domain/compliance.js';
@@ -70,30 +71,28 @@ const envSchema = z.object({
     .trim()
     .optional()
     .transform((v) => v || '08:00')
-    .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { message: 'SSBTEK_REPORT_TIME must be HH:MM, e.g. 08:00' }),
+    .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { message: ISSUE('env.reportTime') }),
   SSBTEK_REPORT_SLACK_CHANNELS: list,
-  SSBTEK_REPORT_EMAIL: list.refine((v) => v.every((a) => /^[^\s@]+@[^\s@]+$/.test(a)), {
-    message: 'SSBTEK_REPORT_EMAIL must be e-mail addresses separated by commas',
-  }),
+  SSBTEK_REPORT_EMAIL: list.refine((v) => v.every((a) => /^[^\s@]+@[^\s@]+$/.test(a)), { message: ISSUE('env.emails') }),
   SSBTEK_REPORT_LANG: z.string().optional(),
   SSBTEK_LANG: z.string().optional(),
   SSBTEK_REPORT_TOKEN: z
     .string()
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : null))
-    .refine((v) => v === null || v.length >= 16, { message: 'SSBTEK_REPORT_TOKEN must be at least 16 characters' }),
+    .refine((v) => v === null || v.length >= 16, { message: ISSUE('env.token') }),
   SSBTEK_PUBLIC_URL: z
     .string()
     .optional()
     .transform((v) => (v?.trim() ? v.trim().replace(/\/+$/, '') : null))
-    .refine((v) => v === null || /^https?:\/\/\S+$/.test(v), { message: 'SSBTEK_PUBLIC_URL must be an http(s) URL' }),
+    .refine((v) => v === null || /^https?:\/\/\S+$/.test(v), { message: ISSUE('env.publicUrl') }),
 });
 
 export function reportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ReportSettings {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => i.message);
-    throw new ConfigError(`The report settings are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, problems);
+    // One line per variable and what to fix, in SSBTEK_LANG, like every other setting.
+    throw new ConfigError({ key: 'env.invalid' }, problemsFromZod(parsed.error), langFromEnv(env.SSBTEK_LANG));
   }
   const e = parsed.data;
   return {

@@ -96,6 +96,23 @@ describe('start-up failures are one translated line that says what to fix', () =
   });
 });
 
+describe('report settings', () => {
+  it('a bad SSBTEK_REPORT_TIME or SSBTEK_REPORT_EMAIL names the variable and what to fix, in Swedish or English, exit code 2', async () => {
+    const env = { SSBTEK_DATA_DIR: join(scratch, 'report-settings'), SSBTEK_REPORT_TIME: '25:00', SSBTEK_REPORT_EMAIL: 'drift' };
+    const sv = await run(env);
+    const en = await run({ ...env, SSBTEK_LANG: 'en' });
+    for (const [result, expected] of [
+      [sv, ['Miljövariablerna går inte att använda:', 'SSBTEK_REPORT_TIME: ska vara en tid som TT:MM', 'SSBTEK_REPORT_EMAIL: ska vara e-postadresser']],
+      [en, ['The environment is invalid:', 'SSBTEK_REPORT_TIME: must be a time as HH:MM', 'SSBTEK_REPORT_EMAIL: must be e-mail addresses']],
+    ] as const) {
+      expect(result.code).toBe(2);
+      for (const text of expected) expect(result.stderr).toContain(text);
+      expect(result.stderr).not.toMatch(STACK);
+      expect(result.stderr).not.toContain('The report settings are invalid');
+    }
+  });
+});
+
 describe('the HTTP port', () => {
   it('a PORT that is taken is one translated line and exit code 2', async () => {
     const { createServer } = await import('node:net');
