@@ -13,7 +13,7 @@ describe('Slack: reminders about orders and problems', () => {
   beforeAll(async () => {
     bot = await startBot(
       await pgliteTarget.open(),
-      { incidentChannel: 'C0INCIDENTS' },
+      { incidentChannel: 'C0INCIDENTS', digestThreshold: 5 },
       {},
       buildContract({ escalation: { default: { level1: { slackGroups: ['S0DRIFT'] }, level2: { slackUsers: ['U0CHEF'], slackChannel: 'C0ESKALERING' } } } }),
     );
@@ -83,5 +83,30 @@ describe('Slack: reminders about orders and problems', () => {
     expect(await bot.db.prisma.reminder.count({ where: { case: { number: 1 }, status: 'pending' } })).toBe(0);
     const dropped = await bot.db.prisma.job.findMany({ where: { kind: 'case-reminder', status: 'dropped' } });
     expect(dropped.map((j) => j.lastError)).toContain('no longer relevant (resolved)');
+  });
+
+  it('a burst of case reminders in one channel goes out as one digest whose mentions still ping', async () => {
+    // Six question orders opened on Monday 30 November; the bot is away until Thursday,
+    // when all six breaches are due at once (threshold 5).
+    bot.clock.t = at('2026-11-30 09:00');
+    for (let i = 1; i <= 6; i++)
+      await bot.app.compliance.cases.openOrder({ type: 'question', title: `Fråga ${i}` }, { id: 'anna', source: 'console' }, bot.clock.t);
+    const before = bot.fake.callsOf('chat.postMessage').length;
+    bot.clock.t = at('2026-12-03 08:30');
+    expect(await bot.app.scheduler.tick(bot.clock.t)).toMatchObject({ sent: 6 });
+    const digest = await bot.fake.waitFor('chat.postMessage', (b) => b.channel === 'C0INCIDENTS' && textOf(b).includes('6 påminnelser'));
+    expect(
+      bot.fake
+        .callsOf('chat.postMessage')
+        .slice(before)
+        .filter((c) => c.body.channel === 'C0INCIDENTS'),
+    ).toHaveLength(1);
+    const text = textOf(digest.body.blocks);
+    for (let n = 2; n <= 7; n++) expect(text).toContain(`BES-${n} (Fråga/information)`);
+    // A mention in a block is Slack's <!subteam^…> syntax, not escaped text.
+    expect(text).toContain('Till: <!subteam^S0DRIFT>');
+    expect(text).not.toContain('&lt;!subteam');
+    expect(String(digest.body.metadata.event_payload.job_ids).split(',')).toHaveLength(6);
+    expect(bot.fake.violations).toEqual([]);
   });
 });

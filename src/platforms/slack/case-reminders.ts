@@ -13,9 +13,11 @@ import type { ClaimedJob } from '../../jobs/queue.js';
 import type { DeliveryContext } from '../../jobs/runner.js';
 import { readyCaseReminders } from '../../scheduler/case-reminders.js';
 import type { CaseService } from '../../services/cases.js';
+import type { Logger } from '../../app.js';
 import type { SlackAnnouncer } from './announcer.js';
 import { mentions } from './blocks/reminder.js';
 import { escapeMrkdwn, section, truncate } from './blocks/text.js';
+import { postReminderDigest } from './reminders.js';
 
 /** Where the mentions go in the text before it is escaped (no text can contain it: NUL is removed on input). */
 const MENTIONS = '\u0000mentions\u0000';
@@ -26,6 +28,9 @@ export interface SlackCaseRemindersOptions {
   contract: Contract;
   lang: Lang;
   now: () => number;
+  log: Logger;
+  /** More reminders than this for one channel at once → one digest. */
+  digestThreshold: number;
   lateAfterMs?: number;
 }
 
@@ -36,6 +41,17 @@ export class SlackCaseReminders {
     const { cases, contract, client, now } = this.options;
     const tr = translator(this.options.lang);
     const ready = await readyCaseReminders(jobs, ctx, { cases, contract, at: now(), lateAfterMs: this.options.lateAfterMs });
+    // A burst (after downtime) goes out as one digest, like the incidents' reminders: at one
+    // message a second it would otherwise hold the channel for minutes.
+    if (ready.length > this.options.digestThreshold) {
+      const lines = ready.map(({ job, message }) => ({
+        job,
+        text: caseReminderText(tr, contract, message, () => '').split('\n')[0]!,
+        contacts: message.contacts,
+      }));
+      await postReminderDigest(this.options, lines, ctx, announcer);
+      return;
+    }
     for (const { job, message } of ready) {
       if (ctx.stopped) return;
       try {

@@ -11,7 +11,7 @@
 // whose deadline has passed is not said (the breach speaks instead of "0 min left").
 import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../app.js';
-import type { Contract } from '../../config/contract.js';
+import type { Contacts, Contract } from '../../config/contract.js';
 import { reminderText } from '../../conversation/render.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import type { ClaimedJob } from '../../jobs/queue.js';
@@ -24,6 +24,7 @@ import { activeTargets } from '../../services/reminders.js';
 import type { PrismaClient } from '../../store/index.js';
 import type { SlackAnnouncer } from './announcer.js';
 import { mentions, reminderMessage, textBlocks } from './blocks.js';
+import { escapeMrkdwn } from './blocks/text.js';
 
 export interface SlackRemindersOptions {
   client: webApi.WebClient;
@@ -156,68 +157,86 @@ export class SlackReminders {
     }
   }
 
-  /**
-   * One message in the channel for many reminders: a line each, in chunks of at most
-   * `digestSize` lines and 90,000 characters (Block Kit: 50 sections of 3,000).
-   */
+  /** Many reminders due at once in one channel: one digest (see postReminderDigest). */
   private async digest(items: Ready[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
-    const { client, contract, lang, log } = this.options;
+    const { contract, lang } = this.options;
     const tr = translator(lang);
-    const channel = ctx.channel!;
     // One line per reminder: what is due and whom it pings (the buttons are on each card).
-    const line = (c: Ready) => {
-      const first = reminderText(tr, contract, c.message, mentions).split('\n')[0]!;
-      const who = c.message.contacts ? mentions(c.message.contacts) : '';
-      return who ? `${first} ${tr.t('reminder.pinging', { who })}` : first;
-    };
-    let pending = items;
-    // After a takeover, what the previous sender already got into Slack is not sent again.
-    const taken = pending.filter((c) => c.job.takeover);
-    if (taken.length) {
-      const found = await announcer.findDeliveredMany(
-        taken.map((c) => c.job),
+    const lines = items.map((c) => ({
+      job: c.job,
+      text: reminderText(tr, contract, c.message, mentions).split('\n')[0]!,
+      contacts: c.message.contacts,
+    }));
+    await postReminderDigest(this.options, lines, ctx, announcer);
+  }
+}
+
+/**
+ * One message in the channel for many reminders: a line each (escaped, then the mentions
+ * that ping), in chunks of at most `digestSize` lines and 90,000 characters (Block Kit: 50
+ * sections of 3,000). After a takeover, what the previous sender already got into Slack is
+ * not sent again.
+ */
+export async function postReminderDigest(
+  options: { client: webApi.WebClient; lang: Lang; log: Logger; digestSize?: number },
+  items: Array<{ job: ClaimedJob; text: string; contacts: Contacts | null }>,
+  ctx: DeliveryContext,
+  announcer: SlackAnnouncer,
+): Promise<void> {
+  const { client, lang, log } = options;
+  const tr = translator(lang);
+  const channel = ctx.channel!;
+  const line = (c: (typeof items)[number]) => {
+    const who = c.contacts ? mentions(c.contacts) : '';
+    const text = escapeMrkdwn(c.text);
+    return who ? `${text} ${escapeMrkdwn(tr.t('reminder.pinging', { who: '\u0000' })).replace('\u0000', who)}` : text;
+  };
+  let pending = items;
+  const taken = pending.filter((c) => c.job.takeover);
+  if (taken.length) {
+    const found = await announcer.findDeliveredMany(
+      taken.map((c) => c.job),
+      channel,
+    );
+    for (const c of taken.filter((t) => found.has(t.job.id))) await ctx.drop(c.job, 'already posted (found by its metadata)', 'done');
+    pending = pending.filter((c) => !found.has(c.job.id));
+  }
+  const size = options.digestSize ?? 400;
+  const chunks: Array<Array<{ job: ClaimedJob; text: string }>> = [];
+  let chars = 0;
+  for (const item of pending) {
+    const text = line(item);
+    const last = chunks.at(-1);
+    if (!last || last.length >= size || chars + text.length > 90_000) {
+      chunks.push([{ job: item.job, text }]);
+      chars = text.length;
+    } else {
+      last.push({ job: item.job, text });
+      chars += text.length + 1;
+    }
+  }
+  for (const chunk of chunks) {
+    if (ctx.stopped) return;
+    const mine = await ctx.beforeSend(chunk.map((c) => c.job.id));
+    const sending = chunk.filter((c) => mine.has(c.job.id));
+    if (sending.length === 0) continue;
+    const body = [escapeMrkdwn(tr.t('jobs.digest.title', { count: sending.length })), ...sending.map((c) => c.text)].join('\n');
+    const jobs = sending.map((c) => c.job);
+    try {
+      await client.chat.postMessage({
         channel,
-      );
-      for (const c of taken.filter((t) => found.has(t.job.id))) await ctx.drop(c.job, 'already posted (found by its metadata)', 'done');
-      pending = pending.filter((c) => !found.has(c.job.id));
+        text: body.slice(0, 3000),
+        blocks: textBlocks(tr, body, { escaped: true }),
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: announcer.metadata(jobs.map((j) => j.id)),
+      });
+      ctx.sent();
+    } catch (err) {
+      for (const job of jobs) await announcer.failed(job, err, ctx);
+      continue;
     }
-    const size = this.options.digestSize ?? 400;
-    const chunks: Array<Array<{ item: Ready; text: string }>> = [];
-    let chars = 0;
-    for (const item of pending) {
-      const text = line(item);
-      const last = chunks.at(-1);
-      if (!last || last.length >= size || chars + text.length > 90_000) {
-        chunks.push([{ item, text }]);
-        chars = text.length;
-      } else {
-        last.push({ item, text });
-        chars += text.length + 1;
-      }
-    }
-    for (const chunk of chunks) {
-      if (ctx.stopped) return;
-      const mine = await ctx.beforeSend(chunk.map((c) => c.item.job.id));
-      const sending = chunk.filter((c) => mine.has(c.item.job.id));
-      if (sending.length === 0) continue;
-      const body = [tr.t('jobs.digest.title', { count: sending.length }), ...sending.map((c) => c.text)].join('\n');
-      const jobs = sending.map((c) => c.item.job);
-      try {
-        await client.chat.postMessage({
-          channel,
-          text: body.slice(0, 3000),
-          blocks: textBlocks(tr, body),
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: announcer.metadata(jobs.map((j) => j.id)),
-        });
-        ctx.sent();
-      } catch (err) {
-        for (const job of jobs) await announcer.failed(job, err, ctx);
-        continue;
-      }
-      await ctx.completeMany(jobs);
-      log.info(`Slack: ${sending.length} reminders in one digest in ${channel}`);
-    }
+    await ctx.completeMany(jobs);
+    log.info(`Slack: ${sending.length} reminders in one digest in ${channel}`);
   }
 }

@@ -6,14 +6,15 @@ import { context, escapeMrkdwn, LIMITS, nonEmpty, section, truncateMrkdwn } from
 /**
  * Plain text as sections of at most 3000 characters, split at line ends; past the block
  * budget the rest is summarised in one line. `code` shows it in a code block (help).
+ * `escaped`: the text is mrkdwn already escaped by the caller (it carries mentions).
  */
-export function textBlocks(tr: Translator, text: string, options: { code?: boolean; maxBlocks?: number } = {}): types.KnownBlock[] {
+export function textBlocks(tr: Translator, text: string, options: { code?: boolean; maxBlocks?: number; escaped?: boolean } = {}): types.KnownBlock[] {
   const maxBlocks = options.maxBlocks ?? LIMITS.messageBlocks;
   const fence = options.code ? '```' : '';
   const room = LIMITS.sectionText - 2 * fence.length;
   const chunks: string[] = [];
   let current = '';
-  for (const raw of escapeMrkdwn(text).split('\n')) {
+  for (const raw of (options.escaped ? text : escapeMrkdwn(text)).split('\n')) {
     const line = truncateMrkdwn(raw, room);
     if (current && current.length + 1 + line.length > room) {
       chunks.push(current);
