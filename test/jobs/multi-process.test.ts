@@ -1,9 +1,10 @@
 // Three bot processes (`node --import tsx src/main.ts`) share one PostgreSQL database and a
 // fake Slack that allows one message per second per channel and answers 429 with
-// Retry-After beyond that. 1,000 reminders fall due within 20 seconds in one channel; one
-// process is killed with SIGKILL in the middle. Counted at the fake: every reminder reaches
-// Slack exactly once, in a digest within 5 s of its due time; no older rung after a newer
-// one; a destination that always fails ends `failed` after the configured attempts.
+// Retry-After beyond that. 1,000 incident reminders and 100 order reminders fall due within
+// 20 seconds in one channel; one process is killed with SIGKILL in the middle. Counted at
+// the fake: every reminder reaches Slack exactly once, in a digest within 5 s of its due
+// time; no older rung after a newer one; a destination that always fails ends `failed`
+// after the configured attempts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
@@ -17,6 +18,8 @@ const PROCESSES = 3;
 const REMINDERS = 1_000;
 /** Incidents that also get a second, later rung (to check the order of rungs). */
 const LADDERS = 50;
+/** Orders whose reminders fall due in the same burst and channel (case reminders). */
+const CASES = 100;
 const SPREAD_MS = 20_000;
 const LEASE_MS = 3_000;
 const MAX_ATTEMPTS = 3;
@@ -90,7 +93,7 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
     await empty?.dispose();
   });
 
-  it('1,000 reminders due within 20 s: each once, in digests within 5 s; a SIGKILLed sender loses and repeats nothing; no older rung after a newer; a dead destination ends failed', async () => {
+  it('1,000 incident and 100 order reminders due within 20 s: each once, in digests within 5 s; a SIGKILLed sender loses and repeats nothing; no older rung after a newer; a dead destination ends failed', async () => {
     // A template incident (opened normally), cloned by SQL so the test spends its time on delivery.
     const template = await loader.incidents.open({ impact: 1, timing: 1, title: 'Storm 0' }, { id: 'loader', source: 'cli' }, Date.now());
     await db.prisma.job.deleteMany(); // its card: not what this test counts
@@ -114,6 +117,18 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
       INSERT INTO reminders (incident_id, target, kind, seq, level, due_at, deadline_at, status)
       SELECT incident_id, target, kind, 2, 0, due_at + interval '1500 milliseconds', deadline_at, 'pending'
       FROM reminders WHERE incident_id = ANY(${ids.slice(0, LADDERS)}::int[])`;
+    // 100 orders (one opened normally, cloned by SQL), each with a breach due in the same burst.
+    const order = await loader.compliance.cases.openOrder({ type: 'question', title: 'Beställning 1' }, { id: 'loader', source: 'cli' }, Date.now());
+    await db.prisma.reminder.deleteMany({ where: { caseId: order.id } });
+    await db.prisma.$executeRaw`
+      INSERT INTO cases (kind, number, title, org_id, order_type, status, reporter, source, received_at, resolution_due_at, config_version, updated_at)
+      SELECT kind, number + g, 'Beställning ' || (g + 1), org_id, order_type, status, reporter, source, received_at, resolution_due_at, config_version, now()
+      FROM cases, generate_series(1, ${CASES - 1}) AS g WHERE id = ${order.id}`;
+    await db.prisma.$executeRaw`
+      INSERT INTO reminders (case_id, target, kind, seq, level, due_at, deadline_at, status)
+      SELECT c.id, 'resolution', 'warning', 1, 0, ${new Date(start).toISOString()}::timestamptz + ((row_number() OVER (ORDER BY c.id) - 1) * ${SPREAD_MS / CASES}::float8) * interval '1 millisecond',
+             c.resolution_due_at, 'pending'
+      FROM cases c`;
     // A card for a channel that always answers HTTP 500.
     await loader.jobs.queue.enqueue(db.prisma, [
       { kind: 'card', destination: 'slack', channel: 'C0BROKEN', incidentId: template.id, payload: {}, dedupeKey: 'card:broken' },
@@ -166,13 +181,19 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
 
     // Nothing lost: every reminder fired, every one of its deliveries done (or superseded by a later rung).
     expect(await db.prisma.reminder.count({ where: { status: 'pending' } })).toBe(0);
-    expect(fired + superseded).toBe(REMINDERS + LADDERS);
-    expect(reminderJobs).toHaveLength(fired);
+    expect(fired + superseded).toBe(REMINDERS + LADDERS + CASES);
+    // The orders' reminders: each fired once and delivered at least once, in the same channel's digests.
+    const caseJobs = await db.prisma.job.findMany({ where: { kind: 'case-reminder' }, select: { id: true, status: true } });
+    expect(caseJobs).toHaveLength(CASES);
+    expect(caseJobs.filter((j) => j.status !== 'done')).toEqual([]);
+    expect(caseJobs.every((j) => (byJob.get(j.id)?.length ?? 0) >= 1)).toBe(true);
+    const caseRepeats = caseJobs.filter((j) => (byJob.get(j.id)?.length ?? 0) > 1);
+    expect(reminderJobs).toHaveLength(fired - CASES);
     expect(reminderJobs.filter((j) => j.status !== 'done' && j.status !== 'dropped')).toEqual([]);
     // Each delivered once at Slack: at most one repeat in all, the documented window (a crash between Slack's acceptance and the commit, not found by the metadata lookup).
     const repeats = done.filter((j) => (byJob.get(j.id)?.length ?? 0) > 1);
     expect(done.every((j) => (byJob.get(j.id)?.length ?? 0) >= 1)).toBe(true);
-    expect(repeats.length).toBeLessThanOrEqual(1);
+    expect(repeats.length + caseRepeats.length).toBeLessThanOrEqual(1);
     expect(dropped.every((j) => !byJob.has(j.id))).toBe(true);
     // On time: within 5 s of the due time, except what the killed process held (its lease must run out first).
     const heldIds = new Set(held.map((h) => h.id));
@@ -182,7 +203,7 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
       .sort((a, b) => a - b);
     const p = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor((q / 100) * lateness.length))]!;
     console.info(
-      `reminders ${REMINDERS}+${LADDERS}: fired ${fired}, superseded ${superseded}, delivered ${done.length}, messages ${messages.length}, 429s ${[...fake.rateLimited.values()].reduce((a, b) => a + b, 0)}, lateness p50 ${p(50)} ms p99 ${p(99)} ms max ${lateness.at(-1)} ms, held by the killed process ${held.length}, repeats ${repeats.length}, killed at +${killedAt - start} ms`,
+      `reminders ${REMINDERS}+${LADDERS}: fired ${fired}, superseded ${superseded}, delivered ${done.length}, messages ${messages.length}, 429s ${[...fake.rateLimited.values()].reduce((a, b) => a + b, 0)}, lateness p50 ${p(50)} ms p99 ${p(99)} ms max ${lateness.at(-1)} ms, held by the killed process ${held.length}, repeats ${repeats.length}, case reminders ${caseJobs.length} (repeats ${caseRepeats.length}), killed at +${killedAt - start} ms`,
     );
     expect(lateness.at(-1)!).toBeLessThanOrEqual(5_000);
     for (const h of done.filter((j) => heldIds.has(j.id))) expect(byJob.get(h.id)![0]! - h.dueAt.getTime()).toBeLessThanOrEqual(LEASE_MS + 10_000);
@@ -191,7 +212,7 @@ describe('three bot processes, one PostgreSQL, a rate-limited Slack', () => {
       .filter((m) => m.channel === 'C0INCIDENTS')
       .map((m) => m.at)
       .sort((a, b) => a - b);
-    expect(inChannel.length).toBeLessThan(REMINDERS / 10);
+    expect(inChannel.length).toBeLessThan((REMINDERS + CASES) / 10);
     // No older rung after a newer one, per incident.
     for (const id of ids.slice(0, LADDERS)) {
       const rungs = done
