@@ -21,6 +21,7 @@ import { deadlinesFor, type CaseRef } from '../src/domain/deadlines.js';
 import { buildReport, reportToCsv, reportToJson, reportToMarkdown } from '../src/domain/report.js';
 import { translator } from '../src/i18n/index.js';
 import type { BenchResult } from './run.js';
+import { rssMb } from './support.js';
 
 export const name = 'compliance';
 
@@ -123,8 +124,6 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1]!;
 }
-
-const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /**
  * In a child process. "time": build the year, then time the report for one month

@@ -92,7 +92,8 @@ function toLine(c: Case): string {
 
 /** One `ssbtek deadlines --batch` run: wall seconds, output lines and the child's peak RSS in MB. */
 async function batchRun(file: string): Promise<{ seconds: number; lines: number; peakMb: number }> {
-  const reportRss = `process.on('exit', () => process.stderr.write('\\n@@maxrss=' + process.resourceUsage().maxRSS + '\\n'))`;
+  // The child's own peak (VmHWM): getrusage's maxRSS carries the parent's RSS across exec.
+  const reportRss = `import { readFileSync } from 'node:fs'; process.on('exit', () => process.stderr.write('\\n@@maxrss=' + /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1] + '\\n'))`;
   const input = openSync(file, 'r');
   const start = performance.now();
   const child = spawn(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(reportRss)}`, BIN, 'deadlines', '--batch'], {

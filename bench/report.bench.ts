@@ -9,16 +9,16 @@
 //   series:  the month and the 12 months before it, as the `compliance` answer reads them
 //   idle:    peak RSS of a child that only opens the store and runs SELECT 1 (what the report
 //            adds is the difference)
-//   what-if: PGlite opened by the bench with shared_buffers=16MB instead of the store's
-//            default 128MB, also with node --liftoff-only [--max-semi-space-size=2] (the
-//            store and the bot's start are not changed; see docs/report-memory.md)
+//   before:  PGlite with shared_buffers=128MB (a new data folder's own setting, the store's
+//            default before) and plain node; and the store's default without the node flags
+//
+// The children run with the node flags of `npm start` (package.json), as the bot does.
 //   import:  HistoryImporter over a 100,000-row CSV (check every row, compute deadlines, write)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import { DateTime } from 'luxon';
 import { buildContract } from '../src/config/load.js';
 import { BusinessCalendar } from '../src/domain/calendar.js';
@@ -30,7 +30,7 @@ import { HistoryImporter } from '../src/services/import.js';
 import { openDatabase, type Database } from '../src/store/index.js';
 import { makeYear } from './compliance.bench.js';
 import type { BenchResult } from './run.js';
-import { benchDatabase, BENCH_PG_URL, round } from './support.js';
+import { benchDatabase, BENCH_PG_URL, round, rssMb } from './support.js';
 
 export const name = 'report';
 
@@ -83,36 +83,20 @@ async function load(db: Database): Promise<{ incidents: number; cases: number; o
   return { incidents: incidents.length, cases: cases.length, outages: o.length };
 }
 
-/**
- * This process's own peak RSS, MB. On Linux from VmHWM in /proc/self/status: getrusage's
- * maxRSS (process.resourceUsage) also counts the RSS its parent had when it spawned it
- * (Linux keeps ru_maxrss across exec), and the parent here is the bench that has just
- * written the year into the store, so maxRSS measured the bench as often as the child.
- */
-function rssMb(): number {
-  try {
-    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
-
-/** PGlite's own start parameters (PGlite.defaultStartParams, not in its typings). */
-function pgliteStartParams(PGlite: unknown): string[] {
-  const params = (PGlite as { defaultStartParams?: unknown }).defaultStartParams;
-  if (!Array.isArray(params)) throw new Error('PGlite.defaultStartParams is gone: update the what-if measurement');
-  return params as string[];
+/** The node flags `npm start` runs the bot with (package.json), for the children. */
+function botNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
+  return words.slice(1).filter((w) => w.startsWith('--'));
 }
 
 /**
  * In the child. "idle": open the store and run SELECT 1, nothing else (the baseline).
  * "rss": open the store and make October's report once in all three formats, as the
  * report job does; its peak RSS. "time": the same three times (first and median), then the
- * 12-month series once. REPORT_BENCH_SHARED_BUFFERS (PGlite only): the bench opens PGlite
- * itself with that shared_buffers and hands it to openDatabase (a what-if; the store's own
- * opening is unchanged).
+ * 12-month series once. REPORT_BENCH_SHARED_BUFFERS (PGlite only): open the store with
+ * that shared_buffers instead of its default.
  */
 async function child(mode: string): Promise<void> {
   const contract = buildContract();
@@ -120,17 +104,10 @@ async function child(mode: string): Promise<void> {
   const tr = translator('sv');
   const url = process.env.REPORT_BENCH_URL;
   const dataDir = process.env.REPORT_BENCH_DIR!;
-  const sharedBuffers = process.env.REPORT_BENCH_SHARED_BUFFERS;
-  let pglite: PGlite | undefined;
-  if (!url && sharedBuffers) {
-    const { PGlite } = await import('@electric-sql/pglite');
-    pglite = await PGlite.create(dataDir, { startParams: [...pgliteStartParams(PGlite), '-c', `shared_buffers=${sharedBuffers}`] });
-  }
-  const db = await openDatabase(url ? { url } : pglite ? { pglite } : { dataDir });
+  const db = await openDatabase(url ? { url } : { dataDir, pgliteSharedBuffers: process.env.REPORT_BENCH_SHARED_BUFFERS });
   if (mode === 'idle') {
     await db.prisma.$queryRaw`SELECT 1`;
     await db.close();
-    await pglite?.close();
     process.stdout.write(`${JSON.stringify({ first: 0, median: 0, seriesMs: 0, bytes: 0, peakMb: rssMb() })}\n`);
     return;
   }
@@ -150,7 +127,6 @@ async function child(mode: string): Promise<void> {
     seriesMs = performance.now() - t1;
   }
   await db.close();
-  await pglite?.close();
   process.stdout.write(
     `${JSON.stringify({ first: times[0], median: [...times].sort((a, b) => a - b)[times.length >> 1], seriesMs, bytes, peakMb: rssMb() })}\n`,
   );
@@ -182,7 +158,7 @@ let bundled: Promise<string> | null = null;
 async function runChild(
   mode: 'idle' | 'rss' | 'time',
   env: Record<string, string>,
-  nodeFlags: string[] = [],
+  nodeFlags: string[] = botNodeFlags(),
 ): Promise<{ first: number; median: number; seriesMs: number; bytes: number; peakMb: number }> {
   bundled ??= bundleChild();
   const proc = spawn(process.execPath, [...nodeFlags, await bundled], {
@@ -249,26 +225,17 @@ export async function run(): Promise<BenchResult[]> {
         { metric: `${kind}: peak RSS after three reports and the 12-month series`, value: round(m.peakMb, 0), unit: 'MB' },
         { metric: `${kind}: report size, three formats`, value: round(m.bytes / 1_048_576, 1), unit: 'MiB' },
       );
+      // Before: plain node (no flags), and on PGlite also a 128MB buffer pool.
+      const plain = await runChild('rss', where, []);
+      results.push({ metric: `${kind}, before (plain node, no flags): peak RSS, report once`, value: round(plain.peakMb, 0), unit: 'MB' });
       if (kind === 'pglite') {
-        // What the store's default shared_buffers (128MB) costs: the same two processes with 16MB.
-        const small = { ...where, REPORT_BENCH_SHARED_BUFFERS: '16MB' };
-        const idleSmall = await runChild('idle', small);
-        const rssSmall = await runChild('rss', small);
+        const big = { ...where, REPORT_BENCH_SHARED_BUFFERS: '128MB' };
+        const [idleBig, rssBig] = [await runChild('idle', big, []), await runChild('rss', big, [])];
         results.push(
-          { metric: 'pglite, what-if shared_buffers=16MB (store unchanged): peak RSS, open and nothing', value: round(idleSmall.peakMb, 0), unit: 'MB' },
-          { metric: 'pglite, what-if shared_buffers=16MB (store unchanged): peak RSS, report once', value: round(rssSmall.peakMb, 0), unit: 'MB' },
-          { metric: 'pglite, what-if shared_buffers=16MB (store unchanged): that report', value: round(rssSmall.first, 0), unit: 'ms' },
+          { metric: 'pglite, before (shared_buffers=128MB, plain node): peak RSS, open and nothing', value: round(idleBig.peakMb, 0), unit: 'MB' },
+          { metric: 'pglite, before (shared_buffers=128MB, plain node): peak RSS, report once', value: round(rssBig.peakMb, 0), unit: 'MB' },
+          { metric: 'pglite, before (shared_buffers=128MB, plain node): that report', value: round(rssBig.first, 0), unit: 'ms' },
         );
-        // And with V8 flags for the process: no optimising recompilation of PGlite's hot
-        // WebAssembly functions (--liftoff-only), and a smaller young generation.
-        for (const flags of [['--liftoff-only'], ['--liftoff-only', '--max-semi-space-size=2']]) {
-          const m = await runChild('rss', small, flags);
-          const label = `pglite, what-if shared_buffers=16MB and node ${flags.join(' ')}`;
-          results.push(
-            { metric: `${label}: peak RSS, report once`, value: round(m.peakMb, 0), unit: 'MB' },
-            { metric: `${label}: that report`, value: round(m.first, 0), unit: 'ms' },
-          );
-        }
       }
     } finally {
       if (kind === 'postgres') {

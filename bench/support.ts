@@ -1,5 +1,6 @@
 // Bench helpers: databases to measure on, and percentiles.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/store/index.js';
 
@@ -31,3 +32,18 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * This process's own peak RSS, MB. On Linux from VmHWM in /proc/self/status: getrusage's
+ * maxRSS (process.resourceUsage) also counts the RSS its parent had when it spawned it
+ * (Linux keeps ru_maxrss across exec), and a bench's parent may hold far more than its child: maxRSS then measures the parent.
+ */
+export function rssMb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}

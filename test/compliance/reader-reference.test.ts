@@ -6,14 +6,14 @@
 // ongoing Påverkan-1 outages from the same pass over the incidents) must give the same
 // facts and the same figures, with pages of 1, 7 and 5,000 rows, on PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDER_TYPES, PRIORITIES, type OrderType, type Priority } from '../src/config/contract.js';
-import { buildContract } from '../src/config/load.js';
-import { BusinessCalendar } from '../src/domain/calendar.js';
-import { complianceSeries, computeCompliance, monthBounds, type CaseFact, type OutageFact } from '../src/domain/compliance.js';
-import { buildReport } from '../src/domain/report.js';
-import { ComplianceReader } from '../src/services/compliance.js';
-import { Prisma, type Database } from '../src/store/index.js';
-import { databases } from './support/databases.js';
+import { ORDER_TYPES, PRIORITIES, type OrderType, type Priority } from '../../src/config/contract.js';
+import { buildContract } from '../../src/config/load.js';
+import { BusinessCalendar } from '../../src/domain/calendar.js';
+import { complianceSeries, computeCompliance, monthBounds, type CaseFact, type OutageFact } from '../../src/domain/compliance.js';
+import { buildReport } from '../../src/domain/report.js';
+import { ComplianceReader } from '../../src/services/compliance.js';
+import { Prisma, type Database } from '../../src/store/index.js';
+import { databases } from '../support/databases.js';
 
 const contract = buildContract();
 const calendar = new BusinessCalendar(contract);
