@@ -424,24 +424,24 @@ export interface IncidentJobDelivery {
   thread(job: ClaimedJob, ctx: DeliveryContext): Promise<void>;
   /** A card or thread job whose send threw: retry, fail or pause the channel. */
   failed(job: ClaimedJob, err: unknown, ctx: DeliveryContext): Promise<void>;
-  /** The claimed reminders, together (a digest when many are due at once). */
-  reminders(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
-  /** Reminders about orders and problems (job kind `case-reminder`), together. */
-  caseReminders?(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void>;
+  /**
+   * The claimed reminders together: the incidents' (`reminder`) and the orders' and
+   * problems' (`case-reminder`), so a burst can be one digest. Called when either has any.
+   */
+  reminders(jobs: ClaimedJob[], ctx: DeliveryContext, caseJobs: ClaimedJob[]): Promise<void>;
 }
 
 /**
  * The delivery every chat platform makes of an incident's jobs: cards and thread lines one
- * by one in the order claimed, then the reminders together, then the orders' and problems'
- * reminders; a job of another kind is dropped.
+ * by one in the order claimed, then the reminders (incidents', orders' and problems')
+ * together; a job of another kind is dropped.
  */
 export async function deliverIncidentJobs(jobs: ClaimedJob[], ctx: DeliveryContext, platform: IncidentJobDelivery): Promise<void> {
   const reminders = jobs.filter((j) => j.kind === 'reminder');
   const caseReminders = jobs.filter((j) => j.kind === 'case-reminder');
   for (const job of jobs) {
     if (ctx.stopped) return;
-    if (job.kind === 'reminder') continue;
-    if (job.kind === 'case-reminder' && platform.caseReminders) continue;
+    if (job.kind === 'reminder' || job.kind === 'case-reminder') continue;
     try {
       if (job.kind === 'card') await platform.card(job, ctx);
       else if (job.kind === 'thread') await platform.thread(job, ctx);
@@ -450,8 +450,7 @@ export async function deliverIncidentJobs(jobs: ClaimedJob[], ctx: DeliveryConte
       await platform.failed(job, err, ctx);
     }
   }
-  if (reminders.length && !ctx.stopped) await platform.reminders(reminders, ctx);
-  if (caseReminders.length && platform.caseReminders && !ctx.stopped) await platform.caseReminders(caseReminders, ctx);
+  if ((reminders.length || caseReminders.length) && !ctx.stopped) await platform.reminders(reminders, ctx, caseReminders);
 }
 
 export function errorCode(err: unknown): string {

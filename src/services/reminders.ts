@@ -1,5 +1,5 @@
-// Reminder rows: the plan of each incident's ladder, created or replaced in the same
-// transaction as every incident change. When due, the scheduler fires them into delivery
+// Reminder rows: the plan of each incident's, order's and problem's ladder, created or
+// replaced in the same transaction as every change to it. When due, the scheduler fires them into delivery
 // jobs (src/jobs) in one transaction and marks them sent. The store decides what is due;
 // timers only wake the scheduler.
 import type { Contract, Ladder, OrderType, Priority, Target } from '../config/contract.js';
@@ -51,6 +51,10 @@ export class ReminderService {
 
   /** The change hook of orders and problems (CaseService): the same plan, per case. */
   readonly caseHook: CaseChangeHook = async (tx, row, change, now) => {
+    // The case's contract version is kept like an incident's, so a later contract does not
+    // change its ladder (ON CONFLICT DO NOTHING: concurrent openings are fine).
+    if (change === 'opened') await this.deps.versions?.ensureCurrentStored(tx);
+    await this.deps.versions?.preload([row.configVersion], tx);
     await this.replanSubject(tx, { caseId: row.id }, row.status, this.planCase(row), change, now);
   };
 

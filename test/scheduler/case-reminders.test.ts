@@ -18,12 +18,11 @@ const anna: Actor = { id: 'anna', source: 'console' };
 const said = (m: CaseReminderMessage) =>
   `${local(m.reminder.dueAt).slice(4)} ${m.subject.ref} ${m.reminder.target}:${m.reminder.kind}${m.contacts ? ` L${m.reminder.level}` : ''}`;
 
-const contract = buildContract({
-  escalation: {
-    default: { level1: { slack: { groups: ['S0DRIFT'] } }, level2: { slack: { users: ['U0CHEF'] } } },
-    agencies: { csn: { default: { level1: { slack: { users: ['U0CSN'] } }, level2: { slack: { users: ['U0CSNCHEF'] } } } } },
-  },
-} as never);
+const escalation = {
+  default: { level1: { slack: { groups: ['S0DRIFT'] } }, level2: { slack: { users: ['U0CHEF'] } } },
+  agencies: { csn: { default: { level1: { slack: { users: ['U0CSN'] } }, level2: { slack: { users: ['U0CSNCHEF'] } } } } },
+};
+const contract = buildContract({ escalation } as never);
 
 describe.each(databases)('reminders about orders and problems on $name', (target) => {
   let db: Database;
@@ -187,6 +186,27 @@ describe.each(databases)('reminders about orders and problems on $name', (target
     ]);
     await db.prisma.chatDestination.deleteMany();
     await db.prisma.job.deleteMany();
+  });
+
+  it("a problem's ladder stays its own contract's when it is replanned under a new contract", async () => {
+    const { clock, app } = await fresh('2026-11-09 10:00');
+    // Medel: resolution within 25 working days, warned at 80 % under this contract.
+    const p = await app.compliance.cases.openProblem({ impact: 3, timing: 3, title: 'Långsamma svar' }, anna, clock.now());
+    const resolutionRungs = async () =>
+      (await db.prisma.reminder.findMany({ where: { caseId: p.id, target: 'resolution', status: 'pending' }, orderBy: { dueAt: 'asc' } })).map((r) =>
+        r.dueAt.getTime(),
+      );
+    const before = await resolutionRungs();
+    // A new contract warns at 30 %; the problem is acknowledged by a process that runs it.
+    const changed = buildContract({ escalation, reminders: { problems: { medium: { resolution: { warnAtFractions: [0.3] } } } } } as never);
+    expect(changed.version).not.toBe(contract.version);
+    const newer = await testApp(db, clock, changed, 'newer');
+    await newer.compliance.cases.acknowledge('problem', 1, anna, at('2026-11-10 10:00'));
+    expect(await resolutionRungs()).toEqual(before);
+    // A problem opened under the new contract gets the new ladder.
+    const q = await newer.compliance.cases.openProblem({ impact: 3, timing: 3, title: 'Nytt' }, anna, at('2026-11-10 10:00'));
+    const first = await db.prisma.reminder.findFirstOrThrow({ where: { caseId: q.id, target: 'resolution' }, orderBy: { dueAt: 'asc' } });
+    expect(first.dueAt.getTime()).toBeLessThan(before[0]! - 86_400_000);
   });
 
   it('a reminder row belongs to exactly one incident or one case (the database refuses both and neither)', async () => {

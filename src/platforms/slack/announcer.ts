@@ -19,7 +19,6 @@ import type { ChatMessageRef, ChatReferenceService } from '../../services/chat-r
 import type { IncidentService, IncidentView } from '../../services/incidents.js';
 import { UserError } from '../../services/errors.js';
 import { incidentMessage, threadText } from './blocks.js';
-import type { SlackCaseReminders } from './case-reminders.js';
 import type { SlackReminders } from './reminders.js';
 
 /** What a Slack request knows about where it came from; read by the outbox hook. */
@@ -45,9 +44,8 @@ export interface AnnouncerOptions {
   log: Logger;
   /** Time between two messages in one channel (Slack: 1 s). */
   paceMs: number;
+  /** The incidents' reminders, and the orders' and problems' (SlackRemindersOptions.cases). */
   reminders: SlackReminders;
-  /** Orders' and problems' reminders; without it they are dropped here. */
-  caseReminders?: SlackCaseReminders;
   /** For incidents opened by monitoring: whether it still alerts or has cleared (shown on the card). */
   monitoring?: (incidentId: number) => Promise<{ state: 'firing' | 'cleared'; at: number } | undefined>;
 }
@@ -80,8 +78,7 @@ export class SlackAnnouncer implements DeliveryHandler {
       card: (job) => this.card(job, ctx),
       thread: (job) => this.thread(job, ctx),
       failed: (job, err) => this.failed(job, err, ctx),
-      reminders: (due) => this.options.reminders.deliver(due, ctx, this),
-      ...(this.options.caseReminders ? { caseReminders: (due: ClaimedJob[]) => this.options.caseReminders!.deliver(due, ctx, this) } : {}),
+      reminders: (due, _ctx, caseJobs) => this.options.reminders.deliver(due, ctx, this, caseJobs),
     });
   }
 

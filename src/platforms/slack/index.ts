@@ -142,6 +142,7 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     now: app.now,
     log: app.log,
     digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold,
+    cases: new SlackCaseReminders({ client: deliveryClient, cases: app.compliance.cases, contract: app.contract, lang, now: app.now }),
   });
   const announcer = new SlackAnnouncer({
     client: deliveryClient,
@@ -154,15 +155,6 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     log: app.log,
     paceMs: options.channelPaceMs ?? jobSettings.channelPaceMs,
     reminders: slackReminders,
-    caseReminders: new SlackCaseReminders({
-      client: deliveryClient,
-      cases: app.compliance.cases,
-      contract: app.contract,
-      lang,
-      now: app.now,
-      log: app.log,
-      digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold,
-    }),
     monitoring: async (id) => (await monitoringStates(app.database.prisma, [id])).get(id),
   });
   // The app's conversation (every command, roles, records), with Slack's fault log.

@@ -23,6 +23,7 @@ import type { IncidentService, IncidentView } from '../../services/incidents.js'
 import { activeTargets } from '../../services/reminders.js';
 import type { PrismaClient } from '../../store/index.js';
 import type { SlackAnnouncer } from './announcer.js';
+import type { ReadyCaseReminder, SlackCaseReminders } from './case-reminders.js';
 import { mentions, reminderMessage, textBlocks } from './blocks.js';
 import { escapeMrkdwn } from './blocks/text.js';
 
@@ -41,6 +42,8 @@ export interface SlackRemindersOptions {
   lateAfterMs?: number;
   /** Reminders per digest message (a line each, in sections of 3,000 characters; default 400). */
   digestSize?: number;
+  /** Orders' and problems' reminders; without it they are dropped here. */
+  cases?: SlackCaseReminders;
 }
 
 interface Ready {
@@ -52,7 +55,33 @@ interface Ready {
 export class SlackReminders {
   constructor(private readonly options: SlackRemindersOptions) {}
 
-  async deliver(jobs: ClaimedJob[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
+  /**
+   * The claimed reminders of one channel: the incidents' and the orders' and problems'
+   * (`caseJobs`). More than the threshold that can go in the channel → one digest for all.
+   */
+  async deliver(jobs: ClaimedJob[], ctx: DeliveryContext, announcer: SlackAnnouncer, caseJobs: ClaimedJob[] = []): Promise<void> {
+    const ready = jobs.length ? await this.prepare(jobs, ctx) : [];
+    const cases = this.options.cases;
+    if (!cases) for (const job of caseJobs) await ctx.drop(job, 'no case service in this process');
+    const caseReady = cases && caseJobs.length ? await cases.prepare(caseJobs, ctx) : [];
+    const threaded = ready.filter((r) => r.payload.place === 'thread');
+    if (threaded.length + caseReady.length > this.options.digestThreshold) {
+      await this.digest(threaded, caseReady, ctx, announcer);
+      for (const r of ready.filter((x) => x.payload.place !== 'thread')) await this.single(r, ctx, announcer);
+      return;
+    }
+    for (const r of ready) {
+      if (ctx.stopped) return;
+      await this.single(r, ctx, announcer);
+    }
+    for (const r of caseReady) {
+      if (ctx.stopped) return;
+      await cases!.single(r, ctx, announcer);
+    }
+  }
+
+  /** The incident reminders still worth saying (the others are dropped on the way). */
+  private async prepare(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<Ready[]> {
     const { incidents, now } = this.options;
     const at = now();
     const views = await incidents.getMany([...new Set(jobs.map((j) => j.incidentId!))], at);
@@ -85,16 +114,7 @@ export class SlackReminders {
       }
       ready.push({ job, payload, message: this.message(job, payload, views.get(job.incidentId!)!, at) });
     }
-    const threaded = ready.filter((r) => r.payload.place === 'thread');
-    if (threaded.length > this.options.digestThreshold) {
-      await this.digest(threaded, ctx, announcer);
-      for (const r of ready.filter((x) => x.payload.place !== 'thread')) await this.single(r, ctx, announcer);
-      return;
-    }
-    for (const r of ready) {
-      if (ctx.stopped) return;
-      await this.single(r, ctx, announcer);
-    }
+    return ready;
   }
 
   /** Why a reminder must not go out any more, or null. */
@@ -158,15 +178,16 @@ export class SlackReminders {
   }
 
   /** Many reminders due at once in one channel: one digest (see postReminderDigest). */
-  private async digest(items: Ready[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
+  private async digest(items: Ready[], caseItems: ReadyCaseReminder[], ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
     const { contract, lang } = this.options;
     const tr = translator(lang);
     // One line per reminder: what is due and whom it pings (the buttons are on each card).
     const lines = items.map((c) => ({
       job: c.job,
-      text: reminderText(tr, contract, c.message, mentions).split('\n')[0]!,
+      text: reminderText(tr, contract, c.message, () => '').split('\n')[0]!,
       contacts: c.message.contacts,
     }));
+    for (const c of caseItems) lines.push(this.options.cases!.line(c));
     await postReminderDigest(this.options, lines, ctx, announcer);
   }
 }

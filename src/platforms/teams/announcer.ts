@@ -78,8 +78,10 @@ export class TeamsAnnouncer implements DeliveryHandler {
       card: (job) => this.card(job, ctx),
       thread: (job) => this.thread(job, ctx),
       failed: (job, err) => this.failed(job, err, ctx),
-      reminders: (due) => this.reminders(due, ctx),
-      ...(this.options.cases ? { caseReminders: (due: ClaimedJob[]) => this.caseReminders(due, ctx, this.options.cases!) } : {}),
+      reminders: async (due, _ctx, caseJobs) => {
+        if (due.length) await this.reminders(due, ctx);
+        if (caseJobs.length) await this.caseReminders(caseJobs, ctx);
+      },
     });
   }
 
@@ -302,8 +304,12 @@ export class TeamsAnnouncer implements DeliveryHandler {
    * Reminders about orders and problems: a message in the channel the job names (the
    * incident channel, or the escalation channel), with real mentions of the contacts.
    */
-  private async caseReminders(jobs: ClaimedJob[], ctx: DeliveryContext, cases: CaseService): Promise<void> {
-    const { contract, names, now } = this.options;
+  private async caseReminders(jobs: ClaimedJob[], ctx: DeliveryContext): Promise<void> {
+    const { contract, names, now, cases } = this.options;
+    if (!cases) {
+      for (const job of jobs) await ctx.drop(job, 'no case service in this process');
+      return;
+    }
     const ready = await readyCaseReminders(jobs, ctx, { cases, contract, at: now(), lateAfterMs: this.options.lateAfterMs });
     for (const { job, message } of ready) {
       if (ctx.stopped) return;
