@@ -118,6 +118,10 @@ const validConfig = fc
   })
   .filter((r) => r.close > r.open);
 
+/** Ladders without lead times, repeats or escalation spans: within reach of any support day. */
+const noSpans = { warnBefore: [], repeatEvery: null, escalateAfter: null };
+const shortLadders = Object.fromEntries(['critical', 'high', 'medium', 'low'].map((p) => [p, { response: noSpans, resolution: noSpans }]));
+
 describe('every valid configuration gives every deadline', () => {
   it('the largest targets a random valid configuration allows end, with exactly that much clock time', () => {
     fc.assert(
@@ -131,15 +135,9 @@ describe('every valid configuration gives every deadline', () => {
           problemTargets: { low: { resolution: { amount: r.amount, unit: r.unit } } },
           // Reminder ladders in the seed are fitted to 9-hour days; keep them within reach of a short day.
           reminders: {
-            incidents: Object.fromEntries(
-              ['critical', 'high', 'medium', 'low'].map((p) => [
-                p,
-                {
-                  response: { warnBefore: [], repeatEvery: null, escalateAfter: null },
-                  resolution: { warnBefore: [], repeatEvery: null, escalateAfter: null },
-                },
-              ]),
-            ),
+            incidents: shortLadders,
+            problems: shortLadders,
+            orders: { connection: { resolution: noSpans }, question: { resolution: noSpans } },
           },
           incidentTargets: {
             critical: { response: { amount: 1 }, resolution: { amount: 1 } },
