@@ -22,6 +22,7 @@ import { buildReport, reportToCsv, reportToJson, reportToMarkdown } from '../src
 import { translator } from '../src/i18n/index.js';
 import type { BenchResult } from './run.js';
 import { rssMb } from './support.js';
+import { mulberry32 as random } from '../test/support/random.js';
 
 export const name = 'compliance';
 
@@ -39,16 +40,6 @@ const PRIORITY_WEIGHTS: Array<[Priority, number]> = [
   ['medium', 30],
   ['low', 25],
 ];
-
-/** mulberry32: the same year on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export function makeYear(seed = 20261130): Omit<ComplianceInput, 'month' | 'now'> {
   const rnd = random(seed);

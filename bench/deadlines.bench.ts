@@ -17,6 +17,7 @@ import { buildContract } from '../src/config/load.js';
 import { BusinessCalendar } from '../src/domain/calendar.js';
 import { deadlinesFor, type CaseRef } from '../src/domain/deadlines.js';
 import type { BenchResult } from './run.js';
+import { mulberry32 as random } from '../test/support/random.js';
 
 export const name = 'deadlines';
 
@@ -44,16 +45,6 @@ interface Case {
   ref: CaseRef;
   at: number;
   org: string;
-}
-
-/** mulberry32: the same cases on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function makeCases(n: number, seed = 20261127): Case[] {

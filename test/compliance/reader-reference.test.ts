@@ -14,6 +14,7 @@ import { buildReport } from '../../src/domain/report.js';
 import { ComplianceReader } from '../../src/services/compliance.js';
 import { Prisma, type Database } from '../../src/store/index.js';
 import { databases } from '../support/databases.js';
+import { mulberry32 as random } from '../support/random.js';
 
 const contract = buildContract();
 const calendar = new BusinessCalendar(contract);
@@ -22,16 +23,6 @@ const NOW = Date.UTC(2027, 0, 10, 6);
 const MONTHS = [...Array.from({ length: 12 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`), '2027-01'];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** mulberry32: the same data on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Lifecycle {
   received: number;

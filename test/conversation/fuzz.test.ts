@@ -20,21 +20,15 @@ import { checkMessage, checkModal, startBot } from '../support/fake-slack.js';
 import { isParseError, parse } from '../../src/conversation/commands.js';
 import { commandText } from '../../src/platforms/slack/commands.js';
 import { at } from '../support/time.js';
+import { mulberry32 } from '../support/random.js';
 
 const SEED = Number(process.env.SSBTEK_FUZZ_SEED ?? 20_261_129);
 const LINES = Math.max(20_000, Number(process.env.SSBTEK_FUZZ_LINES ?? 20_000));
 const STACK = /\n\s+at .+[:(]\d+/;
 
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+/** mulberry32 (test/support/random.ts) with whole numbers and picks. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };

@@ -4,22 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/index.js';
 import { pgliteTarget } from '../support/databases.js';
 import { at, routineBot, type RoutineBot } from './support.js';
+import { mulberry32 as random } from '../support/random.js';
 
 const SEED = Number(process.env.SSBTEK_FUZZ_SEED ?? 20_261_130);
 const LINES = Number(process.env.SSBTEK_ROUTINE_FUZZ_LINES ?? 600);
 const PNR = '811218-9876';
-
-/** mulberry32: a small seeded generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const HEADS = ['fönster', 'window', 'fönstren', 'windows', 'extratid', 'extra-hours', 'meddelande', 'notice'];
 const SUBS = ['flytta', 'move', 'ställ in', 'cancel', 'klart', 'done', 'förläng', 'extend', 'lista', 'godkänn', 'approve', 'avslå', 'reject', ''];
