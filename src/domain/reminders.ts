@@ -79,6 +79,28 @@ export function pendingFrom(rungs: PlannedReminder[], now: number): PlannedRemin
   return latest ? [{ ...latest, dueAt: now }, ...future] : future;
 }
 
+/**
+ * Rungs due at once, in due order, per subject and target: after downtime several rungs of
+ * one ladder may be due together, and only the latest is worth saying; the older ones are
+ * superseded. `keyOf` names the subject and target of a row.
+ */
+export function latestDue<T>(due: readonly T[], keyOf: (row: T) => string): { latest: T[]; superseded: T[] } {
+  const groups = new Map<string, T[]>();
+  for (const row of due) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  const latest: T[] = [];
+  const superseded: T[] = [];
+  for (const group of groups.values()) {
+    latest.push(group[group.length - 1]!);
+    superseded.push(...group.slice(0, -1));
+  }
+  return { latest, superseded };
+}
+
 /** Inside support hours (closing time itself included) or else the next opening. */
 export function holdForSupportHours(clock: BusinessClock, t: number): number {
   const day = clock.dayAt(t);

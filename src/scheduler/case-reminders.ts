@@ -9,7 +9,7 @@
 // `case-reminder` job per destination and channel. The platforms deliver them
 // (Slack: platforms/slack/case-reminders.ts; Teams: the Teams announcer).
 import type { Contacts, Contract } from '../config/contract.js';
-import { contactsFor, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
+import { contactsFor, latestDue, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
 import type { ClaimedJob, JobInput, JobQueue } from '../jobs/queue.js';
 import type { DeliveryContext } from '../jobs/runner.js';
 import type { Outbox } from '../jobs/outbox.js';
@@ -144,17 +144,12 @@ export async function fireCaseBatch(deps: CaseReminderFiringDeps, nowSql: Prisma
       FOR UPDATE SKIP LOCKED`;
     result.rows = due.length;
     // Several rungs of one ladder due at once (after downtime): only the latest is said.
-    const groups = new Map<string, DueRow[]>();
-    for (const r of due) {
-      const k = `${r.case_id}/${r.target}`;
-      groups.set(k, [...(groups.get(k) ?? []), r]);
-    }
+    const rungs = latestDue(due, (r) => `${r.case_id}/${r.target}`);
     const drops: Array<{ id: number; reason: string }> = [];
     const sent: Array<{ id: number; late: number }> = [];
     const jobs: JobInput[] = [];
-    for (const group of groups.values()) {
-      const latest = group[group.length - 1]!;
-      for (const older of group.slice(0, -1)) drops.push({ id: older.id, reason: 'superseded by a later reminder' });
+    for (const older of rungs.superseded) drops.push({ id: older.id, reason: 'superseded by a later reminder' });
+    for (const latest of rungs.latest) {
       const c = views.get(latest.case_id);
       const payload: CaseReminderJobPayload = {
         reminderId: latest.id,

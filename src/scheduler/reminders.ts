@@ -9,7 +9,7 @@
 // local observers, at most once. Chat platforms are destinations and get jobs.
 import { randomUUID } from 'node:crypto';
 import type { Contacts, Contract } from '../config/contract.js';
-import { contactsFor, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
+import { contactsFor, latestDue, type ReminderKind, type ReminderTarget } from '../domain/reminders.js';
 import type { JobRunner, JobSource, PassResult } from '../jobs/runner.js';
 import type { JobInput, JobQueue } from '../jobs/queue.js';
 import { cardKey, type Outbox } from '../jobs/outbox.js';
@@ -226,15 +226,8 @@ export class ReminderScheduler implements JobSource {
         ORDER BY due_at, id
         LIMIT ${this.batchSize}
         FOR UPDATE SKIP LOCKED`;
-      // After downtime several rungs of one ladder may be due at once: only the latest is
-      // worth saying; the older ones are superseded.
-      const groups = new Map<string, ReminderRow[]>();
-      for (const r of due.map(toRow)) {
-        const k = `${r.incidentId}/${r.target}`;
-        const group = groups.get(k);
-        if (group) group.push(r);
-        else groups.set(k, [r]);
-      }
+      // After downtime several rungs of one ladder may be due at once: only the latest is said.
+      const rungs = latestDue(due.map(toRow), (r) => `${r.incidentId}/${r.target}`);
       // Where each incident lives on each destination, in two queries per destination.
       const incidentIds = [...new Set(due.map((r) => r.incident_id))];
       const places = new Map<string, { refs: Map<number, string>; cards: Map<number, string> }>();
@@ -256,9 +249,8 @@ export class ReminderScheduler implements JobSource {
       const drops: Array<{ id: number; reason: string }> = [];
       const sent: Array<{ id: number; late: number }> = [];
       const jobs: JobInput[] = [];
-      for (const group of groups.values()) {
-        const latest = group[group.length - 1]!;
-        for (const older of group.slice(0, -1)) drops.push({ id: older.id, reason: 'superseded by a later reminder' });
+      for (const older of rungs.superseded) drops.push({ id: older.id, reason: 'superseded by a later reminder' });
+      for (const latest of rungs.latest) {
         const incident = views.get(latest.incidentId);
         if (!incident) {
           drops.push({ id: latest.id, reason: 'incident gone' });

@@ -5,7 +5,7 @@ import type { Priority } from '../../src/config/contract.js';
 import type { ContractOverrides } from '../../src/config/load.js';
 import { BusinessCalendar } from '../../src/domain/calendar.js';
 import { deadlinesFor, targetsFor } from '../../src/domain/deadlines.js';
-import { contactsFor, holdForSupportHours, ladderFor, pendingFrom, type ReminderTarget } from '../../src/domain/reminders.js';
+import { contactsFor, holdForSupportHours, ladderFor, latestDue, pendingFrom, type ReminderTarget } from '../../src/domain/reminders.js';
 import { at, local } from '../support/time.js';
 
 function ladder(priority: Priority, target: ReminderTarget, received: string, overrides: ContractOverrides = {}) {
@@ -204,5 +204,20 @@ describe('escalation contacts', () => {
     expect(() => buildContract({ escalation: { default: { level2: { teams: { users: ['anna'] } } } } }, undefined, { lang: 'en' })).toThrow(
       /must be an Entra object id/,
     );
+  });
+});
+
+describe('rungs due at once', () => {
+  it('only the latest rung of each subject and target is said; the older ones are superseded', () => {
+    const due = [
+      { id: 1, s: 'INC-1/response' },
+      { id: 2, s: 'INC-1/resolution' },
+      { id: 3, s: 'INC-1/response' },
+      { id: 4, s: 'BES-2/resolution' },
+      { id: 5, s: 'INC-1/response' },
+    ];
+    const { latest, superseded } = latestDue(due, (r) => r.s);
+    expect(latest.map((r) => r.id)).toEqual([5, 2, 4]);
+    expect(superseded.map((r) => r.id)).toEqual([1, 3]);
   });
 });
