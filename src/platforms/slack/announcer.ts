@@ -8,7 +8,7 @@
 // batch at a time, at Slack's pace. Each message carries its job id in its metadata, so
 // after a takeover (the previous sender died mid-send) the channel is searched first and a
 // message Slack already accepted is not posted twice.
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import type { Logger } from '../../app.js';
 import type { Contract } from '../../config/contract.js';
 import { translator, type Lang } from '../../i18n/index.js';
@@ -124,6 +124,36 @@ export class SlackAnnouncer implements DeliveryHandler {
   }
 
   /**
+   * Posts one job's message once: after a takeover it first looks for it (its job id in the
+   * metadata) in the channel or thread, then waits for the channel's pace, posts and
+   * completes the job. A platform error is thrown for the caller to record.
+   */
+  async postOnce(
+    job: ClaimedJob,
+    ctx: DeliveryContext,
+    message: { channel: string; threadTs?: string | undefined; text: string; blocks?: types.KnownBlock[] },
+    foundReason = 'already posted (found by its metadata)',
+  ): Promise<void> {
+    const { channel, threadTs } = message;
+    if (job.takeover && (await this.findDelivered(job, channel, threadTs))) {
+      await ctx.drop(job, foundReason, 'done');
+      return;
+    }
+    if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
+    await this.options.client.chat.postMessage({
+      channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      text: message.text,
+      ...(message.blocks ? { blocks: message.blocks } : {}),
+      unfurl_links: false,
+      unfurl_media: false,
+      metadata: this.metadata([job.id]),
+    });
+    ctx.sent();
+    await ctx.complete(job);
+  }
+
+  /**
    * After a takeover: was this job already delivered (a message with its id in the
    * metadata, in the thread when `threadTs` is given, else in the channel)?
    */
@@ -222,7 +252,7 @@ export class SlackAnnouncer implements DeliveryHandler {
   }
 
   private async thread(job: ClaimedJob, ctx: DeliveryContext): Promise<void> {
-    const { client, refs, incidents } = this.options;
+    const { refs, incidents } = this.options;
     const tr = translator(this.options.lang);
     const incidentId = job.incidentId!;
     const ref = await refs.find(incidentId, 'slack');
@@ -241,24 +271,9 @@ export class SlackAnnouncer implements DeliveryHandler {
       }
       throw err;
     }
-    const threadTs = ref.threadId ?? ref.messageId;
-    if (job.takeover && (await this.findDelivered(job, ref.channelId, threadTs))) {
-      await ctx.drop(job, 'already in the thread (found by its metadata)', 'done');
-      return;
-    }
     const snapshot = { ...view, ...payload.snapshot } as typeof view;
     const text = threadText(tr, { change: payload.change, actor: payload.actor, detail: payload.detail, incident: snapshot });
-    if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
-    await client.chat.postMessage({
-      channel: ref.channelId,
-      thread_ts: threadTs,
-      text,
-      unfurl_links: false,
-      unfurl_media: false,
-      metadata: this.metadata([job.id]),
-    });
-    ctx.sent();
-    await ctx.complete(job);
+    await this.postOnce(job, ctx, { channel: ref.channelId, threadTs: ref.threadId ?? ref.messageId, text }, 'already in the thread (found by its metadata)');
   }
 }
 

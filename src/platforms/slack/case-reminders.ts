@@ -6,7 +6,6 @@
 // Each is checked again before sending (the case still runs that target with that
 // deadline, a warning is not said after its deadline), carries its job id in the metadata
 // and, after a takeover, is looked for in the channel before it is sent again.
-import type { webApi } from '@slack/bolt';
 import type { Contacts, Contract } from '../../config/contract.js';
 import { caseReminderText } from '../../conversation/render.js';
 import { translator, type Lang } from '../../i18n/index.js';
@@ -22,7 +21,6 @@ import { escapeMrkdwn, section, truncate } from './blocks/text.js';
 const MENTIONS = '\u0000mentions\u0000';
 
 export interface SlackCaseRemindersOptions {
-  client: webApi.WebClient;
   cases: CaseService;
   contract: Contract;
   lang: Lang;
@@ -53,28 +51,13 @@ export class SlackCaseReminders {
 
   /** One case reminder as its own message in the job's channel. */
   async single({ job, message }: ReadyCaseReminder, ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
-    const { contract, client } = this.options;
+    const { contract } = this.options;
     try {
-      const channel = job.channel!;
-      if (job.takeover && (await announcer.findDelivered(job, channel))) {
-        await ctx.drop(job, 'already posted (found by its metadata)', 'done');
-        return;
-      }
       // Everything but the mentions is escaped: a title cannot mention or link, and
       // "<what was done>" in the next step is shown as written.
       const who = message.contacts ? mentions(message.contacts) : '';
       const text = escapeMrkdwn(caseReminderText(translator(this.options.lang), contract, message, () => (who ? MENTIONS : ''))).replace(MENTIONS, who);
-      if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
-      await client.chat.postMessage({
-        channel,
-        text: truncate(text, 3000),
-        blocks: [section(text)],
-        unfurl_links: false,
-        unfurl_media: false,
-        metadata: announcer.metadata([job.id]),
-      });
-      ctx.sent();
-      await ctx.complete(job);
+      await announcer.postOnce(job, ctx, { channel: job.channel!, text: truncate(text, 3000), blocks: [section(text)] });
     } catch (err) {
       await announcer.failed(job, err, ctx);
     }

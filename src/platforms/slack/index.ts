@@ -142,7 +142,7 @@ export async function startSlack(app: App, options: SlackOptions): Promise<Slack
     now: app.now,
     log: app.log,
     digestThreshold: options.digestThreshold ?? jobSettings.digestThreshold,
-    cases: new SlackCaseReminders({ client: deliveryClient, cases: app.compliance.cases, contract: app.contract, lang, now: app.now }),
+    cases: new SlackCaseReminders({ cases: app.compliance.cases, contract: app.contract, lang, now: app.now }),
   });
   const announcer = new SlackAnnouncer({
     client: deliveryClient,

@@ -146,7 +146,7 @@ export class SlackReminders {
   }
 
   private async single(r: Ready, ctx: DeliveryContext, announcer: SlackAnnouncer): Promise<void> {
-    const { client, refs, contract, lang } = this.options;
+    const { refs, contract, lang } = this.options;
     const { job } = r;
     try {
       const channel = job.channel!;
@@ -155,23 +155,8 @@ export class SlackReminders {
         const ref = await refs.find(job.incidentId!, 'slack');
         if (ref && ref.channelId === channel) threadTs = ref.threadId ?? ref.messageId;
       }
-      if (job.takeover && (await announcer.findDelivered(job, channel, threadTs))) {
-        await ctx.drop(job, 'already posted (found by its metadata)', 'done');
-        return;
-      }
       const message = reminderMessage(translator(lang), contract, r.message);
-      if (!(await ctx.beforeSend([job.id])).has(job.id)) return;
-      await client.chat.postMessage({
-        channel,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        text: message.text,
-        blocks: message.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-        metadata: announcer.metadata([job.id]),
-      });
-      ctx.sent();
-      await ctx.complete(job);
+      await announcer.postOnce(job, ctx, { channel, threadTs, text: message.text, blocks: message.blocks });
     } catch (err) {
       await announcer.failed(job, err, ctx);
     }
